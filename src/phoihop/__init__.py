@@ -1,0 +1,1 @@
+"""phoihop: coordination programs of a provincial Labour Federation and the Party bloc."""

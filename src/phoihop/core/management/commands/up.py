@@ -1,0 +1,23 @@
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+from phoihop.orgs.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Bring the database up to date, load the demo province if the database is empty, and serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo province")
+
+    def handle(self, *args, host, port, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo and "demo" in get_commands() and not Unit.objects.exists():
+            self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
+            call_command("demo")
+        self.stdout.write(
+            f"Hệ thống sẵn sàng: http://{host}:{port}/  (trang làm việc: http://{host}:{port}/lam-viec/)"
+        )
+        call_command("serve", host=host, port=port)

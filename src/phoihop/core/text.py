@@ -1,0 +1,22 @@
+"""Text helpers shared by search, header matching and slugs."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s_]+")
+
+
+def fold(value: str) -> str:
+    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces and underscores.
+
+    "MÃ ĐƠN VỊ", "Ma don vi" and "ma_don_vi" all fold to "ma don vi"; "Lào Cai" to "lao cai".
+    """
+    value = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
+    value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", value.lower()).strip()
+
+
+def slugify_vi(value: str, max_length: int = 80) -> str:
+    """A URL slug from a Vietnamese title: "Công đoàn Lào Cai" → "cong-doan-lao-cai"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+    return slug[:max_length].rstrip("-") or "bai-viet"

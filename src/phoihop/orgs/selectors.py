@@ -1,0 +1,81 @@
+"""Reads of the dated unit trees. Each question is one indexed query over `UnitClosure`."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import FAR_PAST, Transfer, Unit, UnitClosure
+
+
+def closure_on(day: date | OuterRef, prefix: str = "") -> Q:
+    """Closure rows valid on `day` (a date or an OuterRef to a record's date column)."""
+    return Q(**{f"{prefix}valid_from__lte": day, f"{prefix}valid_to__gt": day})
+
+
+def existing_on(day: date) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=day)) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=day)
+    )
+
+
+def units_under(ancestor: Unit | int, *, on: date, include_self: bool = True) -> QuerySet[Unit]:
+    """The units standing under `ancestor` on `on` that exist that day."""
+    links = UnitClosure.objects.filter(closure_on(on), ancestor=ancestor, descendant=OuterRef("pk"))
+    if not include_self:
+        links = links.filter(depth__gt=0)
+    return Unit.objects.filter(Exists(links)).filter(existing_on(on))
+
+
+def children_on(parent: Unit | int, *, on: date) -> QuerySet[Unit]:
+    links = UnitClosure.objects.filter(closure_on(on), ancestor=parent, descendant=OuterRef("pk"), depth=1)
+    return Unit.objects.filter(Exists(links)).filter(existing_on(on))
+
+
+def child_holding(ancestor: Unit | int, unit: Unit | int, *, on: date) -> Unit | None:
+    """The child of `ancestor` that held `unit` on `on` (the unit itself when it is that child)."""
+    return Unit.objects.filter(
+        Exists(
+            UnitClosure.objects.filter(closure_on(on), ancestor=ancestor, descendant=OuterRef("pk"), depth=1)
+        ),
+        Exists(UnitClosure.objects.filter(closure_on(on), ancestor=OuterRef("pk"), descendant=unit)),
+    ).first()
+
+
+def parent_on(unit: Unit | int, *, on: date) -> Unit | None:
+    link = (
+        UnitClosure.objects.filter(closure_on(on), descendant=unit, depth=1)
+        .select_related("ancestor")
+        .first()
+    )
+    return link.ancestor if link else None
+
+
+def ever_under_ids(ancestor_ids) -> QuerySet:
+    """Ids of units that stood under any of `ancestor_ids` on some day (themselves included)."""
+    return UnitClosure.objects.filter(ancestor__in=ancestor_ids).values("descendant_id")
+
+
+def record_under_q(ancestor_ids, *, unit_field: str, date_field: str) -> Exists:
+    """A filter for records whose unit stood under one of `ancestor_ids` on the record's own date."""
+    return Exists(
+        UnitClosure.objects.filter(
+            closure_on(OuterRef(date_field)), ancestor__in=ancestor_ids, descendant=OuterRef(unit_field)
+        )
+    )
+
+
+def parent_history(unit: Unit) -> list[dict]:
+    """The unit's parents over time, oldest first: [{parent, from, to, decision_no}]."""
+    history = []
+    start, parent, decision = unit.founded_on or FAR_PAST, unit.parent, ""
+    for move in Transfer.objects.filter(unit=unit).select_related("new_parent").order_by("effective_on"):
+        history.append({"parent": parent, "from": start, "to": move.effective_on, "decision_no": decision})
+        start, parent, decision = move.effective_on, move.new_parent, move.decision_no
+    history.append({"parent": parent, "from": start, "to": unit.dissolved_on, "decision_no": decision})
+    return [h for h in history if h["parent"] is not None or h is history[-1]]
+
+
+def search_units(query: str, *, within: QuerySet[Unit]) -> QuerySet[Unit]:
+    from phoihop.core.text import fold
+
+    return within.filter(search_name__contains=fold(query))

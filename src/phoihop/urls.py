@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("quan-tri-he-thong/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("phoihop.accounts.urls")),
+    path("api/v1/", include("phoihop.api.urls")),
+    path("don-vi/", include("phoihop.orgs.urls")),
+    path("ho-so/", include("phoihop.records.urls")),
+    path("so-du-lieu/", include("phoihop.workbook.urls")),
+    path("chi-tieu/", include("phoihop.indicators.urls")),
+    path("bao-cao/", include("phoihop.reports.urls")),
+    path("nhat-ky/", include("phoihop.audit.urls")),
+    path("", include("phoihop.core.urls")),
+    # The public portal owns the site root ("/", "/tin-tuc/<slug>/", feeds, sitemap); it comes last.
+    path("", include("phoihop.portal.urls")),
+]
+
+handler404 = "phoihop.core.views.not_found"
+handler500 = "phoihop.core.views.server_error"
