@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "phoihop.reports",
     "phoihop.portal",
     "phoihop.api",
+    "phoihop.demo",
 ]
 
 MIDDLEWARE = [
