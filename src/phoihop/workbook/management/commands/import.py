@@ -1,0 +1,72 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from phoihop.accounts.models import User
+from phoihop.accounts.scope import scope_for
+from phoihop.workbook.services import import_workbook
+from phoihop.workbook.sheets import BY_KEY
+
+
+class ProgressBar:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.active = stream.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.active or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        label = {"parse": "Đọc và kiểm tra", "write": "Ghi dữ liệu"}.get(stage, stage)
+        self.stream.write(f"\r{label:<16} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Import a standard workbook (.xlsx, or a folder of .csv). Exit 0 when written, 1 when rejected."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--lang", choices=["vi", "en"], default="vi")
+        parser.add_argument(
+            "--user", help="import as this user, within their scope (default: system, everything)"
+        )
+
+    def handle(self, *args, path, lang, user, **options):
+        scope = actor = None
+        if user:
+            try:
+                actor = User.objects.get(username=user)
+            except User.DoesNotExist as missing:
+                raise CommandError(f"Không có tài khoản '{user}'") from missing
+            scope = scope_for(actor)
+        result = import_workbook(path, actor=actor, scope=scope, lang=lang, progress=ProgressBar(sys.stderr))
+        en = lang == "en"
+        for warning in result.warnings:
+            self.stderr.write(("Warning: " if en else "Cảnh báo: ") + warning.render(lang))
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(("Error: " if en else "Lỗi: ") + error.render(lang))
+            self.stderr.write(
+                f"{len(result.errors)} errors; nothing was written."
+                if en
+                else f"{len(result.errors)} lỗi; không ghi dữ liệu nào."
+            )
+            sys.exit(1)
+        head = (
+            ("Sheet", "created", "updated", "unchanged")
+            if en
+            else ("Trang", "tạo mới", "cập nhật", "không đổi")
+        )
+        self.stdout.write(f"{head[0]:<34}{head[1]:>10}{head[2]:>10}{head[3]:>12}")
+        for key, counts in result.summary.items():
+            sheet = BY_KEY[key]
+            label = sheet.label_en if en else sheet.label
+            self.stdout.write(
+                f"{label[:33]:<34}{counts['created']:>10}{counts['updated']:>10}{counts['unchanged']:>12}"
+            )

@@ -1,0 +1,182 @@
+"""Cell parsers of the standard workbook. Each takes the raw cell (str from CSV; str, float, int, bool,
+date or datetime from .xlsx) and returns the value, or raises `CellError` saying what was expected."""
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+from phoihop.core.text import fold
+
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+class CellError(ValueError):
+    """A bad cell value: `expected_vi` / `expected_en` say what the column needs."""
+
+    def __init__(self, expected_vi: str, expected_en: str):
+        super().__init__(expected_en)
+        self.expected_vi = expected_vi
+        self.expected_en = expected_en
+
+
+Parser = Callable[[object], object]
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_TAX = re.compile(r"^\d{10}(\d{3}|-\d{3})?$")
+YES = frozenset({"x", "co", "1", "y", "yes", "true", "dung", "1.0"})
+NO = frozenset({"", "khong", "0", "n", "no", "false", "sai", "0.0"})
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def text(max_length: int = 300) -> Parser:
+    def parse(raw):
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        value = str(raw).strip()
+        if len(value) > max_length:
+            raise CellError(f"văn bản tối đa {max_length} ký tự", f"text of at most {max_length} characters")
+        return value
+
+    return parse
+
+
+def code(raw):
+    value = text(64)(raw)
+    if not value:
+        raise CellError("một mã không rỗng", "a non-empty code")
+    return value
+
+
+def parse_date(raw):
+    if isinstance(raw, datetime):
+        value = raw.date()
+    elif isinstance(raw, date):
+        value = raw
+    else:
+        s = str(raw).strip()
+        try:
+            if m := _ISO.match(s):
+                value = date(int(m[1]), int(m[2]), int(m[3]))
+            elif m := _VN.match(s):
+                value = date(int(m[3]), int(m[2]), int(m[1]))
+            else:
+                value = None
+        except ValueError:
+            value = None
+        if value is None:
+            raise CellError("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY", "a date as YYYY-MM-DD or DD/MM/YYYY")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise CellError("ngày trong khoảng 1900–2100", "a date between 1900 and 2100")
+    return value
+
+
+def year(raw):
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    s = str(raw).strip()
+    if not (len(s) == 4 and s.isdigit()) or not 1900 <= int(s) <= 2100:
+        raise CellError("năm 4 chữ số (1900–2100)", "a 4-digit year (1900–2100)")
+    return int(s)
+
+
+def money(raw):
+    """Whole, non-negative VND: `17.000.000`, `17000000` or a numeric cell."""
+    if isinstance(raw, bool):
+        raise CellError("số tiền (đồng), số nguyên", "an amount in VND, a whole number")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise CellError("số tiền nguyên (đồng), không có phần lẻ", "a whole amount in VND")
+        value = int(raw)
+    else:
+        s = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+        negative = s.startswith("-")
+        digits = s[1:] if negative else s
+        if _GROUPED.match(digits):
+            digits = digits.replace(".", "")
+        if not digits.isdigit():
+            raise CellError(
+                "số tiền (đồng), ví dụ 17.000.000 hoặc 17000000", "an amount in VND, e.g. 17.000.000"
+            )
+        value = -int(digits) if negative else int(digits)
+    if value < 0:
+        raise CellError("số tiền không âm", "a non-negative amount")
+    return value
+
+
+def count(raw):
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    s = str(raw).strip()
+    if not s.isdigit():
+        raise CellError("số nguyên không âm", "a non-negative whole number")
+    return int(s)
+
+
+def yes_no(raw):
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float):
+        raw = str(int(raw)) if float(raw).is_integer() else str(raw)
+    value = fold(str(raw))
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise CellError(
+        "có/không (x, có, 1, Y, true hoặc để trống, không, 0, N, false)",
+        "yes/no (x, có, 1, Y, true or empty, không, 0, N, false)",
+    )
+
+
+def choice(choices: dict[str, str]) -> Parser:
+    """An enumerated value given by key or by its Vietnamese label."""
+    lookup = {fold(k): k for k in choices} | {fold(label): k for k, label in choices.items()}
+    listed = ", ".join(choices)
+
+    def parse(raw):
+        value = lookup.get(fold(str(raw)))
+        if value is None:
+            raise CellError(f"một trong: {listed}", f"one of: {listed}")
+        return value
+
+    parse.choices = choices
+    return parse
+
+
+def open_choice(choices: dict[str, str]) -> Parser:
+    """Known values normalised to their key; other non-empty text kept as written."""
+    known = choice(choices)
+
+    def parse(raw):
+        try:
+            return known(raw)
+        except CellError:
+            value = text(40)(raw)
+            if not value:
+                raise CellError("một giá trị không rỗng", "a non-empty value") from None
+            return value
+
+    parse.choices = choices
+    return parse
+
+
+def tax_code(raw):
+    s = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+    if not _TAX.match(s):
+        raise CellError(
+            "mã số thuế 10 hoặc 13 chữ số (cho phép dạng 0123456789-001)",
+            "a tax code of 10 or 13 digits (0123456789-001 allowed)",
+        )
+    return s
+
+
+def code_list(raw):
+    codes = [c.strip() for c in str(raw).split(";") if c.strip()]
+    if any(len(c) > 64 for c in codes):
+        raise CellError("các mã người cách nhau bởi dấu ;", "person codes separated by ;")
+    return codes

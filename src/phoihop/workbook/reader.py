@@ -1,0 +1,148 @@
+"""Reading a workbook source — an .xlsx file, a folder of .csv files, or one .csv — into raw rows,
+after refusing what must not be parsed: oversized files, password-protected or old .xls files, corrupt
+archives, zip bombs and XML carrying DTDs or entities."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+MAX_UNCOMPRESSED = 400 * 1024 * 1024
+MAX_RATIO = 200
+
+
+class SourceError(ValueError):
+    """The file cannot be read at all; `message_vi`/`message_en` say why."""
+
+    def __init__(self, message_vi: str, message_en: str):
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+@dataclass
+class RawSheet:
+    name: str
+    header: list
+    rows: list[tuple[int, list]]  # (Excel row number, cells)
+
+
+def read_source(source) -> list[RawSheet]:
+    """source: a path (file or folder) or a binary file object (an upload)."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            return _read_csv_folder(path)
+        if not path.exists():
+            raise SourceError(f"Không tìm thấy tệp hoặc thư mục: {path}", f"No such file or folder: {path}")
+        if path.stat().st_size > settings.PHOIHOP_MAX_UPLOAD_BYTES:
+            raise _too_big()
+        data = path.read_bytes()
+        name = path.name
+    else:
+        data = source.read(settings.PHOIHOP_MAX_UPLOAD_BYTES + 1)
+        if len(data) > settings.PHOIHOP_MAX_UPLOAD_BYTES:
+            raise _too_big()
+        name = getattr(source, "name", "upload")
+    return read_bytes(data, name)
+
+
+def _too_big() -> SourceError:
+    mb = settings.PHOIHOP_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return SourceError(f"Tệp quá lớn (tối đa {mb} MB).", f"File too large (at most {mb} MB).")
+
+
+def read_bytes(data: bytes, name: str) -> list[RawSheet]:
+    if data.startswith(OLE_SIGNATURE):
+        raise SourceError(
+            "Tệp được đặt mật khẩu hoặc là định dạng .xls cũ; hãy bỏ mật khẩu và lưu thành .xlsx.",
+            "The file is password-protected or an old .xls; remove the password and save as .xlsx.",
+        )
+    if data.startswith(ZIP_SIGNATURE):
+        return _read_xlsx(data)
+    if name.lower().endswith(".csv"):
+        return [_read_csv_text(Path(name).stem, data)]
+    raise SourceError(
+        "Không phải sổ dữ liệu: cần tệp .xlsx, tệp .csv hoặc thư mục các tệp .csv.",
+        "Not a workbook: an .xlsx file, a .csv file or a folder of .csv files is needed.",
+    )
+
+
+def _check_archive(data: bytes) -> None:
+    corrupt = SourceError(
+        "Tệp .xlsx bị hỏng, không đọc được.", "The .xlsx file is corrupt and cannot be read."
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise corrupt from error
+    if not any(m.filename == "[Content_Types].xml" for m in members):
+        raise corrupt
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED or any(
+        m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members
+    ):
+        raise SourceError(
+            "Tệp .xlsx có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc.",
+            "The .xlsx expands abnormally (a suspected zip bomb); refused.",
+        )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(member) as f:
+                    head = f.read(4096)
+            except (zipfile.BadZipFile, OSError, ValueError) as error:
+                raise corrupt from error
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                raise SourceError(
+                    "Tệp .xlsx chứa khai báo DTD/ENTITY không được phép; từ chối đọc.",
+                    "The .xlsx carries DTD/ENTITY declarations, which are not allowed; refused.",
+                )
+
+
+def _read_xlsx(data: bytes) -> list[RawSheet]:
+    from python_calamine import CalamineWorkbook
+
+    _check_archive(data)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(_raw_sheet(name, rows))
+        return sheets
+    except SourceError:
+        raise
+    except Exception as error:  # calamine raises its own error types for broken parts
+        raise SourceError(
+            "Tệp .xlsx bị hỏng, không đọc được.", "The .xlsx file is corrupt and cannot be read."
+        ) from error
+
+
+def _read_csv_folder(path: Path) -> list[RawSheet]:
+    files = sorted(path.glob("*.csv"))
+    if not files:
+        raise SourceError(f"Thư mục {path} không có tệp .csv nào.", f"The folder {path} holds no .csv file.")
+    return [_read_csv_text(f.stem, f.read_bytes()) for f in files]
+
+
+def _read_csv_text(name: str, data: bytes) -> RawSheet:
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"Tệp {name}.csv không phải UTF-8.", f"{name}.csv is not UTF-8.") from error
+    if "\x00" in content:
+        raise SourceError(f"Tệp {name}.csv chứa dữ liệu nhị phân.", f"{name}.csv contains binary data.")
+    return _raw_sheet(name, list(csv.reader(io.StringIO(content))))
+
+
+def _raw_sheet(name: str, rows: list[list]) -> RawSheet:
+    if not rows:
+        return RawSheet(name, [], [])
+    return RawSheet(name, list(rows[0]), [(i, row) for i, row in enumerate(rows[1:], start=2)])

@@ -1,0 +1,564 @@
+"""The standard workbook, declared once: every sheet, its columns, natural key and target model.
+Import, export, the blank template and the English/Vietnamese labels all read these declarations."""
+
+from dataclasses import dataclass, field
+
+from phoihop.core.text import fold
+from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.records import models as r
+
+from . import parsers as p
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    label_en: str
+    parse: p.Parser
+    field: str | None = None  # model attribute; for references the ForeignKey name
+    required: bool = False
+    ref: str | None = None  # sheet key whose code this column names
+    note: str = ""
+
+    @property
+    def choices(self) -> dict[str, str] | None:
+        return getattr(self.parse, "choices", None)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    label: str
+    label_en: str
+    model: type
+    columns: tuple[Column, ...]
+    key_columns: tuple[str, ...]
+    unit_columns: tuple[str, ...] = ()  # columns naming the units that govern the row's scope
+    extra: dict = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def C(key, label, label_en, parse, field=None, *, required=False, ref=None, note=""):  # noqa: N802
+    return Column(key, label, label_en, parse, field, required, ref, note)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {c.value: str(c.label) for c in choices}
+
+
+UNIT_KINDS = _labels(Unit.Kind)
+YEAR_NOTE = "Năm 4 chữ số"
+DATE_NOTE = "YYYY-MM-DD hoặc DD/MM/YYYY"
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "doanh_nghiep",
+        "Doanh nghiệp",
+        "Enterprises",
+        Enterprise,
+        (
+            C("ma_doanh_nghiep", "Mã doanh nghiệp", "Enterprise code", p.code, "code", required=True),
+            C("ten", "Tên doanh nghiệp", "Name", p.text(300), "name", required=True),
+            C("ma_so_thue", "Mã số thuế", "Tax code", p.tax_code, "tax_code", note="10 hoặc 13 chữ số"),
+            C(
+                "loai_hinh",
+                "Loại hình",
+                "Ownership",
+                p.choice(_labels(Enterprise.Ownership)),
+                "ownership",
+                required=True,
+            ),
+            C("dia_ban", "Địa bàn", "District", p.text(120), "area"),
+            C("so_lao_dong", "Số lao động", "Workforce", p.count, "workforce"),
+        ),
+        ("ma_doanh_nghiep",),
+    ),
+    Sheet(
+        "don_vi",
+        "Đơn vị",
+        "Units",
+        Unit,
+        (
+            C("ma_don_vi", "Mã đơn vị", "Unit code", p.code, "code", required=True),
+            C("ten", "Tên đơn vị", "Name", p.text(300), "name", required=True),
+            C("loai", "Loại đơn vị", "Unit kind", p.choice(UNIT_KINDS), "kind", required=True),
+            C(
+                "ma_cap_tren",
+                "Mã đơn vị cấp trên",
+                "Parent unit code",
+                p.code,
+                "parent",
+                ref="don_vi",
+                note="Cấp trên từ khi thành lập đến lần điều chuyển đầu tiên; trống nếu là cấp gốc",
+            ),
+            C(
+                "ma_doanh_nghiep",
+                "Mã doanh nghiệp",
+                "Enterprise code",
+                p.code,
+                "enterprise",
+                ref="doanh_nghiep",
+            ),
+            C("dia_ban", "Địa bàn", "District", p.text(120), "area"),
+            C(
+                "ngay_thanh_lap",
+                "Ngày thành lập",
+                "Founding date",
+                p.parse_date,
+                "founded_on",
+                note=DATE_NOTE,
+            ),
+            C(
+                "ngay_giai_the",
+                "Ngày giải thể",
+                "Dissolution date",
+                p.parse_date,
+                "dissolved_on",
+                note=DATE_NOTE,
+            ),
+            C(
+                "ma_don_vi_tiep_nhan",
+                "Mã đơn vị tiếp nhận",
+                "Merged into (unit code)",
+                p.code,
+                "merged_into",
+                ref="don_vi",
+            ),
+        ),
+        ("ma_don_vi",),
+        unit_columns=("ma_cap_tren",),
+    ),
+    Sheet(
+        "dieu_chuyen",
+        "Điều chuyển đơn vị",
+        "Unit transfers",
+        Transfer,
+        (
+            C("ma_don_vi", "Mã đơn vị", "Unit code", p.code, "unit", required=True, ref="don_vi"),
+            C(
+                "ngay_hieu_luc",
+                "Ngày hiệu lực",
+                "Effective date",
+                p.parse_date,
+                "effective_on",
+                required=True,
+                note=DATE_NOTE,
+            ),
+            C(
+                "ma_cap_tren_moi",
+                "Mã đơn vị cấp trên mới",
+                "New parent code",
+                p.code,
+                "new_parent",
+                required=True,
+                ref="don_vi",
+            ),
+            C("so_quyet_dinh", "Số quyết định", "Decision no.", p.text(100), "decision_no"),
+        ),
+        ("ma_don_vi", "ngay_hieu_luc"),
+        unit_columns=("ma_don_vi", "ma_cap_tren_moi"),
+    ),
+    Sheet(
+        "nguoi",
+        "Người",
+        "People",
+        r.Person,
+        (
+            C("ma_nguoi", "Mã người", "Person code", p.code, "code", required=True),
+            C("ho_ten", "Họ và tên", "Full name", p.text(200), "full_name", required=True),
+            C("ngay_sinh", "Ngày sinh", "Birth date", p.parse_date, "birth_date", note=DATE_NOTE),
+            C("gioi_tinh", "Giới tính", "Gender", p.choice(_labels(r.Person.Gender)), "gender"),
+            C("dan_toc", "Dân tộc", "Ethnicity", p.text(60), "ethnicity"),
+            C(
+                "ma_doanh_nghiep",
+                "Mã doanh nghiệp",
+                "Enterprise code",
+                p.code,
+                "enterprise",
+                ref="doanh_nghiep",
+            ),
+            C(
+                "chu_doanh_nghiep",
+                "Chủ doanh nghiệp",
+                "Business owner",
+                p.yes_no,
+                "is_business_owner",
+                note="x/có hoặc để trống",
+            ),
+            C("ma_cdcs", "Mã CĐCS", "Grassroots union code", p.code, "grassroots_union", ref="don_vi"),
+            C(
+                "ngay_vao_cong_doan",
+                "Ngày vào công đoàn",
+                "Union join date",
+                p.parse_date,
+                "union_joined_on",
+                note=DATE_NOTE,
+            ),
+            C(
+                "ngay_roi_cong_doan",
+                "Ngày rời công đoàn",
+                "Union leave date",
+                p.parse_date,
+                "union_left_on",
+                note=DATE_NOTE,
+            ),
+        ),
+        ("ma_nguoi",),
+        unit_columns=("ma_cdcs",),
+    ),
+    Sheet(
+        "chuong_trinh",
+        "Chương trình phối hợp",
+        "Coordination programs",
+        r.Program,
+        (
+            C("ma_chuong_trinh", "Mã chương trình", "Program code", p.code, "code", required=True),
+            C("ten", "Tên chương trình", "Name", p.text(300), "name", required=True),
+            C("tu_ngay", "Từ ngày", "From", p.parse_date, "starts_on", required=True, note=DATE_NOTE),
+            C(
+                "den_ngay",
+                "Đến ngày",
+                "To (inclusive)",
+                p.parse_date,
+                "ends_on",
+                required=True,
+                note=DATE_NOTE,
+            ),
+            C(
+                "ma_don_vi_cong_doan",
+                "Bên công đoàn",
+                "Union root",
+                p.code,
+                "union_root",
+                required=True,
+                ref="don_vi",
+            ),
+            C("ma_don_vi_dang", "Bên đảng", "Party root", p.code, "party_root", required=True, ref="don_vi"),
+        ),
+        ("ma_chuong_trinh",),
+        unit_columns=("ma_don_vi_cong_doan", "ma_don_vi_dang"),
+    ),
+    Sheet(
+        "gioi_thieu",
+        "Giới thiệu đoàn viên ưu tú",
+        "Referrals",
+        r.Referral,
+        (
+            C("ma_nguoi", "Mã người", "Person code", p.code, "person", required=True, ref="nguoi"),
+            C(
+                "ngay_gioi_thieu",
+                "Ngày giới thiệu",
+                "Referral date",
+                p.parse_date,
+                "referred_on",
+                required=True,
+                note=DATE_NOTE,
+            ),
+            C(
+                "ma_don_vi_gioi_thieu",
+                "Đơn vị giới thiệu",
+                "Referring unit",
+                p.code,
+                "referring_unit",
+                required=True,
+                ref="don_vi",
+            ),
+            C(
+                "ma_to_chuc_dang",
+                "Tổ chức đảng tiếp nhận",
+                "Receiving party unit",
+                p.code,
+                "receiving_party_unit",
+                ref="don_vi",
+            ),
+        ),
+        ("ma_nguoi", "ngay_gioi_thieu"),
+        unit_columns=("ma_don_vi_gioi_thieu",),
+    ),
+    Sheet(
+        "lop_boi_duong",
+        "Lớp bồi dưỡng",
+        "Training classes",
+        r.TrainingClass,
+        (
+            C("ma_lop", "Mã lớp", "Class code", p.code, "code", required=True),
+            C("ten_lop", "Tên lớp", "Name", p.text(300), "name", required=True),
+            C(
+                "ma_don_vi_to_chuc",
+                "Đơn vị tổ chức",
+                "Organising unit",
+                p.code,
+                "organiser",
+                required=True,
+                ref="don_vi",
+            ),
+            C(
+                "ngay_bat_dau",
+                "Ngày bắt đầu",
+                "Start date",
+                p.parse_date,
+                "starts_on",
+                required=True,
+                note=DATE_NOTE,
+            ),
+            C("ngay_ket_thuc", "Ngày kết thúc", "End date", p.parse_date, "ends_on", note=DATE_NOTE),
+        ),
+        ("ma_lop",),
+        unit_columns=("ma_don_vi_to_chuc",),
+    ),
+    Sheet(
+        "hoc_vien",
+        "Học viên",
+        "Trainees",
+        r.Enrolment,
+        (
+            C("ma_lop", "Mã lớp", "Class code", p.code, "training_class", required=True, ref="lop_boi_duong"),
+            C("ma_nguoi", "Mã người", "Person code", p.code, "person", required=True, ref="nguoi"),
+        ),
+        ("ma_lop", "ma_nguoi"),
+    ),
+    Sheet(
+        "ket_nap",
+        "Kết nạp đảng viên",
+        "Party admissions",
+        r.Admission,
+        (
+            C("ma_nguoi", "Mã người", "Person code", p.code, "person", required=True, ref="nguoi"),
+            C(
+                "ngay_ket_nap",
+                "Ngày kết nạp",
+                "Admission date",
+                p.parse_date,
+                "admitted_on",
+                required=True,
+                note=DATE_NOTE,
+            ),
+            C(
+                "ma_to_chuc_dang",
+                "Tổ chức đảng",
+                "Party unit",
+                p.code,
+                "party_unit",
+                required=True,
+                ref="don_vi",
+            ),
+            C("so_quyet_dinh", "Số quyết định", "Decision no.", p.text(100), "decision_no"),
+            C(
+                "ngay_chinh_thuc",
+                "Ngày chuyển chính thức",
+                "Full membership date",
+                p.parse_date,
+                "full_member_on",
+                note=DATE_NOTE,
+            ),
+        ),
+        ("ma_nguoi",),
+        unit_columns=("ma_to_chuc_dang",),
+    ),
+    Sheet(
+        "cong_trinh",
+        "Công trình, sản phẩm",
+        "Works and products",
+        r.Work,
+        (
+            C("ma_cong_trinh", "Mã công trình", "Work code", p.code, "code", required=True),
+            C("ten", "Tên công trình, sản phẩm", "Name", p.text(300), "name", required=True),
+            C("ma_don_vi", "Đơn vị đăng ký", "Registering unit", p.code, "unit", required=True, ref="don_vi"),
+            C("nam_dang_ky", "Năm đăng ký", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C("phong_trao", "Phong trào thi đua", "Movement", p.text(300), "movement"),
+        ),
+        ("ma_cong_trinh",),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "sang_kien",
+        "Sáng kiến",
+        "Initiatives",
+        r.Initiative,
+        (
+            C("ma_sang_kien", "Mã sáng kiến", "Initiative code", p.code, "code", required=True),
+            C("ten", "Tên sáng kiến", "Name", p.text(300), "name", required=True),
+            C("ma_don_vi", "Đơn vị áp dụng", "Applying unit", p.code, "unit", required=True, ref="don_vi"),
+            C("nam", "Năm công nhận", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C(
+                "gia_tri_lam_loi",
+                "Giá trị làm lợi (đồng)",
+                "Value (VND)",
+                p.money,
+                "value_vnd",
+                note="Số nguyên, ví dụ 17.000.000",
+            ),
+            C(
+                "cap_cong_nhan",
+                "Cấp công nhận",
+                "Recognition level",
+                p.choice(_labels(r.Initiative.Level)),
+                "level",
+                note="Trống = cơ sở",
+            ),
+            C(
+                "tac_gia",
+                "Tác giả",
+                "Authors",
+                p.code_list,
+                "authors",
+                ref="nguoi",
+                note="Mã người, cách nhau bởi ;",
+            ),
+        ),
+        ("ma_sang_kien",),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "hoi_thi",
+        "Hội thi sáng tạo kỹ thuật",
+        "Technical innovation contests",
+        r.ContestEntry,
+        (
+            C("ma_de_tai", "Mã đề tài", "Entry code", p.code, "code", required=True),
+            C("ten", "Tên đề tài", "Name", p.text(300), "name", required=True),
+            C("hoi_thi", "Hội thi", "Contest", p.text(300), "contest", required=True),
+            C("cap", "Cấp", "Level", p.choice(_labels(r.ContestEntry.Level)), "level", required=True),
+            C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C("ma_don_vi", "Đơn vị", "Unit", p.code, "unit", ref="don_vi"),
+            C("so_tac_gia", "Số tác giả", "Number of authors", p.count, "author_count", required=True),
+            C("giai", "Giải", "Prize", p.choice(_labels(r.ContestEntry.Prize)), "prize"),
+        ),
+        ("ma_de_tai",),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "khen_thuong",
+        "Khen thưởng",
+        "Awards",
+        r.Award,
+        (
+            C("ma_khen_thuong", "Mã khen thưởng", "Award code", p.code, "code", required=True),
+            C(
+                "doi_tuong",
+                "Đối tượng",
+                "Awarded to",
+                p.choice(_labels(r.Award.Target)),
+                "target",
+                required=True,
+            ),
+            C(
+                "ma_doanh_nghiep",
+                "Mã doanh nghiệp",
+                "Enterprise code",
+                p.code,
+                "enterprise",
+                ref="doanh_nghiep",
+            ),
+            C("ma_nguoi", "Mã người", "Person code", p.code, "person", ref="nguoi"),
+            C(
+                "nguoi_dung_dau",
+                "Người đứng đầu doanh nghiệp",
+                "Enterprise head",
+                p.yes_no,
+                "is_enterprise_head",
+            ),
+            C("lao_dong_truc_tiep", "Lao động trực tiếp", "Direct worker", p.yes_no, "is_direct_worker"),
+            C("cap", "Cấp khen", "Level", p.choice(_labels(r.Award.Level)), "level", required=True),
+            C("hinh_thuc", "Hình thức", "Form", p.open_choice(_labels(r.Award.Form)), "form", required=True),
+            C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C("ma_don_vi", "Đơn vị đề nghị", "Proposing unit", p.code, "proposing_unit", ref="don_vi"),
+        ),
+        ("ma_khen_thuong",),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "van_hoa",
+        "Công nhận văn hóa",
+        "Culture recognition",
+        r.CultureRecognition,
+        (
+            C(
+                "ma_doanh_nghiep",
+                "Mã doanh nghiệp",
+                "Enterprise code",
+                p.code,
+                "enterprise",
+                required=True,
+                ref="doanh_nghiep",
+            ),
+            C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C(
+                "danh_hieu",
+                "Danh hiệu",
+                "Title",
+                p.choice(_labels(r.CultureRecognition.Title)),
+                "title",
+                required=True,
+            ),
+        ),
+        ("ma_doanh_nghiep", "nam", "danh_hieu"),
+    ),
+    Sheet(
+        "dan_chu",
+        "Thực hiện Quy chế dân chủ ở cơ sở",
+        "Grassroots democracy",
+        r.DemocracyReport,
+        (
+            C("ma_don_vi", "Mã đơn vị", "Unit code", p.code, "unit", required=True, ref="don_vi"),
+            C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C("da_thuc_hien", "Đã thực hiện", "Implemented", p.yes_no, "implemented", required=True),
+        ),
+        ("ma_don_vi", "nam"),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "an_sinh",
+        "An sinh xã hội, từ thiện",
+        "Welfare and charity",
+        r.WelfareContribution,
+        (
+            C("ma_dong_gop", "Mã đóng góp", "Contribution code", p.code, "code", required=True),
+            C("ma_don_vi", "Đơn vị", "Unit", p.code, "unit", required=True, ref="don_vi"),
+            C("ngay", "Ngày", "Date", p.parse_date, "date", required=True, note=DATE_NOTE),
+            C(
+                "so_tien",
+                "Số tiền (đồng)",
+                "Amount (VND)",
+                p.money,
+                "amount_vnd",
+                required=True,
+                note="Số nguyên, ví dụ 17.000.000",
+            ),
+            C("noi_dung", "Nội dung", "Purpose", p.text(300), "purpose"),
+        ),
+        ("ma_dong_gop",),
+        unit_columns=("ma_don_vi",),
+    ),
+    Sheet(
+        "chi_tieu",
+        "Chỉ tiêu",
+        "Targets",
+        r.Target,
+        (
+            C("ma_chi_tieu", "Mã chỉ tiêu", "Indicator code", p.text(80), "indicator_code", required=True),
+            C("ma_don_vi", "Đơn vị nhận chỉ tiêu", "Unit", p.code, "unit", required=True, ref="don_vi"),
+            C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
+            C("gia_tri", "Giá trị", "Target value", p.money, "value", required=True),
+        ),
+        ("ma_chi_tieu", "ma_don_vi", "nam"),
+        unit_columns=("ma_don_vi",),
+    ),
+)
+
+BY_KEY = {s.key: s for s in SHEETS}
+# Sheet names match by key or label, folded like headers.
+SHEET_NAMES = {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEETS}
+# What each reference column must point at, beyond existing: the tree or kind of the unit.
+UNIT_RULES = {
+    ("nguoi", "ma_cdcs"): ({"cdcs"}, "công đoàn cơ sở (loại cdcs)", "a grassroots union (kind cdcs)"),
+    ("gioi_thieu", "ma_don_vi_gioi_thieu"): (Unit.UNION_KINDS, "đơn vị công đoàn", "a union unit"),
+    ("gioi_thieu", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
+    ("lop_boi_duong", "ma_don_vi_to_chuc"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
+    ("ket_nap", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
+    ("chuong_trinh", "ma_don_vi_cong_doan"): (Unit.UNION_KINDS, "đơn vị công đoàn", "a union unit"),
+    ("chuong_trinh", "ma_don_vi_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
+}

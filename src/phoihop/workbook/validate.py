@@ -1,0 +1,559 @@
+"""Parsing and validating a workbook without writing anything: every error at once."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from phoihop.core.text import fold
+from phoihop.orgs.closure import find_cycle
+from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.records.models import Person, Referral, TrainingClass
+
+from . import parsers as p
+from .problems import Problem
+from .reader import RawSheet
+from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
+
+REF_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
+CODE_COLUMN = {
+    "don_vi": "ma_don_vi",
+    "doanh_nghiep": "ma_doanh_nghiep",
+    "nguoi": "ma_nguoi",
+    "lop_boi_duong": "ma_lop",
+}
+CHUNK = 5000
+
+
+@dataclass
+class Row:
+    no: int
+    values: dict[str, object]
+
+
+@dataclass
+class UnitInfo:
+    kind: str
+    parent: str | None
+    founded: date | None
+    dissolved: date | None
+
+
+def blank_value(column: Column):
+    if column.parse is p.yes_no:
+        return False
+    if column.parse is p.code_list:
+        return []
+    if column.key == "cap_cong_nhan":
+        return "co_so"
+    if column.ref or column.parse in (p.parse_date, p.count, p.money, p.year, p.tax_code):
+        return "" if column.parse is p.tax_code else None
+    return ""
+
+
+def existing_codes(model, codes) -> dict[str, int]:
+    codes = list(codes)
+    manager = model.objects.unscoped() if hasattr(model.objects, "unscoped") else model.objects
+    found = {}
+    for i in range(0, len(codes), CHUNK):
+        found.update(manager.filter(code__in=codes[i : i + CHUNK]).values_list("code", "pk"))
+    return found
+
+
+class Validator:
+    def __init__(self, *, scope=None, indicator_codes: set[str] | None = None):
+        self.scope = scope
+        self.indicator_codes = indicator_codes
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.rows: dict[str, list[Row]] = {}
+
+    # ---- helpers ------------------------------------------------------------------------------
+    def error(self, sheet: Sheet, row: int | None, column: Column | None, value, vi: str, en: str) -> None:
+        self.errors.append(Problem(sheet.label, row, column.label if column else None, value, vi, en))
+
+    def warn(self, sheet: Sheet, row: int | None, column: Column | None, value, vi: str, en: str) -> None:
+        self.warnings.append(Problem(sheet.label, row, column.label if column else None, value, vi, en))
+
+    # ---- parsing ------------------------------------------------------------------------------
+    def parse(self, raw_sheets: list[RawSheet], progress=None) -> None:
+        seen: dict[str, str] = {}
+        for raw in raw_sheets:
+            sheet = SHEET_NAMES.get(fold(raw.name))
+            if sheet is None:
+                known = ", ".join(s.key for s in SHEETS)
+                self.errors.append(
+                    Problem(
+                        raw.name,
+                        None,
+                        None,
+                        None,
+                        f"trang tính không có trong sổ dữ liệu chuẩn (các trang: {known})",
+                        f"unknown sheet (sheets are: {known})",
+                    )
+                )
+                continue
+            if sheet.key in seen:
+                self.errors.append(
+                    Problem(
+                        raw.name,
+                        None,
+                        None,
+                        None,
+                        f"trùng với trang '{seen[sheet.key]}'",
+                        f"duplicates sheet '{seen[sheet.key]}'",
+                    )
+                )
+                continue
+            seen[sheet.key] = raw.name
+            self.rows[sheet.key] = self._parse_sheet(sheet, raw)
+            if progress:
+                progress("parse", len(seen), len(raw_sheets))
+        if "don_vi" not in self.rows:
+            self.errors.append(
+                Problem(
+                    "don_vi",
+                    None,
+                    None,
+                    None,
+                    "thiếu trang bắt buộc 'don_vi' (Đơn vị)",
+                    "the required sheet 'don_vi' (Units) is missing",
+                )
+            )
+
+    def _parse_sheet(self, sheet: Sheet, raw: RawSheet) -> list[Row]:
+        lookup = {fold(c.key): c for c in sheet.columns} | {fold(c.label): c for c in sheet.columns}
+        positions: list[tuple[int, Column]] = []
+        for i, head in enumerate(raw.header):
+            if p.is_blank(head):
+                continue
+            column = lookup.get(fold(str(head)))
+            if column is None:
+                self.error(sheet, 1, None, head, "cột không có trong sổ dữ liệu chuẩn", "unknown column")
+            elif any(c is column for _, c in positions):
+                self.error(sheet, 1, column, head, "cột bị lặp", "duplicate column")
+            else:
+                positions.append((i, column))
+        present = {c.key for _, c in positions}
+        for column in sheet.columns:
+            if column.required and column.key not in present:
+                self.error(sheet, 1, column, None, "thiếu cột bắt buộc", "a required column is missing")
+        rows = []
+        absent = [c for c in sheet.columns if c.key not in present]
+        for no, cells in raw.rows:
+            if all(p.is_blank(c) for c in cells):
+                continue
+            first = cells[0] if cells else ""
+            if isinstance(first, str) and first.startswith("#"):
+                continue  # a notes row (the template's second row)
+            values = {c.key: blank_value(c) for c in absent}
+            for i, column in positions:
+                cell = cells[i] if i < len(cells) else ""
+                if p.is_blank(cell):
+                    if column.required:
+                        self.error(
+                            sheet, no, column, None, "ô bắt buộc đang để trống", "a required cell is empty"
+                        )
+                    values[column.key] = blank_value(column)
+                    continue
+                try:
+                    values[column.key] = column.parse(cell)
+                except p.CellError as bad:
+                    self.error(
+                        sheet, no, column, cell, f"cần {bad.expected_vi}", f"expected {bad.expected_en}"
+                    )
+                    values[column.key] = None
+            rows.append(Row(no, values))
+        return rows
+
+    # ---- checks -------------------------------------------------------------------------------
+    def check(self) -> None:
+        self._check_duplicates()
+        self._check_references()
+        self._check_units()
+        self._check_rules()
+        if self.scope is not None and not self.scope.everything:
+            self._check_scope()
+
+    def _check_duplicates(self) -> None:
+        for key, rows in self.rows.items():
+            sheet = BY_KEY[key]
+            first: dict[tuple, int] = {}
+            for row in rows:
+                k = tuple(row.values.get(c) for c in sheet.key_columns)
+                if any(v is None for v in k):
+                    continue
+                k = tuple(fold(v) if isinstance(v, str) else v for v in k)
+                if k in first:
+                    col = sheet.column(sheet.key_columns[0])
+                    self.error(
+                        sheet,
+                        row.no,
+                        col,
+                        " / ".join(str(v) for v in k),
+                        f"trùng khóa với dòng {first[k]}",
+                        f"duplicate key (same as row {first[k]})",
+                    )
+                else:
+                    first[k] = row.no
+
+    def workbook_codes(self, sheet_key: str) -> set[str]:
+        col = CODE_COLUMN[sheet_key]
+        return {r.values[col] for r in self.rows.get(sheet_key, []) if r.values.get(col)}
+
+    def _check_references(self) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for key, rows in self.rows.items():
+            for column in BY_KEY[key].columns:
+                if column.ref:
+                    for row in rows:
+                        v = row.values.get(column.key)
+                        wanted[column.ref].update(v if isinstance(v, list) else [v] if v else [])
+        self.known: dict[str, set[str]] = {}
+        for ref, codes in wanted.items():
+            in_book = self.workbook_codes(ref)
+            self.known[ref] = in_book | set(existing_codes(REF_MODELS[ref], codes - in_book))
+        names = {
+            "don_vi": ("đơn vị", "unit"),
+            "doanh_nghiep": ("doanh nghiệp", "enterprise"),
+            "nguoi": ("người", "person"),
+            "lop_boi_duong": ("lớp", "class"),
+        }
+        for key, rows in self.rows.items():
+            sheet = BY_KEY[key]
+            for column in sheet.columns:
+                if not column.ref:
+                    continue
+                vi, en = names[column.ref]
+                for row in rows:
+                    v = row.values.get(column.key)
+                    for code in v if isinstance(v, list) else [v] if v else []:
+                        if code not in self.known[column.ref]:
+                            self.error(
+                                sheet,
+                                row.no,
+                                column,
+                                code,
+                                f"không có {vi} mã này trong sổ hoặc trong cơ sở dữ liệu",
+                                f"no {en} with this code in the workbook or the database",
+                            )
+
+    def unit_info(self) -> dict[str, UnitInfo]:
+        if not hasattr(self, "_units"):
+            units = {
+                code: UnitInfo(kind, parent, founded, dissolved)
+                for code, kind, parent, founded, dissolved in Unit.objects.values_list(
+                    "code", "kind", "parent__code", "founded_on", "dissolved_on"
+                )
+            }
+            for row in self.rows.get("don_vi", []):
+                v = row.values
+                if v.get("ma_don_vi") and v.get("loai"):
+                    units[v["ma_don_vi"]] = UnitInfo(
+                        v["loai"], v.get("ma_cap_tren"), v.get("ngay_thanh_lap"), v.get("ngay_giai_the")
+                    )
+            self._units = units
+        return self._units
+
+    def _check_units(self) -> None:
+        sheet = BY_KEY["don_vi"]
+        units = self.unit_info()
+        col = sheet.column
+        for row in self.rows.get("don_vi", []):
+            v = row.values
+            kind, parent = v.get("loai"), v.get("ma_cap_tren")
+            if not kind:
+                continue
+            founded, dissolved = v.get("ngay_thanh_lap"), v.get("ngay_giai_the")
+            if parent is None and kind not in Unit.ROOT_KINDS and v.get("ma_cap_tren") is None:
+                self.error(
+                    sheet,
+                    row.no,
+                    col("ma_cap_tren"),
+                    None,
+                    "đơn vị không phải cấp gốc cần có mã đơn vị cấp trên",
+                    "a unit that is not a root needs a parent code",
+                )
+            if parent == v.get("ma_don_vi") and parent:
+                self.error(
+                    sheet,
+                    row.no,
+                    col("ma_cap_tren"),
+                    parent,
+                    "đơn vị không thể là cấp trên của chính nó",
+                    "a unit cannot be its own parent",
+                )
+            info = units.get(parent) if parent else None
+            if info:
+                if _tree(info.kind) != _tree(kind):
+                    self.error(
+                        sheet,
+                        row.no,
+                        col("ma_cap_tren"),
+                        parent,
+                        "cấp trên phải cùng hệ thống (công đoàn hoặc đảng)",
+                        "the parent must be in the same tree (union or party)",
+                    )
+                if founded and info.founded and founded < info.founded:
+                    self.error(
+                        sheet,
+                        row.no,
+                        col("ngay_thanh_lap"),
+                        founded.isoformat(),
+                        f"đơn vị thành lập trước cấp trên {parent} ({info.founded:%d/%m/%Y})",
+                        f"founded before its parent {parent} ({info.founded.isoformat()})",
+                    )
+                if founded and info.dissolved and founded > info.dissolved:
+                    self.error(
+                        sheet,
+                        row.no,
+                        col("ngay_thanh_lap"),
+                        founded.isoformat(),
+                        f"cấp trên {parent} đã giải thể ngày {info.dissolved:%d/%m/%Y}",
+                        f"the parent {parent} was dissolved on {info.dissolved.isoformat()}",
+                    )
+            if founded and dissolved and dissolved < founded:
+                self.error(
+                    sheet,
+                    row.no,
+                    col("ngay_giai_the"),
+                    dissolved.isoformat(),
+                    "ngày giải thể trước ngày thành lập",
+                    "dissolved before it was founded",
+                )
+            target = v.get("ma_don_vi_tiep_nhan")
+            if target:
+                if target == v.get("ma_don_vi"):
+                    self.error(
+                        sheet,
+                        row.no,
+                        col("ma_don_vi_tiep_nhan"),
+                        target,
+                        "đơn vị không thể tiếp nhận chính nó",
+                        "a unit cannot be merged into itself",
+                    )
+                elif target in units and _tree(units[target].kind) != _tree(kind):
+                    self.error(
+                        sheet,
+                        row.no,
+                        col("ma_don_vi_tiep_nhan"),
+                        target,
+                        "đơn vị tiếp nhận phải cùng hệ thống",
+                        "the merger target must be in the same tree",
+                    )
+        self._check_transfers(units)
+        self._check_cycles(units)
+
+    def _transfers(self) -> list[tuple[str, date, str]]:
+        moves = {
+            (u, d): p_
+            for u, d, p_ in Transfer.objects.values_list("unit__code", "effective_on", "new_parent__code")
+        }
+        for row in self.rows.get("dieu_chuyen", []):
+            v = row.values
+            if v.get("ma_don_vi") and v.get("ngay_hieu_luc") and v.get("ma_cap_tren_moi"):
+                moves[(v["ma_don_vi"], v["ngay_hieu_luc"])] = v["ma_cap_tren_moi"]
+        return [(u, d, p_) for (u, d), p_ in moves.items()]
+
+    def _check_transfers(self, units: dict[str, UnitInfo]) -> None:
+        sheet = BY_KEY["dieu_chuyen"]
+        for row in self.rows.get("dieu_chuyen", []):
+            v = row.values
+            code, day, parent = v.get("ma_don_vi"), v.get("ngay_hieu_luc"), v.get("ma_cap_tren_moi")
+            if not (code and day and parent and code in units and parent in units):
+                continue
+            unit, new = units[code], units[parent]
+            if unit.dissolved and day > unit.dissolved:
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("ngay_hieu_luc"),
+                    day.isoformat(),
+                    f"đơn vị {code} đã giải thể ngày {unit.dissolved:%d/%m/%Y}",
+                    f"unit {code} was dissolved on {unit.dissolved.isoformat()}",
+                )
+            if (new.founded and day < new.founded) or (new.dissolved and day > new.dissolved):
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("ma_cap_tren_moi"),
+                    parent,
+                    f"cấp trên mới không tồn tại vào ngày {day:%d/%m/%Y}",
+                    f"the new parent does not exist on {day.isoformat()}",
+                )
+            if _tree(unit.kind) != _tree(new.kind):
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("ma_cap_tren_moi"),
+                    parent,
+                    "cấp trên mới phải cùng hệ thống",
+                    "the new parent must be in the same tree",
+                )
+
+    def _check_cycles(self, units: dict[str, UnitInfo]) -> None:
+        if not self.rows.get("don_vi") and not self.rows.get("dieu_chuyen"):
+            return
+        cycle = find_cycle(
+            ((c, u.parent if u.parent in units else None, u.founded) for c, u in units.items()),
+            self._transfers(),
+        )
+        if cycle:
+            names = ", ".join(sorted(str(u) for u in cycle.unit_ids))
+            self.errors.append(
+                Problem(
+                    BY_KEY["don_vi"].label,
+                    None,
+                    "Mã đơn vị cấp trên",
+                    names,
+                    "vòng lặp cấp trên: đơn vị trở thành cấp trên của chính nó",
+                    "a cycle: a unit would become its own ancestor",
+                )
+            )
+
+    def _check_rules(self) -> None:
+        units = self.unit_info()
+        for (key, col_key), (kinds, vi, en) in UNIT_RULES.items():
+            sheet = BY_KEY[key]
+            for row in self.rows.get(key, []):
+                code = row.values.get(col_key)
+                if code and code in units and units[code].kind not in kinds:
+                    self.error(sheet, row.no, sheet.column(col_key), code, f"cần {vi}", f"expected {en}")
+        for row in self.rows.get("chuong_trinh", []):
+            v = row.values
+            if v.get("tu_ngay") and v.get("den_ngay") and v["den_ngay"] < v["tu_ngay"]:
+                sheet = BY_KEY["chuong_trinh"]
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("den_ngay"),
+                    v["den_ngay"].isoformat(),
+                    "ngày kết thúc trước ngày bắt đầu",
+                    "ends before it starts",
+                )
+        for row in self.rows.get("khen_thuong", []):
+            v, sheet = row.values, BY_KEY["khen_thuong"]
+            if v.get("doi_tuong") == "doanh_nghiep" and not v.get("ma_doanh_nghiep"):
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("ma_doanh_nghiep"),
+                    None,
+                    "khen doanh nghiệp cần mã doanh nghiệp",
+                    "an award to an enterprise needs its code",
+                )
+            if v.get("doi_tuong") == "ca_nhan" and not v.get("ma_nguoi"):
+                self.error(
+                    sheet,
+                    row.no,
+                    sheet.column("ma_nguoi"),
+                    None,
+                    "khen cá nhân cần mã người",
+                    "an award to a person needs the person's code",
+                )
+        if self.indicator_codes is not None:
+            sheet = BY_KEY["chi_tieu"]
+            for row in self.rows.get("chi_tieu", []):
+                code = row.values.get("ma_chi_tieu")
+                if code and code not in self.indicator_codes:
+                    self.error(
+                        sheet,
+                        row.no,
+                        sheet.column("ma_chi_tieu"),
+                        code,
+                        "mã chỉ tiêu không có trong danh mục chỉ tiêu",
+                        "not an indicator code of the catalogue",
+                    )
+        self._warnings(units)
+
+    def _warnings(self, units: dict[str, UnitInfo]) -> None:
+        dated = [
+            ("nguoi", "ma_cdcs", "ngay_vao_cong_doan"),
+            ("gioi_thieu", "ma_don_vi_gioi_thieu", "ngay_gioi_thieu"),
+            ("an_sinh", "ma_don_vi", "ngay"),
+            ("ket_nap", "ma_to_chuc_dang", "ngay_ket_nap"),
+            ("lop_boi_duong", "ma_don_vi_to_chuc", "ngay_bat_dau"),
+        ]
+        for key, unit_col, date_col in dated:
+            sheet = BY_KEY[key]
+            for row in self.rows.get(key, []):
+                unit, day = units.get(row.values.get(unit_col) or ""), row.values.get(date_col)
+                if unit and unit.dissolved and day and day > unit.dissolved:
+                    self.warn(
+                        sheet,
+                        row.no,
+                        sheet.column(date_col),
+                        day.isoformat(),
+                        f"ngày sau khi đơn vị {row.values[unit_col]} giải thể ({unit.dissolved:%d/%m/%Y})",
+                        f"dated after unit {row.values[unit_col]} was dissolved ({unit.dissolved.isoformat()})",
+                    )
+        admissions = self.rows.get("ket_nap", [])
+        if not admissions:
+            return
+        first_referral: dict[str, date] = {}
+        people = [r.values["ma_nguoi"] for r in admissions if r.values.get("ma_nguoi")]
+        for i in range(0, len(people), CHUNK):
+            for code, day in (
+                Referral.objects.unscoped()
+                .filter(person__code__in=people[i : i + CHUNK])
+                .values_list("person__code", "referred_on")
+            ):
+                first_referral[code] = min(day, first_referral.get(code, day))
+        for row in self.rows.get("gioi_thieu", []):
+            code, day = row.values.get("ma_nguoi"), row.values.get("ngay_gioi_thieu")
+            if code and day:
+                first_referral[code] = min(day, first_referral.get(code, day))
+        sheet = BY_KEY["ket_nap"]
+        for row in admissions:
+            code, day = row.values.get("ma_nguoi"), row.values.get("ngay_ket_nap")
+            if code in first_referral and day and day < first_referral[code]:
+                self.warn(
+                    sheet,
+                    row.no,
+                    sheet.column("ngay_ket_nap"),
+                    day.isoformat(),
+                    f"kết nạp trước ngày được giới thiệu ({first_referral[code]:%d/%m/%Y})",
+                    f"admitted before the referral ({first_referral[code].isoformat()})",
+                )
+
+    def _check_scope(self) -> None:
+        visible = set(self.scope.units().values_list("code", flat=True))
+        units = self.unit_info()
+        # New units of the workbook are in scope when their parent chain reaches the scope.
+        for _ in range(6):
+            for row in self.rows.get("don_vi", []):
+                code, parent = row.values.get("ma_don_vi"), row.values.get("ma_cap_tren")
+                if code and parent in visible and code not in visible and not _in_db(code, units, self):
+                    visible.add(code)
+        outside_vi, outside_en = "đơn vị nằm ngoài phạm vi của bạn", "the unit is outside your scope"
+        for key, rows in self.rows.items():
+            sheet = BY_KEY[key]
+            for row in rows:
+                if key == "don_vi":
+                    code = row.values.get("ma_don_vi")
+                    if code and code not in visible:
+                        self.error(sheet, row.no, sheet.column("ma_don_vi"), code, outside_vi, outside_en)
+                    continue
+                named = [row.values.get(c) for c in sheet.unit_columns if row.values.get(c)]
+                for code in named:
+                    if code not in visible:
+                        col = next(c for c in sheet.unit_columns if row.values.get(c) == code)
+                        self.error(sheet, row.no, sheet.column(col), code, outside_vi, outside_en)
+                if sheet.unit_columns and not named and not self.scope.holds_root:
+                    self.error(
+                        sheet,
+                        row.no,
+                        None,
+                        None,
+                        "dòng không gắn với đơn vị nào trong phạm vi của bạn",
+                        "the row names no unit of your scope",
+                    )
+
+
+def _in_db(code: str, units, validator: Validator) -> bool:
+    if not hasattr(validator, "_db_unit_codes"):
+        validator._db_unit_codes = set(Unit.objects.values_list("code", flat=True))
+    return code in validator._db_unit_codes
+
+
+def _tree(kind: str) -> str:
+    return "union" if kind in Unit.UNION_KINDS else "party"
