@@ -1,0 +1,119 @@
+"""The frame an indicator is computed in: period, union root(s), party root(s), and where every unit
+stood under them on any date (derived once from the closure table, then looked up per aggregated group)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from phoihop.orgs.models import Unit, UnitClosure
+
+
+@dataclass
+class Placement:
+    """For one root: unit id → sorted intervals [(from, to_exclusive, child code)]."""
+
+    root: Unit
+    intervals: dict[int, list[tuple[date, date, str]]] = field(default_factory=dict)
+
+    def child(self, unit_id: int | None, day: date) -> str | None:
+        """The code of the root's child that held the unit on `day` (the root's own code for the root),
+        or None when the unit was not under the root that day."""
+        for start, end, child in self.intervals.get(unit_id, ()):
+            if start <= day < end:
+                return child
+        return None
+
+
+def build_placement(root: Unit) -> Placement:
+    placement = Placement(root)
+    rows = UnitClosure.objects.filter(ancestor=root).values_list(
+        "descendant_id", "depth", "valid_from", "valid_to"
+    )
+    children = {}
+    for descendant, depth, start, end in rows:
+        if depth == 1:
+            children.setdefault(descendant, []).append((start, end))
+    codes = dict(Unit.objects.filter(pk__in=list(children) + [root.pk]).values_list("pk", "code"))
+    intervals: dict[int, list] = defaultdict(list)
+    intervals[root.pk].append((date.min, date.max, root.code))
+    below = UnitClosure.objects.filter(ancestor__in=list(children)).values_list(
+        "ancestor_id", "descendant_id", "valid_from", "valid_to"
+    )
+    for child, unit, start, end in below:
+        for c_start, c_end in children[child]:
+            lo, hi = max(start, c_start), min(end, c_end)
+            if lo < hi:
+                intervals[unit].append((lo, hi, codes[child]))
+    placement.intervals = {u: sorted(v) for u, v in intervals.items()}
+    return placement
+
+
+@dataclass
+class Context:
+    date_from: date
+    date_to: date
+    union_roots: list[Unit]
+    party_roots: list[Unit]
+    # Contest entries and awards that name no unit count for a program's own roots, not for a sub-scope.
+    count_unitless: bool = True
+
+    def __post_init__(self):
+        self._placements: dict[int, Placement] = {}
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.date_from.year, self.date_to.year + 1))
+
+    def in_period(self, day: date) -> bool:
+        return self.date_from <= day <= self.date_to
+
+    def roots(self, tree: str) -> list[Unit]:
+        if tree == "U":
+            return self.union_roots
+        if tree == "B":
+            return self.party_roots
+        seen, out = set(), []
+        for root in self.union_roots + self.party_roots:
+            if root.pk not in seen:
+                seen.add(root.pk)
+                out.append(root)
+        return out
+
+    def placement(self, root: Unit) -> Placement:
+        if root.pk not in self._placements:
+            self._placements[root.pk] = build_placement(root)
+        return self._placements[root.pk]
+
+    def child(self, tree: str, unit_id: int | None, day: date) -> str | None:
+        for root in self.roots(tree):
+            found = self.placement(root).child(unit_id, day)
+            if found is not None:
+                return found
+        return None
+
+    def unit_ids(self, tree: str) -> set[int]:
+        """Ids of every unit that stood under the tree's roots on some day: a cheap SQL prefilter."""
+        ids: set[int] = set()
+        for root in self.roots(tree):
+            ids.update(self.placement(root).intervals)
+        return ids
+
+    def children(self, tree: str) -> list[str]:
+        """The child codes a by_unit breakdown lists: children of the roots at some time in the period,
+        existing then."""
+        codes: list[str] = []
+        for root in self.roots(tree):
+            links = UnitClosure.objects.filter(
+                ancestor=root, depth=1, valid_from__lte=self.date_to, valid_to__gt=self.date_from
+            ).values_list("descendant_id", flat=True)
+            units = (
+                Unit.objects.filter(pk__in=links)
+                .exclude(founded_on__gt=self.date_to)
+                .exclude(dissolved_on__lt=self.date_from)
+            )
+            codes += sorted(units.values_list("code", flat=True))
+        return codes
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)

@@ -1,0 +1,532 @@
+"""Every indicator of indicators.md: one declaration and one aggregate query each.
+
+Queries group records by (unit, date or year, breakdown dimensions) in the database; `Tally` then places
+each group under the child of the scope that held its unit on the group's date — a loop over groups,
+never over rows. Readings of the spec's open points are in docs/indicators.md.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+
+from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.records.models import (
+    Admission,
+    Award,
+    ContestEntry,
+    CultureRecognition,
+    DemocracyReport,
+    Enrolment,
+    Initiative,
+    Person,
+    Referral,
+    TrainingClass,
+    WelfareContribution,
+    Work,
+)
+
+from .context import Context, year_end
+from .registry import Result, Tally, indicator, pct
+
+PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
+GRASSROOTS_PARTY = ("chi_bo_co_so", "dang_bo_co_so")
+
+
+def _people_values(prefix: str) -> dict:
+    return {"g": F(f"{prefix}gender"), "e": F(f"{prefix}ethnicity"), "o": F(f"{prefix}enterprise__ownership")}
+
+
+def _dims(row: dict) -> dict:
+    return {"gender": row["g"], "ethnicity": row["e"], "ownership": row["o"] or "khong_doanh_nghiep"}
+
+
+def _ids(ctx: Context, tree: str) -> list[int]:
+    return list(ctx.unit_ids(tree))
+
+
+def _count_groups(ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None) -> Result:
+    """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked."""
+    dims = PEOPLE_DIMS if people_prefix is not None else ()
+    values = {"u": F(unit_field), "d": F(date_field)} | (_people_values(people_prefix) if dims else {})
+    tally = Tally(ctx, tree, dims=dims)
+    measure = Sum(amount) if amount else Count("pk")
+    for row in qs.values(**values).annotate(n=measure).order_by():
+        tally.add(row["u"], row["d"], row["n"] or 0, dims=_dims(row) if dims else None)
+    return tally.result()
+
+
+def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False) -> Result:
+    """Yearly records: grouped by unit and year, each dated 31 December of its year."""
+    tally = Tally(ctx, tree)
+    measure = Sum(amount) if amount else Count("pk")
+    for row in (
+        qs.filter(year__in=ctx.years).values(u=F(unit_field), y=F("year")).annotate(n=measure).order_by()
+    ):
+        tally.add(row["u"], year_end(row["y"]), row["n"] or 0, unitless_ok=unitless_ok)
+    return tally.result()
+
+
+def _period(field: str, ctx: Context) -> Q:
+    return Q(**{f"{field}__gte": ctx.date_from, f"{field}__lte": ctx.date_to})
+
+
+def _in_or_unitless(field: str, ctx: Context, tree: str) -> Q:
+    q = Q(**{f"{field}__in": _ids(ctx, tree)})
+    return q | Q(**{f"{field}__isnull": True}) if ctx.count_unitless else q
+
+
+# ---- organisation building -----------------------------------------------------------------------
+
+
+@indicator(
+    "union.grassroots_founded",
+    "Số CĐCS thành lập mới",
+    "New grassroots unions",
+    area="organisation",
+    tree="U",
+)
+def grassroots_founded(ctx: Context) -> Result:
+    qs = Unit.objects.filter(_period("founded_on", ctx), kind="cdcs", pk__in=_ids(ctx, "U"))
+    return _count_groups(ctx, "U", qs, "pk", "founded_on")
+
+
+@indicator(
+    "union.members_admitted",
+    "Số đoàn viên phát triển mới",
+    "New union members",
+    area="organisation",
+    tree="U",
+)
+def members_admitted(ctx: Context) -> Result:
+    qs = Person.objects.unscoped().filter(
+        _period("union_joined_on", ctx), grassroots_union__in=_ids(ctx, "U")
+    )
+    return _count_groups(ctx, "U", qs, "grassroots_union", "union_joined_on", people_prefix="")
+
+
+@indicator(
+    "union.outstanding_referred",
+    "Số đoàn viên ưu tú giới thiệu cho Đảng",
+    "Outstanding members referred to the Party",
+    area="party",
+    tree="U",
+)
+def outstanding_referred(ctx: Context) -> Result:
+    qs = Referral.objects.unscoped().filter(_period("referred_on", ctx), referring_unit__in=_ids(ctx, "U"))
+    return _count_groups(ctx, "U", qs, "referring_unit", "referred_on", people_prefix="person__")
+
+
+@indicator(
+    "union.referred_admitted",
+    "Số đoàn viên ưu tú được kết nạp Đảng",
+    "Referred members admitted to the Party",
+    area="party",
+    tree="U",
+)
+def referred_admitted(ctx: Context) -> Result:
+    qs = Referral.objects.unscoped().filter(
+        referring_unit__in=_ids(ctx, "U"),
+        person__admission__admitted_on__gte=ctx.date_from,
+        person__admission__admitted_on__lte=ctx.date_to,
+        referred_on__lte=F("person__admission__admitted_on"),
+    )
+    tally = Tally(ctx, "U", distinct=True, dims=PEOPLE_DIMS)
+    rows = qs.values(
+        "person_id",
+        "referring_unit_id",
+        "referred_on",
+        a=F("person__admission__admitted_on"),
+        **_people_values("person__"),
+    )
+    for row in rows.order_by("referred_on"):
+        tally.add(
+            row["referring_unit_id"],
+            row["a"],
+            key=row["person_id"],
+            dims=_dims(row),
+            placed_on=row["referred_on"],
+        )
+    return tally.result()
+
+
+# ---- party development ---------------------------------------------------------------------------
+
+
+@indicator(
+    "party.cells_founded_in_enterprises",
+    "Số tổ chức đảng thành lập trong doanh nghiệp",
+    "Party units founded in enterprises",
+    area="party",
+    tree="B",
+)
+def cells_founded(ctx: Context) -> Result:
+    qs = Unit.objects.filter(
+        _period("founded_on", ctx), kind__in=GRASSROOTS_PARTY, enterprise__isnull=False, pk__in=_ids(ctx, "B")
+    )
+    return _count_groups(ctx, "B", qs, "pk", "founded_on")
+
+
+def _admissions_in_enterprises(ctx: Context):
+    party_ids = _ids(ctx, "B")
+    # The admitting unit, or one of its ancestors in B on the admission date, sits in an enterprise.
+    in_enterprise = UnitClosure.objects.filter(
+        descendant=OuterRef("party_unit"),
+        ancestor__in=party_ids,
+        ancestor__enterprise__isnull=False,
+        valid_from__lte=OuterRef("admitted_on"),
+        valid_to__gt=OuterRef("admitted_on"),
+    )
+    return (
+        Admission.objects.unscoped()
+        .filter(_period("admitted_on", ctx), party_unit__in=party_ids)
+        .filter(Exists(in_enterprise))
+    )
+
+
+@indicator(
+    "party.members_admitted_in_enterprises",
+    "Số đảng viên kết nạp trong doanh nghiệp",
+    "Party members admitted in enterprises",
+    area="party",
+    tree="B",
+)
+def admitted_in_enterprises(ctx: Context) -> Result:
+    return _count_groups(
+        ctx, "B", _admissions_in_enterprises(ctx), "party_unit", "admitted_on", people_prefix="person__"
+    )
+
+
+@indicator(
+    "party.business_owners_admitted",
+    "Trong đó: chủ doanh nghiệp",
+    "Of whom business owners",
+    area="party",
+    tree="B",
+)
+def owners_admitted(ctx: Context) -> Result:
+    qs = _admissions_in_enterprises(ctx).filter(person__is_business_owner=True)
+    return _count_groups(ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__")
+
+
+@indicator(
+    "party.training_classes",
+    "Số lớp bồi dưỡng kết nạp Đảng",
+    "Party-awareness classes",
+    area="party",
+    tree="B",
+)
+def training_classes(ctx: Context) -> Result:
+    qs = TrainingClass.objects.unscoped().filter(_period("starts_on", ctx), organiser__in=_ids(ctx, "B"))
+    return _count_groups(ctx, "B", qs, "organiser", "starts_on")
+
+
+def _trainees(ctx: Context):
+    return Enrolment.objects.unscoped().filter(
+        training_class__starts_on__gte=ctx.date_from,
+        training_class__starts_on__lte=ctx.date_to,
+        training_class__organiser__in=_ids(ctx, "B"),
+    )
+
+
+@indicator("party.trainees", "Số học viên", "Trainees", area="party", tree="B")
+def trainees(ctx: Context) -> Result:
+    return _count_groups(
+        ctx,
+        "B",
+        _trainees(ctx),
+        "training_class__organiser",
+        "training_class__starts_on",
+        people_prefix="person__",
+    )
+
+
+@indicator(
+    "party.trainees_from_enterprises",
+    "Trong đó: quần chúng trong doanh nghiệp",
+    "Of whom from enterprises",
+    area="party",
+    tree="B",
+)
+def trainees_from_enterprises(ctx: Context) -> Result:
+    qs = _trainees(ctx).filter(person__enterprise__isnull=False)
+    return _count_groups(
+        ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"
+    )
+
+
+@indicator(
+    "party.trainees_from_non_state",
+    "Trong đó: doanh nghiệp ngoài khu vực nhà nước",
+    "Of whom from non-state enterprises",
+    area="party",
+    tree="B",
+)
+def trainees_from_non_state(ctx: Context) -> Result:
+    qs = (
+        _trainees(ctx)
+        .filter(person__enterprise__isnull=False)
+        .exclude(person__enterprise__ownership="nha_nuoc")
+    )
+    return _count_groups(
+        ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"
+    )
+
+
+# ---- emulation, initiatives, contests --------------------------------------------------------------
+
+
+@indicator(
+    "emulation.works_registered",
+    "Số công trình, sản phẩm đăng ký",
+    "Works and products registered",
+    area="emulation",
+)
+def works_registered(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", Work.objects.unscoped().filter(unit__in=_ids(ctx, "S")), "unit")
+
+
+def _initiatives(ctx: Context):
+    return Initiative.objects.unscoped().filter(unit__in=_ids(ctx, "S"))
+
+
+@indicator(
+    "emulation.initiatives_applied", "Số sáng kiến được áp dụng", "Initiatives applied", area="emulation"
+)
+def initiatives_applied(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit")
+
+
+@indicator(
+    "emulation.initiatives_value_vnd",
+    "Giá trị làm lợi (đồng)",
+    "Value of initiatives (VND)",
+    unit="vnd",
+    area="emulation",
+)
+def initiatives_value(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", amount="value_vnd")
+
+
+@indicator(
+    "emulation.initiatives_provincial",
+    "Số sáng kiến cấp tỉnh",
+    "Provincial-level initiatives",
+    area="emulation",
+)
+def initiatives_provincial(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _initiatives(ctx).filter(level="tinh"), "unit")
+
+
+def _contest(ctx: Context, level: str, **extra):
+    return ContestEntry.objects.unscoped().filter(_in_or_unitless("unit", ctx, "S"), level=level, **extra)
+
+
+@indicator(
+    "emulation.provincial_contest_projects",
+    "Số đề tài dự hội thi cấp tỉnh",
+    "Provincial contest entries",
+    area="emulation",
+)
+def provincial_contest_projects(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _contest(ctx, "tinh"), "unit", unitless_ok=True)
+
+
+@indicator(
+    "emulation.provincial_contest_authors",
+    "Số tác giả, đồng tác giả",
+    "Authors and co-authors",
+    area="emulation",
+)
+def provincial_contest_authors(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _contest(ctx, "tinh"), "unit", amount="author_count", unitless_ok=True)
+
+
+@indicator(
+    "emulation.national_contest_projects",
+    "Số đề tài dự hội thi toàn quốc",
+    "National contest entries",
+    area="emulation",
+)
+def national_contest_projects(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc"), "unit", unitless_ok=True)
+
+
+@indicator(
+    "emulation.national_second_prizes", "Giải Nhì toàn quốc", "National second prizes", area="emulation"
+)
+def national_second_prizes(ctx: Context) -> Result:
+    return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc", prize="nhi"), "unit", unitless_ok=True)
+
+
+@indicator(
+    "emulation.national_consolation_prizes",
+    "Giải Khuyến khích toàn quốc",
+    "National consolation prizes",
+    area="emulation",
+)
+def national_consolation_prizes(ctx: Context) -> Result:
+    return _yearly_groups(
+        ctx, "S", _contest(ctx, "toan_quoc", prize="khuyen_khich"), "unit", unitless_ok=True
+    )
+
+
+def _awards(ctx: Context, **filters):
+    return Award.objects.unscoped().filter(_in_or_unitless("proposing_unit", ctx, "S"), **filters)
+
+
+@indicator(
+    "emulation.creative_labor_certificates",
+    "Số Bằng Lao động sáng tạo",
+    "Creative labour certificates",
+    area="emulation",
+)
+def creative_labor_certificates(ctx: Context) -> Result:
+    return _yearly_groups(
+        ctx, "S", _awards(ctx, form="bang_lao_dong_sang_tao"), "proposing_unit", unitless_ok=True
+    )
+
+
+# ---- awards ----------------------------------------------------------------------------------------
+
+HIGH_LEVELS = ("ubnd_tinh", "nha_nuoc")
+
+
+def _distinct_awards(ctx: Context, key_field: str, **filters) -> Result:
+    tally = Tally(ctx, "S", distinct=True)
+    qs = _awards(ctx, level__in=HIGH_LEVELS, year__in=ctx.years, **filters)
+    for unit, year, key in qs.values_list("proposing_unit", "year", key_field).distinct().order_by():
+        tally.add(unit, year_end(year), key=key, unitless_ok=True)
+    return tally.result()
+
+
+@indicator(
+    "awards.enterprises",
+    "Số doanh nghiệp được khen (UBND tỉnh, Nhà nước)",
+    "Enterprises awarded (province, State)",
+    area="awards",
+)
+def awarded_enterprises(ctx: Context) -> Result:
+    return _distinct_awards(ctx, "enterprise", target="doanh_nghiep", enterprise__isnull=False)
+
+
+@indicator(
+    "awards.enterprise_heads",
+    "Số người đứng đầu doanh nghiệp được khen",
+    "Enterprise heads awarded",
+    area="awards",
+)
+def awarded_heads(ctx: Context) -> Result:
+    return _distinct_awards(ctx, "person", target="ca_nhan", is_enterprise_head=True, person__isnull=False)
+
+
+@indicator(
+    "awards.direct_worker_share_pct",
+    "Tỷ lệ khen công nhân, lao động trực tiếp (%)",
+    "Share of individual awards to direct workers (%)",
+    unit="pct",
+    area="awards",
+)
+def direct_worker_share(ctx: Context) -> Result:
+    everyone, direct = Tally(ctx, "S"), Tally(ctx, "S")
+    qs = _awards(ctx, target="ca_nhan", year__in=ctx.years)
+    for row in qs.values("proposing_unit", "year", "is_direct_worker").annotate(n=Count("pk")).order_by():
+        day = year_end(row["year"])
+        everyone.add(row["proposing_unit"], day, row["n"], unitless_ok=True)
+        if row["is_direct_worker"]:
+            direct.add(row["proposing_unit"], day, row["n"], unitless_ok=True)
+    a, d = everyone.result(), direct.result()
+    return Result(
+        value=pct(d.value, a.value),
+        by_year={y: pct(d.by_year.get(y, 0), n) for y, n in a.by_year.items()},
+        by_unit={u: pct(d.by_unit.get(u, 0), n) for u, n in a.by_unit.items()},
+    )
+
+
+# ---- yearly minimum percentages ------------------------------------------------------------------
+
+
+def _exists_in(year: int, founded: date | None, dissolved: date | None) -> bool:
+    return (founded is None or founded <= date(year, 12, 31)) and (
+        dissolved is None or dissolved >= date(year, 1, 1)
+    )
+
+
+def _yearly_minimum(ctx: Context, tree: str, units, achieved: set[tuple[int, object]], member) -> Result:
+    """units: (unit id, member key, founded, dissolved); achieved: {(year, member key)}.
+    For each year: 100 × achieved members / members; the value and each child's figure is the lowest year."""
+    totals: dict[int, set] = defaultdict(set)
+    per_child: dict[str, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    for unit_id, key, founded, dissolved in units:
+        for year in ctx.years:
+            if not _exists_in(year, founded, dissolved):
+                continue
+            child = ctx.child(tree, unit_id, year_end(year))
+            if child is None:
+                continue
+            totals[year].add(key)
+            per_child[child][year].add(key)
+
+    def ratio(members: set, year: int) -> float | None:
+        return pct(sum(1 for k in members if (year, k) in achieved), len(members))
+
+    by_year = {str(y): ratio(totals.get(y, set()), y) for y in ctx.years}
+    present = [v for v in by_year.values() if v is not None]
+    by_unit = {}
+    for child in ctx.children(tree):
+        figures = [ratio(m, y) for y, m in per_child.get(child, {}).items()]
+        figures = [f for f in figures if f is not None]
+        by_unit[child] = min(figures) if figures else None
+    return Result(value=min(present) if present else None, by_year=by_year, by_unit=by_unit)
+
+
+@indicator(
+    "culture.min_yearly_recognition_pct",
+    "Tỷ lệ doanh nghiệp đạt Nếp sống văn hóa (năm thấp nhất, %)",
+    "Enterprises recognised for cultural lifestyle (lowest year, %)",
+    unit="pct",
+    area="culture",
+    tree="B",
+)
+def culture_recognition(ctx: Context) -> Result:
+    units = Unit.objects.filter(kind__in=GRASSROOTS_PARTY, enterprise__isnull=False, pk__in=_ids(ctx, "B"))
+    rows = list(units.values_list("pk", "enterprise_id", "founded_on", "dissolved_on"))
+    achieved = set(
+        CultureRecognition.objects.unscoped()
+        .filter(title="nep_song_van_hoa", year__in=ctx.years, enterprise__in={r[1] for r in rows})
+        .values_list("year", "enterprise_id")
+    )
+    return _yearly_minimum(ctx, "B", rows, achieved, "enterprise")
+
+
+@indicator(
+    "democracy.min_yearly_implementation_pct",
+    "Tỷ lệ đơn vị thực hiện QCDC (năm thấp nhất, %)",
+    "Units implementing grassroots democracy (lowest year, %)",
+    unit="pct",
+    area="democracy",
+)
+def democracy_implementation(ctx: Context) -> Result:
+    units = Unit.objects.filter(kind__in=("cdcs", *GRASSROOTS_PARTY), pk__in=_ids(ctx, "S"))
+    rows = [(pk, pk, f, d) for pk, f, d in units.values_list("pk", "founded_on", "dissolved_on")]
+    achieved = set(
+        DemocracyReport.objects.unscoped()
+        .filter(implemented=True, year__in=ctx.years, unit__in=[r[0] for r in rows])
+        .values_list("year", "unit_id")
+    )
+    return _yearly_minimum(ctx, "S", rows, achieved, "unit")
+
+
+# ---- welfare ---------------------------------------------------------------------------------------
+
+
+@indicator(
+    "welfare.contributions_vnd",
+    "Tổng số tiền ủng hộ, an sinh xã hội (đồng)",
+    "Welfare and charity contributions (VND)",
+    unit="vnd",
+    area="welfare",
+)
+def welfare(ctx: Context) -> Result:
+    qs = WelfareContribution.objects.unscoped().filter(_period("date", ctx), unit__in=_ids(ctx, "S"))
+    return _count_groups(ctx, "S", qs, "unit", "date", amount="amount_vnd")

@@ -1,0 +1,142 @@
+"""The review report as data: the JSON form of report.md, built from the indicator registry."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from phoihop.indicators.context import Context
+from phoihop.indicators.registry import AREAS, REGISTRY, pct
+from phoihop.orgs.models import Unit
+from phoihop.records.models import Program, Target
+
+
+class ReportError(Exception):
+    """A report that cannot be made. kind: "usage" (exit 2, HTTP 400) or "data" (exit 1, HTTP 404)."""
+
+    def __init__(self, message: str, *, kind: str = "data"):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
+def parse_day(value: str | date | None, *, name: str) -> date | None:
+    if value is None or value == "" or isinstance(value, date):
+        return value or None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as bad:
+        raise ReportError(f"{name}: ngày '{value}' không hợp lệ, cần dạng YYYY-MM-DD.", kind="usage") from bad
+
+
+def frame(*, program_code: str, date_from=None, date_to=None, scope_code: str | None = None):
+    """The program, the period and the context a report is computed in."""
+    try:
+        program = Program.objects.unscoped().select_related("union_root", "party_root").get(code=program_code)
+    except Program.DoesNotExist as missing:
+        raise ReportError(f"Không có chương trình phối hợp mã '{program_code}'.") from missing
+    start = parse_day(date_from, name="--from") or program.starts_on
+    end = parse_day(date_to, name="--to") or program.ends_on
+    if end < start:
+        raise ReportError(
+            f"Kỳ báo cáo không hợp lệ: ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.",
+            kind="usage",
+        )
+    if scope_code:
+        try:
+            unit = Unit.objects.get(code=scope_code)
+        except Unit.DoesNotExist as missing:
+            raise ReportError(f"Không có đơn vị mã '{scope_code}'.") from missing
+        ctx = Context(
+            start,
+            end,
+            [unit],
+            [unit],
+            count_unitless=unit.pk in (program.union_root_id, program.party_root_id),
+        )
+    else:
+        ctx = Context(start, end, [program.union_root], [program.party_root])
+    return program, ctx
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def compute_targets(ctx: Context, program: Program) -> list[dict]:
+    """For every target on a unit of the scope in a year of the period: target, actual, % reached."""
+    scope_ids = ctx.unit_ids("S")
+    targets = Target.objects.unscoped().filter(unit__in=scope_ids, year__in=ctx.years).select_related("unit")
+    out, cache = [], {}
+    for target in targets.order_by("year", "unit__code", "indicator_code"):
+        spec = REGISTRY.get(target.indicator_code)
+        if spec is None:
+            continue
+        key = (target.unit_id, target.year)
+        if key not in cache:
+            cache[key] = Context(
+                date(target.year, 1, 1),
+                date(target.year, 12, 31),
+                [target.unit],
+                [target.unit],
+                count_unitless=False,
+            )
+        actual = spec.compute(cache[key]).value
+        value = _number(target.value)
+        out.append(
+            {
+                "indicator": target.indicator_code,
+                "unit": target.unit.code,
+                "unit_name": target.unit.name,
+                "year": target.year,
+                "target": value,
+                "actual": actual,
+                "reached_pct": pct(actual, value) if actual is not None and value else None,
+            }
+        )
+    return out
+
+
+def build_report(*, program_code: str, date_from=None, date_to=None, scope_code: str | None = None) -> dict:
+    """The JSON report of report.md. Raises ReportError."""
+    program, ctx = frame(
+        program_code=program_code, date_from=date_from, date_to=date_to, scope_code=scope_code
+    )
+    indicators = {}
+    for code, spec in REGISTRY.items():
+        result = spec.compute(ctx)
+        entry = {
+            "label": spec.label,
+            "value": result.value,
+            "by_year": result.by_year,
+            "by_unit": result.by_unit,
+        }
+        entry.update(result.breakdowns)
+        indicators[code] = entry
+    roots = ctx.roots("S")
+    names = {u.code: u.name for u in roots}
+    names.update(
+        dict(
+            Unit.objects.filter(code__in=[c for i in indicators.values() for c in i["by_unit"]]).values_list(
+                "code", "name"
+            )
+        )
+    )
+    return {
+        "program": program.code,
+        "program_name": program.name,
+        "period": {"from": ctx.date_from.isoformat(), "to": ctx.date_to.isoformat()},
+        "scope": [u.code for u in roots],
+        "scope_names": [u.name for u in roots],
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "indicators": indicators,
+        "units": {
+            "labels": names,
+            "areas": {c: s.area for c, s in REGISTRY.items()},
+            "kinds": {c: s.unit for c, s in REGISTRY.items()},
+            "area_titles": {k: v[0] for k, v in AREAS.items()},
+        },
+        "targets": compute_targets(ctx, program),
+    }
