@@ -68,3 +68,18 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
 def _source_name(source) -> str:
     name = getattr(source, "name", None) or str(source)
     return Path(name).name[:200]
+
+
+def export_workbook(path, *, scope=None, template: bool = False) -> Path:
+    """Write the workbook (scoped when a Scope is given) or the blank template. `.xlsx` → one file;
+    any other path → a folder of .csv files."""
+    from .export import write_csv_folder, write_xlsx
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, scope=scope, template=template)
+    elif template:
+        raise ValueError("Mẫu trống chỉ có dạng .xlsx")
+    else:
+        write_csv_folder(path, scope=scope)
+    return path

@@ -149,7 +149,7 @@ class Validator:
             for i, column in positions:
                 cell = cells[i] if i < len(cells) else ""
                 if p.is_blank(cell):
-                    if column.required:
+                    if column.required and column.parse is not p.yes_no:  # an empty yes/no means "no"
                         self.error(
                             sheet, no, column, None, "ô bắt buộc đang để trống", "a required cell is empty"
                         )

@@ -1,0 +1,48 @@
+"""Loading the demo province through the same import path users use, and its demo sign-ins."""
+
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+
+from phoihop.accounts.models import User
+from phoihop.orgs.models import Unit
+from phoihop.workbook.problems import ImportResult
+from phoihop.workbook.services import import_workbook
+
+from .generator import build_demo_rows, write_csv_workbook
+
+# Demo-only sign-ins, printed by `phoihop demo`; never use them outside a demonstration.
+DEMO_USERS = [
+    ("admin", "admin", "LDLD-LC", "Quản trị, LĐLĐ tỉnh"),
+    ("lanhdao", "manager", "LDLD-LC", "Quản lý, LĐLĐ tỉnh"),
+    ("batxat", "editor", "LDLD-H-BATXAT", "Cập nhật dữ liệu, LĐLĐ huyện Bát Xát"),
+    ("cdcs", "viewer", "CDCS-DN-001", "Xem, một công đoàn cơ sở"),
+    ("dangkhoi", "viewer", "DUK-LC", "Xem, Đảng ủy Khối"),
+    ("bientap", "news_editor", "LDLD-LC", "Biên tập tin, cổng thông tin"),
+]
+DEMO_PASSWORD = "phoihop-demo-2025"  # noqa: S105 - a published demo password
+
+
+def load_demo(*, progress=None) -> ImportResult:
+    """Generate the demo workbook and import it; a second run finds everything unchanged."""
+    with tempfile.TemporaryDirectory(prefix="phoihop-demo-") as folder:
+        path = write_csv_workbook(build_demo_rows(), Path(folder) / "lao-cai")
+        result = import_workbook(path, progress=progress)
+    if result.ok:
+        ensure_demo_users()
+    return result
+
+
+@transaction.atomic
+def ensure_demo_users() -> list[tuple[str, str, str, str]]:
+    units = {u.code: u for u in Unit.objects.filter(code__in=[u[2] for u in DEMO_USERS])}
+    for username, role, unit_code, _ in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"role": role, "unit": units[unit_code]}
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.role, user.unit, user.is_staff = role, units[unit_code], role == "admin"
+        user.save()
+    return DEMO_USERS
