@@ -136,9 +136,7 @@ class ScopedQuerySet(models.QuerySet):
         return clone
 
     def _check(self):
-        # A related manager's queryset (person.referrals.all()) hangs off an object already fetched
-        # through a scope, so it inherits that scope.
-        if not self._scope_applied and not self._known_related_objects:
+        if not self._scope_applied:
             raise ScopeNotApplied(f"{self.model.__name__} queried without a scope")
 
     def _fetch_all(self):
@@ -172,4 +170,10 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
-    pass
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # A related manager (person.referrals, initiative.authors) hangs off an object that was already
+        # fetched through a scope, so its queryset inherits that scope.
+        if getattr(self, "instance", None) is not None:
+            queryset = queryset._mark_scoped()
+        return queryset

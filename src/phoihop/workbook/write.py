@@ -112,7 +112,7 @@ class Writer:
                 counts["created"] += 1
         model.objects.bulk_create(creates, batch_size=1000)
         if updates:
-            model.objects.bulk_update(updates, sorted(changed_fields), batch_size=500)
+            _manager(model).bulk_update(updates, sorted(changed_fields), batch_size=500)
         if sheet.key == "don_vi":
             self._write_unit_links(rows, counts)
         if sheet.key == "sang_kien":
