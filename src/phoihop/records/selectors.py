@@ -1,0 +1,194 @@
+"""Reads of the records, always through a user's Scope.
+
+`person_detail` is the one read of a person's record (pages and API call it): it applies the
+party-data rule and writes the read to the audit log.
+
+The party-data rule:
+- party-side data (decision number, admitting party unit, full-membership date, training classes)
+  is shown only when the scope covers the party unit holding the admission (or organising the class);
+- a union unit that referred the person learns only that the person was admitted and on which date;
+- personal fields (birth date, gender, ethnicity — sensitive personal data, Decree 13/2023) are shown
+  to the units keeping the person's file: their grassroots union's line or the admitting party unit's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from phoihop.accounts.scope import Scope, scope_for
+from phoihop.audit.services import log_read
+from phoihop.core.text import fold
+from phoihop.orgs.models import Enterprise, Unit
+
+from .models import Admission, Enrolment, Person, Referral
+
+PERSON_MODEL = Person._meta.label  # "records.Person", as the importer writes it in the audit log
+
+
+def _scope(scope_or_user) -> Scope:
+    return scope_or_user if isinstance(scope_or_user, Scope) else scope_for(scope_or_user)
+
+
+def people_for(
+    *,
+    scope,
+    query: str = "",
+    unit_code: str | None = None,
+    enterprise_code: str | None = None,
+    joined_year: int | None = None,
+    order: str = "code",
+) -> QuerySet[Person]:
+    """People in scope, searched without diacritics on name and code ("nguyen thi" finds "Nguyễn Thị"),
+    optionally those of one grassroots union (or any union under `unit_code`) or one enterprise."""
+    scope = _scope(scope)
+    people = scope.filter(Person.objects.all()).select_related("grassroots_union", "enterprise")
+    if query:
+        folded = fold(query)
+        people = people.filter(Q(search_name__contains=folded) | Q(code__icontains=query.strip()))
+    if unit_code:
+        unit = scope.get_unit_or_404(unit_code)
+        from phoihop.orgs.selectors import ever_under_ids
+
+        people = people.filter(grassroots_union__in=ever_under_ids([unit.pk]))
+    if enterprise_code:
+        people = people.filter(enterprise__code=enterprise_code)
+    if joined_year:
+        people = people.filter(union_joined_on__year=joined_year)
+    allowed = {"code", "full_name", "union_joined_on", "grassroots_union__code"}
+    key = order.lstrip("-")
+    if key == "full_name":
+        people = people.order_by(("-" if order.startswith("-") else "") + "search_name", "code")
+    elif key in allowed:
+        people = people.order_by(order, "code")
+    return people
+
+
+# ---- one person's record ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: date | None
+    kind: str  # joined | referred | trained | admitted | full_member | left
+    label: str
+    unit: Unit | None = None
+    detail: str = ""
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    show_personal: bool  # birth date, gender, ethnicity
+    admission_access: str  # "full" | "fact" (admitted + date only) | "none"
+    admitted_on: date | None = None
+    admission: Admission | None = None  # only when admission_access == "full"
+    referrals: list[Referral] = field(default_factory=list)
+    enrolments: list[Enrolment] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+    @property
+    def is_admitted(self) -> bool:
+        return self.admitted_on is not None
+
+    @property
+    def sees_party_side(self) -> bool:
+        return self.admission_access == "full"
+
+
+def person_detail(*, user, code: str, ip_address: str | None = None) -> PersonDetail:
+    """The record of person `code` as `user` may see it; Http404 when it is outside their scope.
+    Every call writes one read row to the audit log."""
+    if not getattr(user, "is_authenticated", False) or not user.can("read"):
+        raise Http404
+    scope = scope_for(user)
+    person = scope.get_or_404(Person.objects.select_related("grassroots_union", "enterprise"), code=code)
+    referrals = list(
+        scope.filter(Referral.objects.filter(person=person)).select_related(
+            "referring_unit", "receiving_party_unit"
+        )
+    )
+    enrolments = list(
+        scope.filter(Enrolment.objects.filter(person=person)).select_related(
+            "training_class", "training_class__organiser"
+        )
+    )
+    admission = Admission.objects.unscoped().filter(person=person).select_related("party_unit").first()
+
+    access = "none"
+    if admission is not None:
+        if scope.covers_unit(admission.party_unit_id):
+            access = "full"
+        elif any(scope.covers_unit(r.referring_unit_id) for r in referrals):
+            access = "fact"
+    show_personal = access == "full" or (
+        person.grassroots_union_id is not None and scope.covers_unit(person.grassroots_union_id)
+    )
+
+    detail = PersonDetail(
+        person=person,
+        show_personal=show_personal,
+        admission_access=access,
+        admitted_on=admission.admitted_on if access != "none" else None,
+        admission=admission if access == "full" else None,
+        referrals=referrals,
+        enrolments=enrolments,
+    )
+    detail.timeline = _timeline(detail)
+    log_read(actor=user, model=PERSON_MODEL, object_codes=[person.code], ip_address=ip_address)
+    return detail
+
+
+def _timeline(d: PersonDetail) -> list[TimelineEvent]:
+    from django.utils.translation import gettext as _
+
+    p = d.person
+    events: list[TimelineEvent] = []
+    if p.union_joined_on:
+        events.append(TimelineEvent(p.union_joined_on, "joined", _("Vào công đoàn"), p.grassroots_union))
+    for r in d.referrals:
+        events.append(
+            TimelineEvent(r.referred_on, "referred", _("Được giới thiệu cho Đảng"), r.referring_unit)
+        )
+    for e in d.enrolments:
+        c = e.training_class
+        events.append(
+            TimelineEvent(c.starts_on, "trained", _("Học lớp bồi dưỡng"), c.organiser, detail=c.name)
+        )
+    if d.admitted_on:
+        a = d.admission
+        events.append(
+            TimelineEvent(
+                d.admitted_on,
+                "admitted",
+                _("Được kết nạp vào Đảng"),
+                a.party_unit if a else None,
+                detail=(a.decision_no and _("Quyết định số %s") % a.decision_no) if a else "",
+            )
+        )
+        if a and a.full_member_on:
+            events.append(
+                TimelineEvent(a.full_member_on, "full_member", _("Chuyển đảng viên chính thức"), a.party_unit)
+            )
+    if p.union_left_on:
+        events.append(TimelineEvent(p.union_left_on, "left", _("Rời công đoàn"), p.grassroots_union))
+    order = {"joined": 0, "referred": 1, "trained": 2, "admitted": 3, "full_member": 4, "left": 5}
+    events.sort(key=lambda e: (e.on or date.max, order[e.kind]))
+    return events
+
+
+# ---- units and enterprises offered in forms and filters -----------------------------------------
+
+
+def units_for(*, scope, kinds=None) -> QuerySet[Unit]:
+    units = _scope(scope).units()
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.order_by("code")
+
+
+def enterprises_for(*, scope) -> QuerySet[Enterprise]:
+    return _scope(scope).enterprises().order_by("name")
