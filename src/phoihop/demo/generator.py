@@ -1099,19 +1099,23 @@ class DemoBuilder:
                 "ma_don_vi_dang": "DUK-LC",
             },
         ]
+        # Targets sized to what a district achieves in a year, so the ranking spreads around 100%.
         rng = self.rng
-        for key, _, _ in DISTRICTS:
-            for year in (2021, 2022, 2023, 2024):
+        for year in (2021, 2022, 2023, 2024):
+            founders = set(rng.sample([key for key, _, _ in DISTRICTS], 2))
+            for key, _, _ in DISTRICTS:
                 unit = f"LDLD-H-{key}"
-                for code, value in (
-                    ("union.grassroots_founded", rng.randint(1, 3)),
-                    ("union.members_admitted", rng.randint(5, 12) * 10),
-                    ("union.outstanding_referred", rng.randint(3, 8) * 10),
-                ):
+                targets = [
+                    ("union.members_admitted", rng.randint(3, 5) * 10),
+                    ("union.outstanding_referred", rng.randint(1, 2) * 10),
+                ]
+                if key in founders:
+                    targets.append(("union.grassroots_founded", 1))
+                for code, value in targets:
                     self.rows["chi_tieu"].append(
                         {"ma_chi_tieu": code, "ma_don_vi": unit, "nam": year, "gia_tri": value}
                     )
-        for code, value in (("union.members_admitted", 600), ("union.outstanding_referred", 400)):
+        for code, value in (("union.members_admitted", 450), ("union.outstanding_referred", 300)):
             self.rows["chi_tieu"].append(
                 {"ma_chi_tieu": code, "ma_don_vi": "LDLD-LC", "nam": 2025, "gia_tri": value}
             )

@@ -1,0 +1,65 @@
+"""Numbers as a Vietnamese report prints them.
+
+number(6065)            -> "6.065"       (dot groups thousands, comma marks decimals)
+number(28.4)            -> "28,4"
+count(5)                -> "05"          (official documents write counts under ten with a zero)
+money(17_348_500_000)   -> "trên 17 tỷ đồng"
+money(2_000_000_000)    -> "2 tỷ đồng"
+percent(28.4)           -> "28,4%"
+"""
+
+from datetime import date
+
+SCALES = ((1_000_000_000, "tỷ"), (1_000_000, "triệu"), (1_000, "nghìn"))
+
+
+def number(value: int | float | None, *, decimals: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def count(value: int | None) -> str:
+    """A head count in running text: 05, 12, 6.065."""
+    if value is None:
+        return "–"
+    return f"{value:02d}" if 0 <= value < 10 else number(value)
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{number(value)}%"
+
+
+def money(value: int | None) -> str:
+    """VND in words of scale, rounded down: the reader wants the order of magnitude, not the đồng."""
+    if value is None:
+        return "–"
+    for size, word in SCALES:
+        if value >= size:
+            whole, rest = divmod(value, size)
+            return f"{'trên ' if rest else ''}{number(whole)} {word} đồng"
+    return f"{number(value)} đồng"
+
+
+def day(value: date | str) -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value:%d/%m/%Y}"
+
+
+def period(start: str, end: str) -> str:
+    """'2017–2020' for whole years, else '01/07/2025 – 31/12/2025'."""
+    a, b = date.fromisoformat(start), date.fromisoformat(end)
+    if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31):
+        return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
+    return f"{day(a)} – {day(b)}"
+
+
+def value(v, kind: str) -> str:
+    """An indicator's value in a table cell."""
+    if kind == "pct":
+        return percent(v)
+    return number(v)

@@ -1,0 +1,37 @@
+import base64
+
+from django.template.loader import render_to_string
+
+from .. import tables
+from . import Document, Renderer, register
+
+
+def context(report: dict) -> dict:
+    """What the HTML templates need; the staff report page reuses it for its preview."""
+    doc = Document(report)
+    return {
+        "doc": doc,
+        "tables": [
+            {
+                "title": t.title,
+                "header": t.header,
+                "rows": [
+                    {"kind": kind, "cells": [tables.cell_text(v, kind) for v in row]}
+                    for row, kind in zip(t.rows, t.kinds, strict=True)
+                ],
+            }
+            for t in doc.tables
+        ],
+        "charts": [(title, base64.b64encode(png).decode()) for title, png in doc.charts],
+    }
+
+
+@register
+class HtmlRenderer(Renderer):
+    identifier = "html"
+    verbose_name = "Trang web (HTML)"
+    content_type = "text/html; charset=utf-8"
+    extension = "html"
+
+    def render(self, report: dict) -> bytes:
+        return render_to_string("reports/document.html", context(report)).encode()
