@@ -79,3 +79,34 @@ def search_units(query: str, *, within: QuerySet[Unit]) -> QuerySet[Unit]:
     from phoihop.core.text import fold
 
     return within.filter(search_name__contains=fold(query))
+
+
+# ---- the tree page ---------------------------------------------------------------------------------
+
+KIND_ORDER = {kind: i for i, kind in enumerate(Unit.Kind.values)}
+
+
+def roots_on(*, within: QuerySet[Unit], on: date) -> QuerySet[Unit]:
+    """Units of `within` existing on `on` that have no parent that day (the tops of both trees)."""
+    parented = UnitClosure.objects.filter(closure_on(on), descendant=OuterRef("pk"), depth=1)
+    return within.filter(existing_on(on)).exclude(Exists(parented))
+
+
+def subtree_on(root: Unit, *, on: date) -> dict | None:
+    """The tree under `root` as it stood on `on`, as nested nodes {unit, children, size} (size counts
+    every unit below). None when the root did not exist that day. Two queries whatever the size."""
+    units = {u.pk: u for u in units_under(root, on=on).select_related("enterprise")}
+    if root.pk not in units:
+        return None
+    edges = UnitClosure.objects.filter(
+        closure_on(on), depth=1, ancestor__in=list(units), descendant__in=list(units)
+    ).values_list("ancestor_id", "descendant_id")
+    below: dict[int, list[Unit]] = {pk: [] for pk in units}
+    for parent_id, child_id in edges:
+        below[parent_id].append(units[child_id])
+
+    def node(unit: Unit) -> dict:
+        kids = [node(c) for c in sorted(below[unit.pk], key=lambda u: (KIND_ORDER[u.kind], u.search_name))]
+        return {"unit": unit, "children": kids, "size": sum(1 + k["size"] for k in kids)}
+
+    return node(units[root.pk])

@@ -1,0 +1,449 @@
+"""Changes to the unit trees: found a unit, edit it, dissolve it, merge it into another, move it.
+
+Each function is one act a manager does on a page (or through the API). It checks the change against
+the dated tree, writes it and its audit rows in one transaction, and rebuilds the closure table; bad
+input raises `ValidationError` keyed by the form field, with a Vietnamese message that names the field,
+and nothing is written. The rules are those the workbook validator applies to sheets `don_vi` and
+`dieu_chuyen` (same tree, child not founded before its parent, no transfer after dissolution, a new
+parent that exists on the date, no cycle on any day), plus the kinds a parent may hold.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phoihop.audit.services import log_change, snapshot
+
+from .closure import find_cycle, rebuild_closure
+from .models import Enterprise, Transfer, Unit
+from .selectors import children_on, parent_on
+
+UNIT_MODEL = Unit._meta.label
+TRANSFER_MODEL = Transfer._meta.label
+
+# Which kinds may stand directly under which: the shape of both trees (the demo province and the
+# workbooks seen so far all fit it). Root kinds stand under nobody.
+ALLOWED_PARENTS: dict[str, frozenset[str]] = {
+    "ldld_huyen": frozenset({"ldld_tinh"}),
+    "cd_nganh": frozenset({"ldld_tinh"}),
+    "cdcs": frozenset({"ldld_tinh", "ldld_huyen", "cd_nganh"}),
+    "dang_bo_co_so": frozenset({"dang_uy_khoi", "dang_uy_khac"}),
+    "chi_bo_co_so": frozenset({"dang_uy_khoi", "dang_uy_khac"}),
+    "chi_bo_truc_thuoc": frozenset({"dang_bo_co_so"}),
+}
+
+# A merger joins units of the same level: a grassroots union into another grassroots union, a district
+# federation into another district-level union, a party cell or committee into another grassroots one.
+MERGE_LEVEL: dict[str, str] = {
+    "ldld_tinh": "union_root",
+    "ldld_huyen": "union_middle",
+    "cd_nganh": "union_middle",
+    "cdcs": "union_grassroots",
+    "dang_uy_khoi": "party_root",
+    "dang_uy_khac": "party_root",
+    "dang_bo_co_so": "party_grassroots",
+    "chi_bo_co_so": "party_grassroots",
+    "chi_bo_truc_thuoc": "party_grassroots",
+}
+
+EARLIEST_DATE = date(1929, 1, 1)  # before the first Vietnamese union; anything earlier is a typo
+
+
+def _d(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _tree(kind: str) -> str:
+    return Unit.Tree.UNION if kind in Unit.UNION_KINDS else Unit.Tree.PARTY
+
+
+def check_date(day: date | None, *, field: str, label: str) -> None:
+    """Dates sane: not before 1929, not more than a year ahead."""
+    if day is None:
+        return
+    latest = timezone.localdate() + timedelta(days=366)
+    if day < EARLIEST_DATE or day > latest:
+        raise ValidationError(
+            {
+                field: _("%(label)s: ngày %(day)s không hợp lệ (phải từ %(lo)s đến %(hi)s).")
+                % {"label": label, "day": _d(day), "lo": _d(EARLIEST_DATE), "hi": _d(latest)}
+            }
+        )
+
+
+def _not_existing_on(unit: Unit, day: date) -> bool:
+    return not unit.exists_on(day)
+
+
+def _check_parent_fits(*, child_kind: str, parent: Unit, field: str, label: str) -> None:
+    if _tree(parent.kind) != _tree(child_kind):
+        raise ValidationError(
+            {field: _("%(label)s: cấp trên phải cùng hệ thống (công đoàn hoặc đảng).") % {"label": label}}
+        )
+    allowed = ALLOWED_PARENTS.get(child_kind, frozenset())
+    if parent.kind not in allowed:
+        raise ValidationError(
+            {
+                field: _("%(label)s: %(parent)s (%(pkind)s) không thể là cấp trên trực tiếp của %(ckind)s.")
+                % {
+                    "label": label,
+                    "parent": parent.name,
+                    "pkind": parent.get_kind_display(),
+                    "ckind": Unit.Kind(child_kind).label,
+                }
+            }
+        )
+
+
+def _check_no_cycle(*, extra_transfers: list[tuple[int, date, int]], field: str, label: str) -> None:
+    units = list(Unit.objects.values_list("id", "parent_id", "founded_on"))
+    transfers = list(Transfer.objects.values_list("unit_id", "effective_on", "new_parent_id"))
+    cycle = find_cycle(units, transfers + extra_transfers)
+    if cycle is not None:
+        names = ", ".join(Unit.objects.filter(pk__in=cycle.unit_ids).values_list("name", flat=True))
+        raise ValidationError(
+            {
+                field: _(
+                    "%(label)s: đơn vị không thể trở thành cấp trên của chính nó (vòng lặp qua: %(names)s)."
+                )
+                % {"label": label, "names": names}
+            }
+        )
+
+
+def _first_transfer_on(unit: Unit) -> date | None:
+    return (
+        Transfer.objects.filter(unit=unit)
+        .order_by("effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+
+
+def _earliest_child_founding(unit: Unit) -> date | None:
+    """The founding date of the earliest unit that ever stood directly under `unit`."""
+    founded = list(
+        Unit.objects.filter(parent=unit, founded_on__isnull=False).values_list("founded_on", flat=True)
+    ) + list(
+        Transfer.objects.filter(new_parent=unit, unit__founded_on__isnull=False).values_list(
+            "unit__founded_on", flat=True
+        )
+    )
+    return min(founded, default=None)
+
+
+def _log_unit(actor, action: str, unit: Unit, before: dict | None, detail: str = "") -> None:
+    log_change(
+        actor=actor,
+        action=action,
+        model=UNIT_MODEL,
+        object_code=unit.code,
+        before=before,
+        after=snapshot(unit),
+        detail=detail,
+    )
+
+
+def _log_transfer(actor, move: Transfer, detail: str = "") -> None:
+    log_change(
+        actor=actor,
+        action="create",
+        model=TRANSFER_MODEL,
+        object_code=f"{move.unit.code}@{move.effective_on.isoformat()}",
+        before=None,
+        after={
+            "unit": move.unit.code,
+            "effective_on": move.effective_on.isoformat(),
+            "new_parent": move.new_parent.code,
+            "decision_no": move.decision_no,
+        },
+        detail=detail,
+    )
+
+
+# ---- acts -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor,
+    parent: Unit,
+    code: str,
+    name: str,
+    kind: str,
+    founded_on: date,
+    enterprise: Enterprise | None = None,
+    area: str = "",
+) -> Unit:
+    """A new unit appears under `parent` from its founding date on, on the tree page and in reports."""
+    code, name = code.strip(), name.strip()
+    if not code:
+        raise ValidationError({"code": _("Mã đơn vị: không được để trống.")})
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Mã đơn vị: mã '%(code)s' đã có.") % {"code": code}})
+    if not name:
+        raise ValidationError({"name": _("Tên đơn vị: không được để trống.")})
+    if kind not in Unit.Kind.values:
+        raise ValidationError({"kind": _("Loại đơn vị: giá trị không hợp lệ.")})
+    if kind in Unit.ROOT_KINDS:
+        raise ValidationError({"kind": _("Loại đơn vị: đơn vị cấp gốc không đứng dưới đơn vị khác.")})
+    _check_parent_fits(child_kind=kind, parent=parent, field="kind", label=_("Loại đơn vị"))
+    check_date(founded_on, field="founded_on", label=_("Ngày thành lập"))
+    if founded_on is None:
+        raise ValidationError({"founded_on": _("Ngày thành lập: không được để trống.")})
+    if parent.founded_on and founded_on < parent.founded_on:
+        raise ValidationError(
+            {
+                "founded_on": _(
+                    "Ngày thành lập: đơn vị không thể thành lập trước cấp trên %(parent)s (thành lập %(day)s)."
+                )
+                % {"parent": parent.name, "day": _d(parent.founded_on)}
+            }
+        )
+    if _not_existing_on(parent, founded_on):
+        raise ValidationError(
+            {
+                "founded_on": _("Ngày thành lập: cấp trên %(parent)s không còn hoạt động vào ngày %(day)s.")
+                % {"parent": parent.name, "day": _d(founded_on)}
+            }
+        )
+    unit = Unit.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        enterprise=enterprise,
+        area=area.strip(),
+        founded_on=founded_on,
+    )
+    _log_unit(actor, "create", unit, None)
+    rebuild_closure()
+    return unit
+
+
+@transaction.atomic
+def update_unit(
+    *,
+    actor,
+    unit: Unit,
+    name: str,
+    founded_on: date | None,
+    enterprise: Enterprise | None = None,
+    area: str = "",
+) -> Unit:
+    """The unit's name, enterprise, area or founding date change everywhere it is shown."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Tên đơn vị: không được để trống.")})
+    check_date(founded_on, field="founded_on", label=_("Ngày thành lập"))
+    if founded_on is not None:
+        parent = unit.parent
+        if parent is not None and parent.founded_on and founded_on < parent.founded_on:
+            raise ValidationError(
+                {
+                    "founded_on": _(
+                        "Ngày thành lập: đơn vị không thể thành lập trước cấp trên %(parent)s (thành lập %(day)s)."
+                    )
+                    % {"parent": parent.name, "day": _d(parent.founded_on)}
+                }
+            )
+        child_founded = _earliest_child_founding(unit)
+        if child_founded and child_founded < founded_on:
+            raise ValidationError(
+                {
+                    "founded_on": _(
+                        "Ngày thành lập: đã có đơn vị trực thuộc thành lập ngày %(day)s, trước ngày này."
+                    )
+                    % {"day": _d(child_founded)}
+                }
+            )
+        if unit.dissolved_on and founded_on > unit.dissolved_on:
+            raise ValidationError(
+                {
+                    "founded_on": _("Ngày thành lập: sau ngày giải thể %(day)s.")
+                    % {"day": _d(unit.dissolved_on)}
+                }
+            )
+        first_move = _first_transfer_on(unit)
+        if first_move and founded_on > first_move:
+            raise ValidationError(
+                {
+                    "founded_on": _("Ngày thành lập: sau lần điều chuyển đầu tiên (%(day)s).")
+                    % {"day": _d(first_move)}
+                }
+            )
+    unit.name, unit.founded_on, unit.enterprise, unit.area = name, founded_on, enterprise, area.strip()
+    unit.save()
+    _log_unit(actor, "update", unit, before)
+    rebuild_closure()
+    return unit
+
+
+def _check_can_end(unit: Unit, on: date, *, field: str, label: str) -> None:
+    check_date(on, field=field, label=label)
+    if unit.dissolved_on is not None:
+        raise ValidationError(
+            {
+                field: _("%(label)s: đơn vị đã giải thể ngày %(day)s.")
+                % {"label": label, "day": _d(unit.dissolved_on)}
+            }
+        )
+    if unit.founded_on and on < unit.founded_on:
+        raise ValidationError(
+            {
+                field: _("%(label)s: trước ngày thành lập %(day)s.")
+                % {"label": label, "day": _d(unit.founded_on)}
+            }
+        )
+
+
+@transaction.atomic
+def dissolve_unit(*, actor, unit: Unit, on: date, detail: str = "") -> Unit:
+    """The unit stops existing after `on`: it no longer shows on the tree or in reports for later dates."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    label = _("Ngày giải thể")
+    _check_can_end(unit, on, field="on", label=label)
+    remaining = list(children_on(unit, on=on + timedelta(days=1)).values_list("name", flat=True)[:5])
+    if remaining:
+        raise ValidationError(
+            {
+                "on": _(
+                    "%(label)s: còn đơn vị trực thuộc sau ngày này (%(names)s); hãy điều chuyển, "
+                    "sáp nhập hoặc giải thể chúng trước."
+                )
+                % {"label": label, "names": ", ".join(remaining)}
+            }
+        )
+    before = snapshot(unit)
+    unit.dissolved_on = on
+    unit.save()
+    _log_unit(actor, "update", unit, before, detail=detail or "dissolve")
+    rebuild_closure()
+    return unit
+
+
+@transaction.atomic
+def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool = True) -> Unit:
+    """The unit ends on `on`, taken over by `target`; from the next day its units stand under `target`."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    label = _("Ngày sáp nhập")
+    if target.pk == unit.pk:
+        raise ValidationError({"target": _("Đơn vị tiếp nhận: đơn vị không thể tiếp nhận chính nó.")})
+    if MERGE_LEVEL.get(target.kind) != MERGE_LEVEL.get(unit.kind):
+        raise ValidationError(
+            {
+                "target": _("Đơn vị tiếp nhận: %(target)s (%(tkind)s) không cùng cấp với %(kind)s.")
+                % {"target": target.name, "tkind": target.get_kind_display(), "kind": unit.get_kind_display()}
+            }
+        )
+    _check_can_end(unit, on, field="on", label=label)
+    next_day = on + timedelta(days=1)
+    if not target.exists_on(on) or not target.exists_on(next_day):
+        raise ValidationError(
+            {
+                "target": _("Đơn vị tiếp nhận: %(target)s không hoạt động vào ngày %(day)s.")
+                % {"target": target.name, "day": _d(on)}
+            }
+        )
+    children = list(children_on(unit, on=next_day))
+    moves = [(child.pk, next_day, target.pk) for child in children] if move_children else []
+    if move_children and children:
+        for child in children:
+            _check_parent_fits(
+                child_kind=child.kind, parent=target, field="target", label=_("Đơn vị tiếp nhận")
+            )
+        if Transfer.objects.filter(unit__in=children, effective_on=next_day).exists():
+            raise ValidationError(
+                {
+                    "on": _("%(label)s: đã có điều chuyển đơn vị trực thuộc vào ngày %(day)s.")
+                    % {"label": label, "day": _d(next_day)}
+                }
+            )
+    elif children:
+        raise ValidationError(
+            {
+                "move_children": _(
+                    "Chuyển đơn vị trực thuộc: đơn vị còn %(n)s đơn vị trực thuộc sau ngày sáp nhập; "
+                    "hãy chuyển chúng sang đơn vị tiếp nhận."
+                )
+                % {"n": len(children)}
+            }
+        )
+    _check_no_cycle(extra_transfers=moves, field="target", label=_("Đơn vị tiếp nhận"))
+    before = snapshot(unit)
+    unit.dissolved_on, unit.merged_into = on, target
+    unit.save()
+    _log_unit(actor, "update", unit, before, detail=f"merge into {target.code}")
+    for child in children if move_children else []:
+        move = Transfer.objects.create(unit=child, effective_on=next_day, new_parent=target)
+        _log_transfer(actor, move, detail=f"merge of {unit.code}")
+    rebuild_closure()
+    return unit
+
+
+@transaction.atomic
+def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no: str = "") -> Transfer:
+    """From `on`, the unit (with everything under it) stands under `new_parent`; earlier dates keep the old
+    parent, so reports for past periods do not change."""
+    label_parent, label_on = _("Đơn vị cấp trên mới"), _("Ngày hiệu lực")
+    check_date(on, field="on", label=label_on)
+    if new_parent.pk == unit.pk:
+        raise ValidationError(
+            {
+                "new_parent": _("%(label)s: đơn vị không thể là cấp trên của chính nó.")
+                % {"label": label_parent}
+            }
+        )
+    # The cycle is checked before the kinds: "it would be its own ancestor" says more than "wrong kind".
+    _check_no_cycle(extra_transfers=[(unit.pk, on, new_parent.pk)], field="new_parent", label=label_parent)
+    _check_parent_fits(child_kind=unit.kind, parent=new_parent, field="new_parent", label=label_parent)
+    if unit.founded_on and on < unit.founded_on:
+        raise ValidationError(
+            {
+                "on": _("%(label)s: trước ngày thành lập %(day)s.")
+                % {"label": label_on, "day": _d(unit.founded_on)}
+            }
+        )
+    if unit.dissolved_on and on > unit.dissolved_on:
+        raise ValidationError(
+            {
+                "on": _("%(label)s: đơn vị đã giải thể ngày %(day)s.")
+                % {"label": label_on, "day": _d(unit.dissolved_on)}
+            }
+        )
+    if not new_parent.exists_on(on):
+        raise ValidationError(
+            {
+                "new_parent": _("%(label)s: %(parent)s không hoạt động vào ngày %(day)s.")
+                % {"label": label_parent, "parent": new_parent.name, "day": _d(on)}
+            }
+        )
+    current = parent_on(unit, on=on)
+    if current is not None and current.pk == new_parent.pk:
+        raise ValidationError(
+            {
+                "new_parent": _("%(label)s: vào ngày %(day)s đơn vị đã thuộc %(parent)s.")
+                % {"label": label_parent, "day": _d(on), "parent": new_parent.name}
+            }
+        )
+    if Transfer.objects.filter(unit=unit, effective_on=on).exists():
+        raise ValidationError(
+            {
+                "on": _("%(label)s: đã có một điều chuyển của đơn vị vào ngày %(day)s.")
+                % {"label": label_on, "day": _d(on)}
+            }
+        )
+    move = Transfer.objects.create(
+        unit=unit, effective_on=on, new_parent=new_parent, decision_no=decision_no.strip()
+    )
+    _log_transfer(actor, move)
+    rebuild_closure()
+    return move

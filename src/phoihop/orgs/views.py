@@ -1,0 +1,232 @@
+"""Staff pages of the unit trees: the tree on a date, a unit, an enterprise, and the manager's acts.
+
+Views parse, look the object up through the user's scope (outside it: 404, exactly as if it did not
+exist — before any role check, so a 403 never reveals that a code exists), then call orgs.services.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phoihop.accounts.scope import scope_for
+from phoihop.core.text import fold
+
+from . import forms, selectors, services
+from .models import Enterprise, Transfer, Unit
+
+
+def _day(request) -> tuple[date, str]:
+    """The "as of" date from ?on=YYYY-MM-DD; today when absent, with a message when unreadable."""
+    raw = request.GET.get("on", "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return today, ""
+    try:
+        return date.fromisoformat(raw), ""
+    except ValueError:
+        return today, _("Ngày xem: '%(raw)s' không phải ngày hợp lệ; đang hiển thị ngày hôm nay.") % {
+            "raw": raw
+        }
+
+
+@login_required
+def tree(request):
+    """The unit trees of the user's scope as they stood on a date, or search results by name."""
+    scope = scope_for(request.user)
+    day, day_error = _day(request)
+    query = request.GET.get("q", "").strip()
+    context = {"day": day, "day_error": day_error, "query": query, "today": timezone.localdate()}
+    if query:
+        context["found_units"] = (
+            selectors.search_units(query, within=scope.units())
+            .select_related("enterprise")
+            .order_by("search_name")[:200]
+        )
+        context["found_enterprises"] = (
+            scope.enterprises().filter(search_name__contains=fold(query)).order_by("search_name")[:50]
+        )
+    else:
+        tops = (
+            selectors.roots_on(within=scope.units(), on=day)
+            if scope.everything
+            else Unit.objects.filter(pk__in=scope.unit_ids)
+        )
+        trees = [selectors.subtree_on(top, on=day) for top in tops.order_by("kind", "search_name")]
+        context["trees"] = [t for t in trees if t is not None]
+        context["missing_tops"] = [top for top, t in zip(tops, trees, strict=True) if t is None]
+        context["open_all"] = request.GET.get("mo") == "tat-ca"
+    return render(request, "orgs/tree.html", context)
+
+
+@login_required
+def unit_detail(request, code: str):
+    scope = scope_for(request.user)
+    unit = scope.get_unit_or_404(code)
+    day, day_error = _day(request)
+    history = selectors.parent_history(unit)
+    for step in history:
+        step["visible"] = step["parent"] is not None and scope.covers_unit(step["parent"])
+    context = {
+        "unit": unit,
+        "day": day,
+        "day_error": day_error,
+        "exists_on_day": unit.exists_on(day),
+        "parent_on_day": selectors.parent_on(unit, on=day),
+        "children": selectors.children_on(unit, on=day)
+        .select_related("enterprise")
+        .order_by("kind", "search_name"),
+        "history": history,
+        "absorbed": scope.units().filter(merged_into=unit).order_by("dissolved_on"),
+        "moves_in": Transfer.objects.filter(new_parent=unit, unit__in=scope.units())
+        .select_related("unit")
+        .order_by("-effective_on")[:50],
+        "can_manage": request.user.can("manage_units"),
+        "can_audit": request.user.can("audit"),
+    }
+    parent = context["parent_on_day"]
+    context["parent_visible"] = parent is not None and scope.covers_unit(parent)
+    merged = unit.merged_into
+    context["merged_visible"] = merged is not None and scope.covers_unit(merged)
+    return render(request, "orgs/unit.html", context)
+
+
+@login_required
+def enterprise_detail(request, code: str):
+    scope = scope_for(request.user)
+    try:
+        enterprise = scope.enterprises().get(code=code)
+    except Enterprise.DoesNotExist as missing:
+        raise Http404 from missing
+    units = scope.units().filter(enterprise=enterprise).order_by("kind", "search_name")
+    return render(request, "orgs/enterprise.html", {"enterprise": enterprise, "units": units})
+
+
+# ---- the manager's acts ------------------------------------------------------------------------------
+
+
+def _manageable(request, code: str) -> tuple[Unit, object]:
+    scope = scope_for(request.user)
+    unit = scope.get_unit_or_404(code)  # 404 first: a role check must not reveal that a code exists
+    if not request.user.can("manage_units"):
+        raise PermissionDenied(_("Chỉ quản trị và quản lý được thay đổi đơn vị."))
+    return unit, scope
+
+
+def _act(request, *, unit, form, title, intro, submit, run, done, danger=False):
+    """Show the form; on a valid POST call `run(cleaned_data)`, mapping the service's field errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, done)
+            return redirect("orgs:unit", code=getattr(result, "code", unit.code))
+    return render(
+        request,
+        "orgs/form.html",
+        {"unit": unit, "form": form, "title": title, "intro": intro, "submit": submit, "danger": danger},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def create_child(request, code: str):
+    parent, scope = _manageable(request, code)
+    form = forms.UnitCreateForm(request.POST or None, parent=parent, enterprises=scope.enterprises())
+    return _act(
+        request,
+        unit=parent,
+        form=form,
+        title=_("Thành lập đơn vị trực thuộc %(name)s") % {"name": parent.name},
+        intro=_("Đơn vị mới thuộc %(name)s từ ngày thành lập.") % {"name": parent.name},
+        submit=_("Thành lập"),
+        run=lambda data: services.create_unit(actor=request.user, parent=parent, **data),
+        done=_("Đã thành lập đơn vị."),
+    )
+
+
+@login_required
+def edit(request, code: str):
+    unit, scope = _manageable(request, code)
+    initial = {
+        "name": unit.name,
+        "founded_on": unit.founded_on,
+        "enterprise": unit.enterprise.code if unit.enterprise else None,
+        "area": unit.area,
+    }
+    enterprises = scope.enterprises()
+    if unit.enterprise_id:
+        enterprises = enterprises | Enterprise.objects.filter(pk=unit.enterprise_id)
+    form = forms.UnitEditForm(request.POST or None, initial=initial, enterprises=enterprises)
+    return _act(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Sửa thông tin %(name)s") % {"name": unit.name},
+        intro=_("Loại đơn vị và cấp trên không sửa ở đây: dùng điều chuyển, sáp nhập hoặc giải thể."),
+        submit=_("Lưu"),
+        run=lambda data: services.update_unit(actor=request.user, unit=unit, **data),
+        done=_("Đã lưu thông tin đơn vị."),
+    )
+
+
+@login_required
+def dissolve(request, code: str):
+    unit, _scope = _manageable(request, code)
+    form = forms.DissolveForm(request.POST or None)
+    return _act(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Giải thể %(name)s") % {"name": unit.name},
+        intro=_(
+            "Sau ngày giải thể đơn vị không còn trên cây đơn vị và trong báo cáo; số liệu trước đó giữ nguyên."
+        ),
+        submit=_("Giải thể"),
+        run=lambda data: services.dissolve_unit(actor=request.user, unit=unit, on=data["on"]),
+        done=_("Đã ghi nhận giải thể."),
+        danger=True,
+    )
+
+
+@login_required
+def merge(request, code: str):
+    unit, scope = _manageable(request, code)
+    form = forms.MergeForm(request.POST or None, unit=unit, units=scope.units())
+    return _act(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Sáp nhập %(name)s vào đơn vị khác") % {"name": unit.name},
+        intro=_("Đơn vị kết thúc vào ngày sáp nhập; đơn vị tiếp nhận phải cùng cấp và đang hoạt động."),
+        submit=_("Sáp nhập"),
+        run=lambda data: services.merge_unit(actor=request.user, unit=unit, **data),
+        done=_("Đã ghi nhận sáp nhập."),
+        danger=True,
+    )
+
+
+@login_required
+def transfer(request, code: str):
+    unit, scope = _manageable(request, code)
+    form = forms.TransferForm(request.POST or None, unit=unit, units=scope.units())
+    return _act(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Điều chuyển %(name)s") % {"name": unit.name},
+        intro=_(
+            "Từ ngày hiệu lực đơn vị (cùng các đơn vị trực thuộc) thuộc cấp trên mới; số liệu các kỳ trước giữ nguyên."
+        ),
+        submit=_("Điều chuyển"),
+        run=lambda data: services.transfer_unit(actor=request.user, unit=unit, **data),
+        done=_("Đã ghi nhận điều chuyển."),
+    )
