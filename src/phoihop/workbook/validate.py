@@ -4,12 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from phoihop.core.text import fold
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
+from .parsers import fold
 from .problems import Problem
 from .reader import RawSheet
 from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
@@ -139,29 +139,40 @@ class Validator:
                 self.error(sheet, 1, column, None, "thiếu cột bắt buộc", "a required column is missing")
         rows = []
         absent = [c for c in sheet.columns if c.key not in present]
+        absent_lists = [c.key for c in absent if c.parse is p.code_list]
+        absent_values = {c.key: blank_value(c) for c in absent}
+        # Per present column, decided once: (position, column, key, parser, must be filled, blank value).
+        plan = [
+            (i, c, c.key, c.parse, c.required and c.parse is not p.yes_no, blank_value(c))
+            for i, c in positions
+        ]
+        is_blank = p.is_blank
         for no, cells in raw.rows:
-            if all(p.is_blank(c) for c in cells):
-                continue
             first = cells[0] if cells else ""
+            if not (isinstance(first, str) and first.strip()) and all(is_blank(c) for c in cells):
+                continue
             if isinstance(first, str) and first.startswith("#"):
                 continue  # a notes row (the template's second row)
-            values = {c.key: blank_value(c) for c in absent}
-            for i, column in positions:
-                cell = cells[i] if i < len(cells) else ""
-                if p.is_blank(cell):
-                    if column.required and column.parse is not p.yes_no:  # an empty yes/no means "no"
+            values = absent_values.copy()
+            for key in absent_lists:
+                values[key] = []
+            width = len(cells)
+            for i, column, key, parse, required, blank in plan:
+                cell = cells[i] if i < width else ""
+                if cell is None or (isinstance(cell, str) and not cell.strip()):
+                    if required:  # an empty yes/no means "no"
                         self.error(
                             sheet, no, column, None, "ô bắt buộc đang để trống", "a required cell is empty"
                         )
-                    values[column.key] = blank_value(column)
+                    values[key] = [] if parse is p.code_list else blank
                     continue
                 try:
-                    values[column.key] = column.parse(cell)
+                    values[key] = parse(cell)
                 except p.CellError as bad:
                     self.error(
                         sheet, no, column, cell, f"cần {bad.expected_vi}", f"expected {bad.expected_en}"
                     )
-                    values[column.key] = None
+                    values[key] = None
             rows.append(Row(no, values))
         return rows
 
