@@ -1,2 +1,4 @@
+from .main import api
+
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = api.urls[0]

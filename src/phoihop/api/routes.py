@@ -1,0 +1,136 @@
+"""The endpoints: thin — parse, look up through the caller's scope, call a selector or service."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from phoihop.accounts.scope import scope_for
+from phoihop.orgs import services as orgs_services
+from phoihop.orgs.models import Enterprise
+from phoihop.records.selectors import person_detail
+
+from . import schemas as s
+from . import selectors
+
+ERRORS = {401: s.Error, 404: s.Error}
+router = Router()
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _require(request, action: str) -> None:
+    if not request.user.can(action):
+        raise PermissionDenied(_("Vai trò của bạn không được làm việc này."))
+
+
+@router.get("/me", response={200: s.MeOut, 401: s.Error}, url_name="me", tags=["tài khoản"])
+def me(request):
+    """Tài khoản đang gọi API và đơn vị (phạm vi) của nó."""
+    user = request.user
+    return {"username": user.get_username(), "role": user.role, "unit": selectors.unit_ref(user.unit)}
+
+
+@router.get(
+    "/units/{path:code}/children",
+    response={200: s.ChildrenOut, **ERRORS},
+    url_name="unit_children",
+    tags=["đơn vị"],
+)
+def unit_children(request, code: str, on: date | None = None):
+    """Các đơn vị trực thuộc vào một ngày (mặc định hôm nay), theo cấp trên của ngày đó."""
+    scope = scope_for(request.user)
+    unit = scope.get_unit_or_404(code)
+    return selectors.children_out(scope, unit, on=on or timezone.localdate())
+
+
+@router.get(
+    "/units/{path:code}/people",
+    response={200: s.PeoplePage, 403: s.Error, **ERRORS},
+    url_name="unit_people",
+    tags=["đơn vị"],
+)
+def unit_people(request, code: str, params: Query[s.PeopleIn]):
+    """Người có công đoàn cơ sở thuộc đơn vị (trong phạm vi người gọi), theo trang. Mỗi lần đọc được ghi nhật ký."""
+    scope = scope_for(request.user)
+    unit = scope.get_unit_or_404(code)
+    _require(request, "read")
+    people = selectors.people_of_unit(scope, unit, on=params.on, query=params.q)
+    return selectors.page_of_people(
+        people, page=params.page, page_size=params.page_size, actor=request.user, ip_address=_ip(request)
+    )
+
+
+@router.post(
+    "/units/{path:code}/transfers",
+    response={201: s.TransferOut, 403: s.Error, 422: s.Error, **ERRORS},
+    url_name="unit_transfer",
+    tags=["đơn vị"],
+)
+def unit_transfer(request, code: str, payload: s.TransferIn):
+    """Điều chuyển đơn vị sang cấp trên mới từ ngày hiệu lực (quản trị, quản lý)."""
+    scope = scope_for(request.user)
+    unit = scope.get_unit_or_404(code)
+    _require(request, "manage_units")
+    try:
+        new_parent = scope.get_unit_or_404(payload.new_parent)
+    except Http404:
+        raise ValidationError(
+            {
+                "new_parent": _("Đơn vị cấp trên mới: không có đơn vị mã '%(code)s' trong phạm vi của bạn.")
+                % {"code": payload.new_parent}
+            }
+        ) from None
+    move = orgs_services.transfer_unit(
+        actor=request.user,
+        unit=unit,
+        new_parent=new_parent,
+        on=payload.effective_on,
+        decision_no=payload.decision_no,
+    )
+    return 201, {
+        "unit": selectors.unit_ref(unit),
+        "new_parent": selectors.unit_ref(new_parent),
+        "effective_on": move.effective_on,
+        "decision_no": move.decision_no,
+    }
+
+
+@router.get(
+    "/units/{path:code}", response={200: s.UnitOut, **ERRORS}, url_name="unit_detail", tags=["đơn vị"]
+)
+def unit_detail(request, code: str):
+    """Một đơn vị: loại, ngày thành lập/giải thể, doanh nghiệp, cấp trên hôm nay."""
+    scope = scope_for(request.user)
+    return selectors.unit_out(scope, scope.get_unit_or_404(code))
+
+
+@router.get(
+    "/people/{path:code}", response={200: s.PersonOut, **ERRORS}, url_name="person_detail", tags=["người"]
+)
+def person(request, code: str):
+    """Hồ sơ một người. Thông tin kết nạp đảng chỉ đầy đủ với bên đảng quản lý; đơn vị đã giới thiệu chỉ
+    biết đã kết nạp và ngày. Mỗi lần đọc được ghi nhật ký."""
+    detail = person_detail(user=request.user, code=code, ip_address=_ip(request))
+    return selectors.person_out(detail)
+
+
+@router.get(
+    "/enterprises/{path:code}",
+    response={200: s.EnterpriseOut, **ERRORS},
+    url_name="enterprise_detail",
+    tags=["doanh nghiệp"],
+)
+def enterprise(request, code: str):
+    """Một doanh nghiệp và các tổ chức công đoàn, đảng trong đó (trong phạm vi người gọi)."""
+    scope = scope_for(request.user)
+    try:
+        found = scope.enterprises().get(code=code)
+    except Enterprise.DoesNotExist as missing:
+        raise Http404 from missing
+    return selectors.enterprise_out(scope, found)

@@ -1,0 +1,156 @@
+"""The API's input and output shapes, declared explicitly (nothing is serialised from a model directly)."""
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class Error(Schema):
+    detail: str = Field(..., description="Thông báo lỗi bằng tiếng Việt")
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class EnterpriseRef(Schema):
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    tree: Literal["union", "party"]
+    founded_on: date | None
+    dissolved_on: date | None
+    exists_today: bool
+    area: str
+    enterprise: EnterpriseRef | None
+    parent: UnitRef | None = Field(None, description="Cấp trên hôm nay, nếu trong phạm vi của người gọi")
+    merged_into: UnitRef | None = Field(None, description="Đơn vị tiếp nhận, nếu trong phạm vi")
+
+
+class ChildOut(UnitRef):
+    founded_on: date | None
+    dissolved_on: date | None
+    enterprise: EnterpriseRef | None
+
+
+class ChildrenOut(Schema):
+    unit: UnitRef
+    on: date
+    children: list[ChildOut]
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class PeopleIn(PageIn):
+    on: date | None = Field(
+        None,
+        description="Nếu có: chỉ người là đoàn viên vào ngày này, ở công đoàn cơ sở thuộc đơn vị vào ngày đó. "
+        "Nếu không: mọi người có công đoàn cơ sở từng thuộc đơn vị.",
+    )
+    q: str = Field("", max_length=100, description="Tìm theo tên (không dấu cũng được) hoặc mã")
+
+
+class PersonItem(Schema):
+    code: str
+    full_name: str
+    grassroots_union: UnitRef | None
+    enterprise: EnterpriseRef | None
+    union_joined_on: date | None
+    union_left_on: date | None
+
+
+class PeoplePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PersonItem]
+
+
+class ReferralOut(Schema):
+    referred_on: date
+    referring_unit: UnitRef
+    receiving_party_unit: UnitRef | None
+
+
+class TrainingOut(Schema):
+    code: str
+    name: str
+    organiser: UnitRef
+    starts_on: date
+    ends_on: date | None
+
+
+class AdmissionOut(Schema):
+    access: Literal["full", "fact"] = Field(
+        ...,
+        description="full: bên đảng quản lý kết nạp; fact: đơn vị đã giới thiệu, chỉ biết đã kết nạp và ngày",
+    )
+    admitted: bool
+    admitted_on: date
+    party_unit: UnitRef | None = None
+    decision_no: str | None = None
+    full_member_on: date | None = None
+
+
+class PersonOut(Schema):
+    code: str
+    full_name: str
+    personal_data_shown: bool = Field(
+        ..., description="Ngày sinh, giới tính, dân tộc chỉ hiện cho đơn vị quản lý hồ sơ"
+    )
+    birth_date: date | None
+    gender: str | None
+    ethnicity: str | None
+    is_business_owner: bool
+    enterprise: EnterpriseRef | None
+    grassroots_union: UnitRef | None
+    union_joined_on: date | None
+    union_left_on: date | None
+    referrals: list[ReferralOut]
+    trainings: list[TrainingOut]
+    admission: AdmissionOut | None = Field(
+        None, description="null khi người gọi không được biết thông tin kết nạp (hoặc chưa kết nạp)"
+    )
+
+
+class EnterpriseOut(Schema):
+    code: str
+    name: str
+    tax_code: str
+    ownership: str
+    ownership_label: str
+    is_non_state: bool
+    area: str
+    workforce: int | None
+    units: list[UnitRef]
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    unit: UnitRef | None
+
+
+class TransferIn(Schema):
+    new_parent: str = Field(..., max_length=64, description="Mã đơn vị cấp trên mới")
+    effective_on: date
+    decision_no: str = Field("", max_length=100)
+
+
+class TransferOut(Schema):
+    unit: UnitRef
+    new_parent: UnitRef
+    effective_on: date
+    decision_no: str
