@@ -17,3 +17,18 @@ def world(db):
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests sign in hundreds of times, MD5 keeps them fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_province(django_db_setup, django_db_blocker):
+    """The Lào Cai demo province, loaded once per test module through `phoihop demo` (about 5 s) and
+    flushed afterwards so that no other module sees it."""
+    import io
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

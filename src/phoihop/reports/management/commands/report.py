@@ -31,14 +31,18 @@ class Command(BaseCommand):
             self.stderr.write(f"Lỗi: {error.message}")
             sys.exit(2 if error.kind == "usage" else 1)
         if format == "json":
-            data = json.dumps(report, ensure_ascii=False, indent=2).encode()
+            text = json.dumps(report, ensure_ascii=False, indent=2)
+            if not output:
+                self.stdout.write(text)
+                return
+            data = text.encode()
         else:
             from phoihop.reports.render import render
 
             data = render(report, format)
         if output:
             Path(output).write_bytes(data)
-        elif format == "json" or not sys.stdout.isatty():
+        elif not sys.stdout.isatty():
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
