@@ -180,6 +180,74 @@ def _timeline(d: PersonDetail) -> list[TimelineEvent]:
     return events
 
 
+# ---- any kind of record, as the generic list pages show them ------------------------------------
+
+
+def records_for(
+    *,
+    scope,
+    kind,
+    query: str = "",
+    unit_code: str | None = None,
+    year: int | None = None,
+    sort: str = "",
+) -> QuerySet:
+    """Records of one kind (see records.kinds) in scope, searched, filtered and sorted.
+    An unknown sort key falls back to the kind's default order."""
+    from phoihop.orgs.selectors import ever_under_ids
+
+    scope = _scope(scope)
+    rows = scope.filter(kind.model.objects.all())
+    if kind.related:
+        rows = rows.select_related(*kind.related)
+    if unit_code and kind.unit_path:
+        unit = scope.get_unit_or_404(unit_code)
+        rows = rows.filter(**{f"{kind.unit_path}__in": ever_under_ids([unit.pk])}).distinct()
+    if year and kind.year:
+        rows = rows.filter(kind.year(year))
+    if query.strip():
+        rows = rows.filter(_search_q(rows, kind.search, query))
+    sortable = {c.sort for c in kind.columns if c.sort}
+    if sort.lstrip("-") in sortable:
+        rows = rows.order_by(sort, "pk")
+    elif kind.default_order:
+        rows = rows.order_by(*kind.default_order, "pk")
+    else:
+        rows = rows.order_by(*(kind.model._meta.ordering or ["pk"]), "pk")
+    return rows
+
+
+def _search_q(rows: QuerySet, paths: tuple[str, ...], query: str) -> Q:
+    folded, typed = fold(query), query.strip()
+    q = Q()
+    python_paths = []
+    for path in paths:
+        if path.endswith("search_name"):
+            q |= Q(**{f"{path}__contains": folded})
+        elif path.endswith("code") or path.endswith("_no"):
+            q |= Q(**{f"{path}__icontains": typed})
+        else:
+            python_paths.append(path)
+    if python_paths:
+        # No folded column for these texts: fold them here. Only short lists (works, classes, programs)
+        # search such columns, and the rows are already narrowed to the user's scope and filters.
+        ids = [
+            pk
+            for pk, *texts in rows.values_list("pk", *python_paths).iterator(chunk_size=2000)
+            if any(folded in fold(t or "") for t in texts)
+        ]
+        q |= Q(pk__in=ids)
+    return q
+
+
+def kind_counts(*, scope) -> list[tuple[object, int]]:
+    """(kind, number of its records in scope) for every kind, in declaration order."""
+    from .kinds import KINDS
+
+    scope = _scope(scope)
+    return [(kind, scope.filter(kind.model.objects.all()).count()) for kind in KINDS]
+
+
 # ---- units and enterprises offered in forms and filters -----------------------------------------
 
 

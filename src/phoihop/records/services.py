@@ -1,0 +1,97 @@
+"""Writes of records entered by hand on the staff site. Each runs in one transaction with its audit row
+(before/after snapshot), and refuses a write the user's role or scope does not allow."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from phoihop.accounts.scope import scope_for
+from phoihop.audit.models import AuditEntry
+from phoihop.audit.services import log_change, snapshot
+
+from . import models as r
+
+
+def audit_code(instance: models.Model) -> str:
+    """The record's natural key as users know it (the workbook's key columns)."""
+    if code := getattr(instance, "code", None):
+        return code
+    if isinstance(instance, r.Referral):
+        return f"{instance.person.code} / {instance.referred_on.isoformat()}"
+    if isinstance(instance, r.Enrolment):
+        return f"{instance.training_class.code} / {instance.person.code}"
+    if isinstance(instance, r.Admission):
+        return instance.person.code
+    if isinstance(instance, r.CultureRecognition):
+        return f"{instance.enterprise.code} / {instance.year} / {instance.title}"
+    if isinstance(instance, r.DemocracyReport):
+        return f"{instance.unit.code} / {instance.year}"
+    return str(instance.pk)
+
+
+def _snapshot(instance: models.Model) -> dict:
+    data = snapshot(instance)
+    data.pop("search_name", None)
+    if isinstance(instance, r.Initiative) and instance.pk:
+        data["authors"] = sorted(instance.authors.values_list("code", flat=True))
+    return data
+
+
+def _check_may_write(actor) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.can("write"):
+        raise PermissionDenied
+
+
+def _check_still_visible(actor, instance: models.Model) -> None:
+    """A user may not write a record they would not see afterwards (it names no unit of theirs)."""
+    model = type(instance)
+    if not scope_for(actor).filter(model.objects.filter(pk=instance.pk)).exists():
+        raise PermissionDenied
+
+
+def _save(instance: models.Model, authors) -> None:
+    instance.save()
+    if authors is not None and isinstance(instance, r.Initiative):
+        instance.authors.set(authors)
+
+
+@transaction.atomic
+def create_record(*, actor, instance: models.Model, authors=None) -> models.Model:
+    """The new record appears in the user's lists; the audit log shows who created it and its values."""
+    _check_may_write(actor)
+    _save(instance, authors)
+    _check_still_visible(actor, instance)
+    log_change(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        model=instance._meta.label,
+        object_code=audit_code(instance),
+        before=None,
+        after=_snapshot(instance),
+    )
+    return instance
+
+
+@transaction.atomic
+def update_record(*, actor, instance: models.Model, authors=None) -> models.Model:
+    """The record takes the new values; the audit log keeps the values before and after."""
+    _check_may_write(actor)
+    model = type(instance)
+    stored = model.objects.unscoped().select_for_update().get(pk=instance.pk)
+    before = _snapshot(stored)
+    _save(instance, authors)
+    _check_still_visible(actor, instance)
+    after = _snapshot(instance)
+    if before == after:
+        return instance
+    log_change(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        model=instance._meta.label,
+        object_code=audit_code(instance),
+        before=before,
+        after=after,
+        detail=", ".join(k for k in after if before.get(k) != after[k]),
+    )
+    return instance
