@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tai-ve.<str:fmt>", views.download, name="download"),
+]

@@ -63,10 +63,14 @@ def register(cls: type[Renderer]) -> type[Renderer]:
     return cls
 
 
-def renderer(identifier: str) -> Renderer:
+def available() -> dict[str, type[Renderer]]:
     from . import html, pdf, spreadsheet, word  # noqa: F401 - registering
 
-    return RENDERERS[identifier]()
+    return RENDERERS
+
+
+def renderer(identifier: str) -> Renderer:
+    return available()[identifier]()
 
 
 def render(report: dict, identifier: str) -> bytes:

@@ -1,0 +1,68 @@
+"""The report page: staff choose program, period and scope, read the report and download it; the
+figures never reach beyond the user's scope."""
+
+import io
+
+import docx
+import pytest
+
+from phoihop.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, demo_province):
+    def sign_in(username: str):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return sign_in
+
+
+def test_a_program_partner_reads_the_whole_program_report(signed_in):
+    page = signed_in("lanhdao").get("/bao-cao/", {"program": "CTPH-2017-2020"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "6.065" in text and "trên 17 tỷ đồng" in text
+    assert "ĐẢNG ỦY KHỐI CƠ QUAN - DOANH NGHIỆP TỈNH LÀO CAI" in text
+
+
+def test_a_district_user_gets_the_district_report_only(signed_in):
+    text = signed_in("batxat").get("/bao-cao/", {"program": "CTPH-2017-2020"}).content.decode()
+    assert "Phạm vi: Liên đoàn Lao động huyện Bát Xát (LDLD-H-BATXAT)" in text
+    assert "6.065" not in text
+
+
+def test_a_unit_outside_the_scope_cannot_be_chosen(signed_in):
+    client = signed_in("batxat")
+    page = client.get("/bao-cao/", {"program": "CTPH-2017-2020", "scope": "LDLD-H-SAPA"})
+    assert page.status_code == 400
+    assert "Phạm vi: đơn vị này không thuộc phạm vi của bạn." in page.content.decode()
+    assert "LDLD-H-SAPA" not in [o for o in page.context["form"].fields["scope"].choices]
+    assert (
+        client.get("/bao-cao/tai-ve.pdf", {"program": "CTPH-2017-2020", "scope": "LDLD-H-SAPA"}).status_code
+        == 400
+    )
+
+
+def test_a_period_ending_before_it_starts_is_refused_with_a_message(signed_in):
+    page = signed_in("lanhdao").get(
+        "/bao-cao/", {"program": "CTPH-2017-2020", "date_from": "2020-01-01", "date_to": "2019-01-01"}
+    )
+    assert page.status_code == 400
+    assert "Đến ngày: ngày kết thúc phải sau ngày bắt đầu." in page.content.decode()
+
+
+def test_download_gives_the_document(signed_in):
+    response = signed_in("lanhdao").get("/bao-cao/tai-ve.docx", {"program": "CTPH-2017-2020"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="bao-cao-CTPH-2017-2020-')
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "6.065" in text
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/bao-cao/", {"program": "CTPH-2017-2020"})
+    assert response.status_code == 302
+    assert "/tai-khoan/" in response["Location"]

@@ -1,0 +1,73 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from .assemble import ReportError
+from .forms import ReportForm
+from .render import available, filename, renderer
+from .render.html import context as document_context
+from .selectors import report_for
+
+
+def _report(request, form):
+    data = form.cleaned_data
+    return report_for(
+        user=request.user,
+        program_code=data["program"],
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        scope_code=data.get("scope") or None,
+    )
+
+
+@login_required
+def index(request):
+    """Choose program, period and scope; read the report; download it in any format."""
+    form = ReportForm(request.GET or None, user=request.user)
+    formats = [(i, available()[i].verbose_name) for i in ("pdf", "docx", "xlsx", "html")]
+    context = {"form": form, "formats": [*formats, ("json", "Dữ liệu JSON")]}
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            report = _report(request, form)
+        except ReportError as error:
+            form.add_error(None, error.message)
+            status = 400 if error.kind == "usage" else 404
+        else:
+            context.update(document_context(report))
+            context["report"] = report
+            context["query"] = request.GET.urlencode()
+            try:
+                context["publish_url"] = reverse("portal:draft_from_report")
+            except NoReverseMatch:  # the portal is not installed
+                context["publish_url"] = None
+            context["can_publish"] = request.user.role in ("admin", "manager", "news_editor")
+    elif form.is_bound:
+        status = 400
+    return render(request, "reports/index.html", context, status=status)
+
+
+@login_required
+def download(request, fmt: str):
+    form = ReportForm(request.GET or None, user=request.user)
+    if fmt not in (*available(), "json") or not form.is_valid():
+        return render(request, "reports/index.html", {"form": form}, status=400)
+    try:
+        report = _report(request, form)
+    except ReportError as error:
+        form.add_error(None, error.message)
+        return render(
+            request, "reports/index.html", {"form": form}, status=400 if error.kind == "usage" else 404
+        )
+    if fmt == "json":
+        import json
+
+        body, content_type = json.dumps(report, ensure_ascii=False, indent=2).encode(), "application/json"
+        name = filename(report, "html").rsplit(".", 1)[0] + ".json"
+    else:
+        maker = renderer(fmt)
+        body, content_type, name = maker.render(report), maker.content_type, filename(report, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
