@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "phoihop.portal"
     label = "portal"
+
+    def ready(self):
+        # The last page views buffered in memory are written when the process exits.
+        from .counting import install_exit_hooks
+
+        install_exit_hooks()

@@ -1,0 +1,120 @@
+"""Reads of the news portal. Public reads show published articles only; editor reads take the user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from phoihop.accounts.scope import scope_for
+from phoihop.core.text import fold
+
+from .models import Article, Category
+
+LIST_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "summary",
+    "publish_at",
+    "category__name",
+    "category__slug",
+    "cover__thumbnail",
+    "cover__image",
+    "cover__caption",
+    "featured",
+)
+MAX_QUERY_WORDS = 8
+
+
+def site_name() -> str:
+    """The federation's name in the portal header: the setting, else the first province federation."""
+    name = getattr(settings, "PORTAL_SITE_NAME", "")
+    if name:
+        return name
+    from phoihop.orgs.models import Unit
+
+    unit = Unit.objects.filter(kind="ldld_tinh", parent__isnull=True).order_by("id").only("name").first()
+    return unit.name if unit else "Liên đoàn Lao động tỉnh Lào Cai"
+
+
+def public_articles(now: datetime | None = None) -> QuerySet[Article]:
+    return Article.objects.public(now).select_related("category", "cover")
+
+
+def article_row(slug: str):
+    """The few columns an article page needs before its cached render: id, status, times, views."""
+    return (
+        Article.objects.filter(slug=slug)
+        .values("id", "status", "publish_at", "updated_at", "view_count")
+        .first()
+    )
+
+
+def latest(limit: int = 8, *, exclude_id: int | None = None) -> list[Article]:
+    qs = public_articles()
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs[:limit])
+
+
+def featured(limit: int = 3) -> list[Article]:
+    items = list(public_articles().filter(featured=True)[:limit])
+    if len(items) < limit:
+        more = public_articles().exclude(pk__in=[a.pk for a in items])[: limit - len(items)]
+        items.extend(more)
+    return items
+
+
+def categories_with_latest(per_category: int = 4) -> list[tuple[Category, list[Article]]]:
+    out = []
+    for category in Category.objects.all():
+        items = list(public_articles().filter(category=category)[:per_category])
+        if items:
+            out.append((category, items))
+    return out
+
+
+def most_viewed(limit: int = 5) -> list[Article]:
+    return list(public_articles().order_by("-view_count", "-publish_at")[:limit])
+
+
+def categories() -> list[Category]:
+    return list(Category.objects.all())
+
+
+def search(query: str) -> QuerySet[Article]:
+    """Public articles whose title, summary, body or author hold every word of the query, ignoring
+    diacritics and case ("cong doan" finds "Công đoàn")."""
+    words = [w for w in fold(query[:500]).split() if w][:MAX_QUERY_WORDS]
+    qs = public_articles()
+    if not words:
+        return qs.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word[:100])
+    return qs.filter(condition)
+
+
+# -- editors ------------------------------------------------------------------------------------------
+def editor_articles(user, *, status: str = "", query: str = "") -> QuerySet[Article]:
+    """Every article an editor may work on: those of units in their scope and those of no unit."""
+    qs = Article.objects.select_related("category", "created_by")
+    if not user.is_superuser:
+        qs = qs.filter(Q(unit__isnull=True) | Q(unit__in=scope_for(user).visible_unit_ids()))
+    if status in Article.Status.values:
+        qs = qs.filter(status=status)
+    if query:
+        for word in fold(query[:200]).split()[:MAX_QUERY_WORDS]:
+            qs = qs.filter(search_text__contains=word)
+    return qs.order_by("-updated_at")
+
+
+def is_scheduled(article: Article, now: datetime | None = None) -> bool:
+    return (
+        article.status == Article.Status.PUBLISHED
+        and article.publish_at is not None
+        and article.publish_at > (now or timezone.now())
+    )

@@ -1,0 +1,207 @@
+"""Public pages of the news portal: server-rendered, cached as shells, live figures filled per request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+from django.views.static import serve
+
+from . import cache, counting, selectors
+from .html import clean_html
+from .models import Article, Category
+
+PAGE_SIZE = 10
+STAT_NAMES = ("online", "today", "week", "total")
+
+
+def number(value: int) -> str:
+    """Vietnamese digit grouping: 12345 → "12.345"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _stat_markers() -> dict[str, str]:
+    return {name: cache.marker(name) for name in STAT_NAMES}
+
+
+def _live_values(request) -> dict[str, str]:
+    stats = counting.counters().visitor_stats()
+    return {name: number(getattr(stats, name)) for name in STAT_NAMES}
+
+
+def _common(request) -> dict:
+    return {
+        "site_name": selectors.site_name(),
+        "nav_categories": selectors.categories(),
+        "stats": _stat_markers(),
+        "canonical": request.build_absolute_uri(request.path),
+        "now": timezone.localtime(),
+    }
+
+
+def _shell(request, key: tuple, template: str, context_fn) -> str:
+    """The page rendered with markers for the live figures, from the cache when fresh."""
+    full_key = (*key, request.get_host(), get_language(), request.is_secure())
+    html = cache.get(full_key)
+    if html is None:
+        html = render_to_string(template, {**_common(request), **context_fn()}, request=request)
+        cache.put(full_key, html)
+    return html
+
+
+def _respond(request, html: str, extra: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    values = _live_values(request)
+    if extra:
+        values.update(extra)
+    response = HttpResponse(cache.fill(html, values), status=status)
+    response["Cache-Control"] = "no-cache"
+    counting.set_visitor_cookie(request, response)
+    return response
+
+
+@require_GET
+def home(request):
+    counting.count_request(request)
+
+    def context():
+        featured = selectors.featured(3)
+        shown = [a.pk for a in featured]
+        return {
+            "featured": featured,
+            "latest": [a for a in selectors.latest(12) if a.pk not in shown][:8],
+            "sections": selectors.categories_with_latest(4),
+            "most_viewed": selectors.most_viewed(5),
+        }
+
+    return _respond(request, _shell(request, ("home",), "portal/home.html", context))
+
+
+@require_GET
+def article(request, slug: str):
+    counters = counting.counters()
+    epoch = counters.begin_read()
+    row = selectors.article_row(slug)
+    now = timezone.now()
+    if (
+        row is None
+        or row["status"] != Article.Status.PUBLISHED
+        or not row["publish_at"]
+        or row["publish_at"] > now
+    ):
+        raise Http404
+    counting.count_request(request, article_id=row["id"])
+    views = counters.end_read(epoch, row["id"], row["view_count"])
+
+    def context():
+        item = selectors.public_articles().prefetch_related("images").get(pk=row["id"])
+        return {
+            "article": item,
+            "body": clean_html(item.body),
+            "views": cache.marker("views"),
+            "latest": selectors.latest(8, exclude_id=item.pk),
+            "related": list(
+                selectors.public_articles().filter(category=item.category_id).exclude(pk=item.pk)[:4]
+            )
+            if item.category_id
+            else [],
+        }
+
+    html = _shell(request, ("article", row["id"], row["updated_at"]), "portal/article.html", context)
+    return _respond(request, html, {"views": number(views)})
+
+
+@require_GET
+def category(request, slug: str):
+    counting.count_request(request)
+    page_number = request.GET.get("trang", "1")
+    if not page_number.isdigit() or not 0 < int(page_number) < 10_000:
+        raise Http404
+
+    def context():
+        item = get_object_or_404(Category, slug=slug)
+        paginator = Paginator(selectors.public_articles().filter(category=item), PAGE_SIZE)
+        try:
+            page = paginator.page(int(page_number))
+        except EmptyPage as empty:
+            raise Http404 from empty
+        return {"category": item, "page": page, "latest": selectors.latest(6)}
+
+    html = _shell(request, ("category", slug, page_number), "portal/category.html", context)
+    return _respond(request, html)
+
+
+@require_GET
+def search(request):
+    counting.count_request(request)
+    query = request.GET.get("q", "")[:200].strip()
+    page_number = request.GET.get("trang", "1")
+    page_number = int(page_number) if page_number.isdigit() and 0 < int(page_number) < 10_000 else 1
+    results = selectors.search(query) if query else Article.objects.none()
+    paginator = Paginator(results, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    html = render_to_string(
+        "portal/search.html",
+        {**_common(request), "query": query, "page": page, "latest": selectors.latest(6)},
+        request=request,
+    )
+    return _respond(request, html)
+
+
+class LatestRss(Feed):
+    feed_type = Rss201rev2Feed
+    description = "Tin tức mới nhất"
+
+    def title(self):
+        return selectors.site_name()
+
+    def link(self):
+        return "/"
+
+    def items(self):
+        return selectors.public_articles()[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author_name or None
+
+    def item_categories(self, item):
+        return [item.category.name] if item.category else []
+
+
+class LatestAtom(LatestRss):
+    feed_type = Atom1Feed
+    subtitle = LatestRss.description
+
+
+@require_GET
+def robots(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    body = f"User-agent: *\nDisallow: /tai-khoan/\nDisallow: /tin-tuc-bien-tap/\nSitemap: {sitemap}\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def media(request, path: str):
+    """Uploaded pictures (the WSGI server has no other way to reach MEDIA_ROOT)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=604800"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
