@@ -19,6 +19,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # pytest-django imports the settings before this file sets PHOIHOP_TESTING, so pages rendered in
+    # tests would look static files up in a collectstatic manifest (absent, or stale in var/static).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="module")
 def demo_province(django_db_setup, django_db_blocker):
     """The Lào Cai demo province, loaded once per test module through `phoihop demo` (about 5 s) and
