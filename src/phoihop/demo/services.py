@@ -46,3 +46,30 @@ def ensure_demo_users() -> list[tuple[str, str, str, str]]:
         user.role, user.unit, user.is_staff = role, units[unit_code], role == "admin"
         user.save()
     return DEMO_USERS
+
+
+def sign_in_lines() -> list[str]:
+    lines = ["Tài khoản dùng thử (chỉ cho bản trình diễn):"]
+    for username, role, unit, label in DEMO_USERS:
+        lines.append(f"  {username:<10} / {DEMO_PASSWORD}   {role:<12} {unit:<15} {label}")
+    return lines
+
+
+def demo_loaded() -> bool:
+    return User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).count() == len(DEMO_USERS)
+
+
+def load_demo_portal() -> int:
+    """The portal's demo news, led by the 2017–2020 review article written by the report's own
+    narrative generator. Returns how many articles were new."""
+    from django.apps import apps
+
+    if not apps.is_installed("phoihop.portal"):
+        return 0
+    from phoihop.portal.demo import load_demo_news
+    from phoihop.portal.models import Article
+    from phoihop.reports.assemble import build_report
+
+    before = Article.objects.count()
+    load_demo_news(report=build_report(program_code="CTPH-2017-2020"))
+    return Article.objects.count() - before

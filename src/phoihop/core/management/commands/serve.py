@@ -16,9 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, **options):
         from gunicorn.app.base import BaseApplication
 
-        from phoihop.wsgi import application
-
+        # Collect first: WhiteNoise indexes the static folder when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
+
+        from phoihop.wsgi import application
 
         class Server(BaseApplication):
             def load_config(self):

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         if not no_demo and "demo" in get_commands() and not Unit.objects.exists():
             self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
             call_command("demo")
+        if "demo" in get_commands():
+            from phoihop.demo.services import demo_loaded, sign_in_lines
+
+            if demo_loaded():
+                for line in sign_in_lines():
+                    self.stdout.write(line)
         self.stdout.write(
             f"Hệ thống sẵn sàng: http://{host}:{port}/  (trang làm việc: http://{host}:{port}/lam-viec/)"
         )

@@ -3,12 +3,12 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from phoihop.demo.services import DEMO_PASSWORD, DEMO_USERS, load_demo
+from phoihop.demo.services import load_demo, load_demo_portal, sign_in_lines
 from phoihop.workbook.progress import ProgressBar
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (Lào Cai 2017–2025) through the workbook import; idempotent."
+    help = "Load the demo province (Lào Cai 2017–2025) through the workbook import, and the portal's demo news; idempotent."
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -18,9 +18,10 @@ class Command(BaseCommand):
                 self.stderr.write("Lỗi: " + error.render())
             sys.exit(1)
         changed = sum(c["created"] + c["updated"] for c in result.summary.values())
+        news = load_demo_portal()
         self.stdout.write(
-            f"Dữ liệu mẫu tỉnh Lào Cai: {changed} dòng được ghi ({time.monotonic() - started:.1f} giây)."
+            f"Dữ liệu mẫu tỉnh Lào Cai: {changed} dòng được ghi, {news} tin bài mới "
+            f"({time.monotonic() - started:.1f} giây)."
         )
-        self.stdout.write("Tài khoản dùng thử (chỉ cho bản trình diễn):")
-        for username, role, unit, label in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}   {role:<12} {unit:<15} {label}")
+        for line in sign_in_lines():
+            self.stdout.write(line)
