@@ -47,8 +47,9 @@ def fold(value) -> str:
 
 
 def _digits(s: str) -> bool:
-    """Only 0-9: `str.isdigit` also accepts "¹" or "٣", which `int()` refuses or reads unexpectedly."""
-    return s.isascii() and s.isdigit()
+    """Digits `int()` reads: `str.isdigit` also accepts "¹", on which `int()` raises instead of the
+    parser giving a clean cell error."""
+    return s.isdecimal()
 
 
 def is_blank(raw: object) -> bool:
@@ -57,9 +58,12 @@ def is_blank(raw: object) -> bool:
 
 def text(max_length: int = 300) -> Parser:
     def parse(raw):
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        value = str(raw).strip()
+        if type(raw) is str:  # the common case (every CSV cell): no conversion to consider
+            value = raw.strip()
+        else:
+            if isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)
+            value = str(raw).strip()
         if len(value) > max_length:
             raise CellError(f"văn bản tối đa {max_length} ký tự", f"text of at most {max_length} characters")
         return value
@@ -71,10 +75,22 @@ _text64 = text(64)
 
 
 def code(raw):
-    value = _text64(raw)
+    value = raw.strip() if type(raw) is str else _text64(raw)
+    if len(value) > 64:
+        _text64(value)  # raises the length error
     if not value:
         raise CellError("một mã không rỗng", "a non-empty code")
     return value
+
+
+def _iso_date(s: str) -> date | None:
+    """Fast path for the usual YYYY-MM-DD; None sends the text through the full check."""
+    if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.isascii():
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            return None
+    return None
 
 
 def parse_date(raw):
@@ -84,8 +100,11 @@ def parse_date(raw):
         value = raw
     else:
         s = str(raw).strip()
+        value = _iso_date(s)
         try:
-            if m := _ISO.match(s):
+            if value is not None:
+                pass
+            elif m := _ISO.match(s):
                 value = date(int(m[1]), int(m[2]), int(m[3]))
             elif m := _VN.match(s):
                 value = date(int(m[3]), int(m[2]), int(m[1]))

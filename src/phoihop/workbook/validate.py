@@ -189,11 +189,19 @@ class Validator:
         for key, rows in self.rows.items():
             sheet = BY_KEY[key]
             first: dict[tuple, int] = {}
+            columns = sheet.key_columns
+            single = columns[0] if len(columns) == 1 else None
             for row in rows:
-                k = tuple(row.values.get(c) for c in sheet.key_columns)
-                if any(v is None for v in k):
-                    continue
-                k = tuple(fold(v) if isinstance(v, str) else v for v in k)
+                if single is not None:  # most sheets: one code column, no tuple building per value
+                    v = row.values.get(single)
+                    if v is None:
+                        continue
+                    k = (fold(v) if isinstance(v, str) else v,)
+                else:
+                    k = tuple(row.values.get(c) for c in columns)
+                    if any(v is None for v in k):
+                        continue
+                    k = tuple(fold(v) if isinstance(v, str) else v for v in k)
                 if k in first:
                     col = sheet.column(sheet.key_columns[0])
                     self.error(
@@ -216,9 +224,11 @@ class Validator:
         for key, rows in self.rows.items():
             for column in BY_KEY[key].columns:
                 if column.ref:
-                    for row in rows:
-                        v = row.values.get(column.key)
-                        wanted[column.ref].update(v if isinstance(v, list) else [v] if v else [])
+                    values = [row.values.get(column.key) for row in rows]
+                    if column.parse is p.code_list:
+                        wanted[column.ref].update(code for v in values if v for code in v)
+                    else:
+                        wanted[column.ref].update(v for v in values if v)
         self.known: dict[str, set[str]] = {}
         for ref, codes in wanted.items():
             in_book = self.workbook_codes(ref)
@@ -235,10 +245,13 @@ class Validator:
                 if not column.ref:
                     continue
                 vi, en = names[column.ref]
+                known = self.known[column.ref]
                 for row in rows:
                     v = row.values.get(column.key)
-                    for code in v if isinstance(v, list) else [v] if v else []:
-                        if code not in self.known[column.ref]:
+                    if not v or (not isinstance(v, list) and v in known):
+                        continue
+                    for code in v if isinstance(v, list) else [v]:
+                        if code not in known:
                             self.error(
                                 sheet,
                                 row.no,

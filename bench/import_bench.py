@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""import_bench.py [--people N] [--runs R] [--folder DIR] [--profile] [--xlsx]
+
+The import benchmark. In one run it
+1. writes (or reuses) the large CSV workbook of `make_big_workbook.py` (50,000 people by default);
+2. times the floor: `raw_load.py FOLDER DB` (every CSV into SQLite text tables, no parsing), a fresh DB
+   each time;
+3. times `phoihop import FOLDER` into a fresh SQLite database (`phoihop migrate` first, not timed);
+4. prints the medians, their ratio (the requirement: at most 10× the floor; the goal: 5×), and, as extra
+   information, a re-import of the same folder (everything unchanged) and, with --xlsx, the import of
+   the same rows as one .xlsx file.
+Floor and import runs alternate, so a busy machine slows both alike. Whole processes are timed (wall
+clock, subprocess), as a user would wait for them. --profile also runs the import once under cProfile
+and prints where the time goes.
+
+    .venv/bin/python bench/import_bench.py
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_big_workbook import PEOPLE, SEED, make, write_xlsx  # noqa: E402
+
+RAW_LOAD = Path(os.environ.get("PHOIHOP_RAW_LOAD", "/work/shared/bench/raw_load.py"))
+WORK = Path(tempfile.gettempdir()) / "phoihop-bench"
+
+
+def phoihop_command() -> list[str]:
+    script = Path(sys.executable).parent / "phoihop"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("phoihop")
+    return [found] if found else [sys.executable, "-m", "phoihop.cli"]
+
+
+def fresh(path: Path) -> Path:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def env_for(db: Path) -> dict:
+    return os.environ | {"DATABASE_URL": f"sqlite:///{db}", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def timed(cmd: list[str], env: dict | None = None, *, check_output: str | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    if check_output and check_output not in done.stdout:
+        sys.exit(f"unexpected output of {' '.join(cmd)}:\n{done.stdout[-2000:]}")
+    return elapsed
+
+
+def workbook(folder: Path, people: int, seed: int) -> dict:
+    stamp = folder / ".made-with.json"
+    wanted = {"people": people, "seed": seed, "generator": (HERE / "make_big_workbook.py").stat().st_mtime}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        return json.loads((folder / ".counts.json").read_text())
+    if folder.exists():
+        shutil.rmtree(folder)
+    counts = make(folder, people=people, seed=seed)
+    (folder / ".counts.json").write_text(json.dumps(counts))
+    stamp.write_text(json.dumps(wanted))
+    return counts
+
+
+def migrated(db: Path) -> Path:
+    subprocess.run([*phoihop_command(), "migrate", "-v0"], env=env_for(fresh(db)), check=True)
+    return db
+
+
+def profile(folder: Path, db: Path) -> None:
+    out = WORK / "import.prof"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "phoihop.cli", "import", str(folder)]
+    subprocess.run(cmd, env=env_for(migrated(db)), capture_output=True, check=True)
+    import pstats
+
+    print("\nProfile of one import (cProfile; times inflated by the profiler):")
+    pstats.Stats(str(out)).sort_stats("cumulative").print_stats(r"phoihop|executemany|bulk_create", 30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=PEOPLE)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--folder", type=Path, help="CSV folder (default: a temporary folder per size)")
+    parser.add_argument("--profile", action="store_true", help="also profile one import")
+    parser.add_argument("--xlsx", action="store_true", help="also time the import of the same rows as .xlsx")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    folder = args.folder or WORK / f"workbook-{args.people // 1000}k"
+    counts = workbook(folder, args.people, args.seed)
+    other = sum(n for k, n in counts.items() if k != "nguoi")
+    size = sum(f.stat().st_size for f in folder.glob("*.csv"))
+    print(
+        f"workbook: {folder} — {counts['nguoi']:,} people, {other:,} other rows, {size / 1e6:.1f} MB of CSV"
+    )
+
+    floors, imports = [], []
+    db = WORK / "import.sqlite3"
+    for _ in range(args.runs):
+        floor_db = fresh(WORK / "floor.sqlite3")
+        floors.append(timed([sys.executable, str(RAW_LOAD), str(folder), str(floor_db)]))
+        migrated(db)
+        cmd = [*phoihop_command(), "import", str(folder)]
+        imports.append(timed(cmd, env_for(db), check_output=str(counts["nguoi"])))
+    again = [
+        timed([*phoihop_command(), "import", str(folder)], env_for(db)) for _ in range(min(3, args.runs))
+    ]
+    floor, imported = statistics.median(floors), statistics.median(imports)
+    print(f"floor  raw_load.py     median {floor:6.2f} s   runs: {', '.join(f'{t:.2f}' for t in floors)}")
+    print(f"import phoihop import  median {imported:6.2f} s   runs: {', '.join(f'{t:.2f}' for t in imports)}")
+    print(f"ratio  {imported / floor:.1f}× the floor (requirement ≤ 10×, goal 5×)")
+    print(f"re-import, nothing changes: median {statistics.median(again):.2f} s")
+    if args.xlsx:
+        xlsx = WORK / f"workbook-{args.people // 1000}k.xlsx"
+        if not xlsx.exists():
+            from make_big_workbook import build_rows
+
+            write_xlsx(build_rows(args.people, args.seed), xlsx)
+        runs = []
+        for _ in range(min(3, args.runs)):
+            migrated(db)
+            runs.append(timed([*phoihop_command(), "import", str(xlsx)], env_for(db)))
+        print(
+            f"import of the same rows as .xlsx ({xlsx.stat().st_size / 1e6:.1f} MB): "
+            f"median {statistics.median(runs):.2f} s"
+        )
+    if args.profile:
+        profile(folder, db)
+
+
+if __name__ == "__main__":
+    main()
