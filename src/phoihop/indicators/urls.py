@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.targets, name="targets"),
+    path("tong-quan/", views.dashboard, name="dashboard"),
+]

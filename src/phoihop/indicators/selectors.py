@@ -1,0 +1,555 @@
+"""Reads for the targets grid and the dashboard, always for a user's scope.
+
+Actual figures come from the indicator registry: one `Context` for the chosen year and parent, one
+grouped computation per indicator, and each child unit's figure read from the `by_unit` breakdown —
+a few aggregate queries for the whole grid, never one per cell.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phoihop.accounts.scope import Scope
+from phoihop.core.text import fold
+from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.records.models import Program, Target
+from phoihop.reports.assemble import build_report
+
+from . import svg
+from .context import Context
+from .registry import AREAS, REGISTRY, Indicator, Result, pct
+
+TARGET_UNITS = ("count", "vnd")  # percentages are not targeted: they have no meaningful sum per unit
+
+# The columns the grid opens with, by the side of the tree the parent unit stands on.
+MAIN_COLUMNS = {
+    "union": (
+        "union.grassroots_founded",
+        "union.members_admitted",
+        "union.outstanding_referred",
+        "union.referred_admitted",
+        "emulation.works_registered",
+        "emulation.initiatives_applied",
+        "welfare.contributions_vnd",
+    ),
+    "party": (
+        "party.cells_founded_in_enterprises",
+        "party.members_admitted_in_enterprises",
+        "party.training_classes",
+        "party.trainees",
+        "emulation.initiatives_applied",
+        "welfare.contributions_vnd",
+    ),
+}
+MAIN_GROUP, ALL_GROUP = "chinh", "tat_ca"
+
+# Units listed in this order under a parent: federations and sector unions before grassroots units.
+KIND_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        [
+            "ldld_tinh",
+            "dang_uy_khoi",
+            "dang_uy_khac",
+            "ldld_huyen",
+            "cd_nganh",
+            "dang_bo_co_so",
+            "chi_bo_co_so",
+            "cdcs",
+            "chi_bo_truc_thuoc",
+        ]
+    )
+}
+
+
+def unit_sort_key(unit) -> tuple:
+    kind = unit["kind"] if isinstance(unit, dict) else unit.kind
+    name = unit["name"] if isinstance(unit, dict) else unit.name
+    return (KIND_ORDER.get(kind, 99), fold(name))
+
+
+def side_of(unit: Unit) -> str:
+    return "party" if unit.kind in Unit.PARTY_KINDS else "union"
+
+
+def target_indicators() -> list[Indicator]:
+    """The indicators a target may be set for: the counts and the sums of money."""
+    return [spec for spec in REGISTRY.values() if spec.unit in TARGET_UNITS]
+
+
+# ---- programs, years, parents -------------------------------------------------------------------
+
+
+def programs() -> list[Program]:
+    """Every program, latest first. A program names only its two roots; it is the frame every unit
+    reports in (a district reports its share of the province's program), not personal data, so every
+    signed-in user may list it."""
+    return list(
+        Program.objects.unscoped().select_related("union_root", "party_root").order_by("-starts_on", "code")
+    )
+
+
+def program_years(program: Program) -> list[int]:
+    return list(range(program.starts_on.year, program.ends_on.year + 1))
+
+
+def default_year(program: Program, today: date | None = None) -> int:
+    """This year when the program runs through it, else the program's nearest year."""
+    year = (today or timezone.localdate()).year
+    years = program_years(program)
+    return min(max(year, years[0]), years[-1])
+
+
+def parent_choices(scope: Scope) -> list[Unit]:
+    """Units in the scope that hold (or held) other units: the parents a targets grid can open on."""
+    has_children = UnitClosure.objects.filter(ancestor=OuterRef("pk"), depth=1)
+    return sorted(scope.units().filter(Exists(has_children)), key=unit_sort_key)
+
+
+# ---- the targets grid ----------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    unit: Unit
+    indicator: Indicator
+    target: int | None
+    actual: int | float | None
+    posted: str | None = None  # what the user typed, shown back when the save was refused
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"t:{self.unit.pk}:{self.indicator.code}"
+
+    @property
+    def shown(self) -> str:
+        if self.posted is not None:
+            return self.posted
+        return "" if self.target is None else str(self.target)
+
+    @property
+    def initial(self) -> str:
+        return "" if self.target is None else str(self.target)
+
+    @property
+    def reached(self) -> float | None:
+        if self.target is None or self.actual is None or not self.target:
+            return None
+        return pct(self.actual, self.target)
+
+    @property
+    def target_shown(self) -> str:
+        return "" if self.target is None else svg.vn_number(self.target)
+
+    @property
+    def actual_shown(self) -> str:
+        return svg.vn_number(self.actual)
+
+    @property
+    def reached_shown(self) -> str:
+        return svg.vn_percent(self.reached)
+
+    @property
+    def status(self) -> str:
+        """met / short / none: how the cell is coloured."""
+        if self.reached is None:
+            return "none"
+        return "met" if self.reached >= 100 else "short"
+
+
+@dataclass
+class GridRow:
+    unit: Unit
+    own: bool  # the parent's own row: its total, against its own target
+    cells: list[GridCell] = field(default_factory=list)
+
+
+@dataclass
+class TargetGrid:
+    program: Program
+    year: int
+    parent: Unit
+    group: str
+    columns: list[Indicator]
+    rows: list[GridRow]
+
+    @property
+    def errors(self) -> list[str]:
+        return [c.error for r in self.rows for c in r.cells if c.error]
+
+
+def group_choices(parent: Unit | None = None) -> list[tuple[str, str]]:
+    side_tree = {"union": "U", "party": "B"}.get(side_of(parent)) if parent else None
+    areas = {s.area for s in target_indicators() if side_tree is None or s.tree in (side_tree, "S")}
+    return (
+        [(MAIN_GROUP, gettext_lazy("Chỉ tiêu chính"))]
+        + [(code, titles[0]) for code, titles in AREAS.items() if code in areas]
+        + [(ALL_GROUP, gettext_lazy("Tất cả chỉ tiêu"))]
+    )
+
+
+def grid_columns(parent: Unit, group: str, with_targets: set[str] = frozenset()) -> list[Indicator]:
+    """The indicators a grid shows: those of the parent's side of the tree (or of both), narrowed to
+    the group; the main group also keeps any indicator that already has a target in the grid."""
+    tree = "B" if side_of(parent) == "party" else "U"
+    fitting = [s for s in target_indicators() if s.tree in (tree, "S")]
+    if group == ALL_GROUP:
+        return fitting
+    if group in AREAS:
+        return [s for s in fitting if s.area == group]
+    main = MAIN_COLUMNS[side_of(parent)]
+    return [s for s in target_indicators() if s.code in main or s.code in with_targets]
+
+
+class GridContext(Context):
+    """A Context that lists each tree's children once: a grid computes many indicators in the same
+    frame, and each would otherwise ask the database for the same child list again."""
+
+    def children(self, tree: str) -> list[str]:
+        cache = self.__dict__.setdefault("_children_cache", {})
+        if tree not in cache:
+            cache[tree] = super().children(tree)
+        return list(cache[tree])
+
+
+def year_context(year: int, union_roots: list[Unit], party_roots: list[Unit]) -> Context:
+    """A calendar year with the given roots, counting only records that name a unit (as targets do)."""
+    return GridContext(date(year, 1, 1), date(year, 12, 31), union_roots, party_roots, count_unitless=False)
+
+
+def _as_number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def target_grid(
+    *,
+    scope: Scope,
+    program: Program,
+    year: int,
+    parent: Unit,
+    group: str = MAIN_GROUP,
+    posted: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> TargetGrid:
+    """The parent's own row and one row per child unit that stood under it during the year (and is in
+    the scope), with each target, the actual figure for that unit and year, and the % reached."""
+    ctx = year_context(year, [parent], [parent])
+    child_codes = ctx.children("S")
+    children = sorted(scope.units().filter(code__in=child_codes).exclude(pk=parent.pk), key=unit_sort_key)
+    units = [parent, *children]
+    existing = scope.filter(Target.objects.filter(year=year, unit__in=units)).values_list(
+        "unit_id", "indicator_code", "value"
+    )
+    targets = {(u, code): _as_number(v) for u, code, v in existing}
+    columns = grid_columns(parent, group, {code for _u, code in targets})
+    results: dict[str, Result] = {spec.code: spec.compute(ctx) for spec in columns}
+    posted, errors = posted or {}, errors or {}
+    rows = []
+    for unit in units:
+        row = GridRow(unit=unit, own=unit.pk == parent.pk)
+        for spec in columns:
+            result = results[spec.code]
+            actual = result.value if row.own else result.by_unit.get(unit.code, 0)
+            cell = GridCell(unit, spec, targets.get((unit.pk, spec.code)), actual)
+            cell.posted = posted.get(cell.name)
+            cell.error = errors.get(cell.name, "")
+            row.cells.append(cell)
+        rows.append(row)
+    return TargetGrid(program, year, parent, group, columns, rows)
+
+
+# ---- the dashboard -------------------------------------------------------------------------------
+
+
+def report_scope_code(scope: Scope, user, program: Program) -> str | None:
+    """Whose figures the dashboard shows: the whole program for users of either of its roots (the two
+    signatories share the program's review), else the subtree of the user's own unit."""
+    if scope.everything or scope.covers_unit(program.union_root) or scope.covers_unit(program.party_root):
+        return None
+    return user.unit.code
+
+
+CARDS = (
+    "union.grassroots_founded",
+    "union.members_admitted",
+    "union.outstanding_referred",
+    "union.referred_admitted",
+    "party.cells_founded_in_enterprises",
+    "party.members_admitted_in_enterprises",
+    "emulation.initiatives_applied",
+    "emulation.initiatives_value_vnd",
+    "welfare.contributions_vnd",
+)
+TREND_LINES = ("union.members_admitted", "union.outstanding_referred", "union.referred_admitted")
+TREND_BARS = (
+    "union.grassroots_founded",
+    "party.members_admitted_in_enterprises",
+    "emulation.initiatives_applied",
+    "welfare.contributions_vnd",
+)
+TABLE_COLUMNS = {
+    "union": (
+        "union.grassroots_founded",
+        "union.members_admitted",
+        "union.outstanding_referred",
+        "union.referred_admitted",
+        "emulation.initiatives_applied",
+        "welfare.contributions_vnd",
+    ),
+    "party": (
+        "party.cells_founded_in_enterprises",
+        "party.members_admitted_in_enterprises",
+        "party.training_classes",
+        "party.trainees",
+        "emulation.initiatives_applied",
+        "welfare.contributions_vnd",
+    ),
+}
+# Beyond this many grassroots rows a table keeps the largest and sums the rest into one row.
+GRASSROOTS_ROWS_SHOWN = 15
+
+
+@dataclass
+class TableRow:
+    code: str
+    name: str
+    values: list[int | float | None]
+    rest: int = 0  # how many units a summed "the others" row stands for
+
+    @property
+    def shown(self) -> list[str]:
+        return [svg.vn_number(v) for v in self.values]
+
+
+@dataclass
+class UnitTable:
+    side: str
+    title: str
+    columns: list[Indicator]
+    rows: list[TableRow]
+    total: list[int | float | None]
+
+    @property
+    def total_shown(self) -> list[str]:
+        return [svg.vn_number(v) for v in self.total]
+
+
+def sides_in(report: dict) -> set[str]:
+    """The sides of the tree (union, party) the report's scope stands on."""
+    kinds = dict(Unit.objects.filter(code__in=report["scope"]).values_list("code", "kind"))
+    return {"party" if k in Unit.PARTY_KINDS else "union" for k in kinds.values()}
+
+
+def unit_table(report: dict, side: str) -> UnitTable:
+    """Child units of the scope (on the side's tree) × the side's main indicators."""
+    columns = [REGISTRY[c] for c in TABLE_COLUMNS[side]]
+    # The side's own-tree indicators list exactly its children (and a root holding records itself).
+    own = [c.code for c in columns if c.tree != "S"]
+    codes = list(dict.fromkeys(code for c in own for code in report["indicators"][c]["by_unit"]))
+    info = {u["code"]: u for u in Unit.objects.filter(code__in=codes).values("code", "name", "kind")}
+    roots = set(report["scope"])
+
+    def figures(code: str) -> list:
+        return [report["indicators"][c.code]["by_unit"].get(code, 0) for c in columns]
+
+    rows, grassroots = [], []
+    for code in sorted(codes, key=lambda c: unit_sort_key(info[c])):
+        row = TableRow(code, info[code]["name"], figures(code))
+        if code in roots:
+            row.name = _("%(name)s (trực tiếp)") % {"name": info[code]["name"]}
+            if not any(row.values):
+                continue
+        if info[code]["kind"] in Unit.GRASSROOTS_KINDS and code not in roots:
+            grassroots.append(row)
+        else:
+            rows.append(row)
+    if not rows and len(grassroots) > GRASSROOTS_ROWS_SHOWN + 1:
+        grassroots.sort(key=lambda r: [-(v or 0) for v in r.values])
+        shown, rest = grassroots[:GRASSROOTS_ROWS_SHOWN], grassroots[GRASSROOTS_ROWS_SHOWN:]
+        summed = [sum(r.values[i] or 0 for r in rest) for i in range(len(columns))]
+        label = _("Các đơn vị cơ sở trực thuộc khác (%(n)s đơn vị)") % {"n": len(rest)}
+        grassroots = [*shown, TableRow("", label, summed, rest=len(rest))]
+    if rows and grassroots:  # federations and sector unions first; units directly under the root as one row
+        summed = [sum(r.values[i] or 0 for r in grassroots) for i in range(len(columns))]
+        label = _("Các đơn vị cơ sở trực thuộc (%(n)s đơn vị)") % {"n": len(grassroots)}
+        grassroots = [TableRow("", label, summed, rest=len(grassroots))]
+    rows += grassroots
+    total = [sum(r.values[i] or 0 for r in rows) for i in range(len(columns))]
+    title = _("Theo đơn vị công đoàn") if side == "union" else _("Theo tổ chức đảng")
+    return UnitTable(side, title, columns, rows, total)
+
+
+def target_ranking(report: dict, year: int | None) -> tuple[int | None, list[int], list[dict]]:
+    """Child units of the scope ranked by the mean % reached over their targets of one year (default:
+    the latest year with targets, up to this one). Returns (year, years with targets, ranking)."""
+    children = {code for entry in report["indicators"].values() for code in entry["by_unit"]}
+    children -= set(report["scope"])
+    rows = [t for t in report["targets"] if t["unit"] in children and t["reached_pct"] is not None]
+    years = sorted({t["year"] for t in rows})
+    if not years:
+        return None, [], []
+    if year not in years:
+        this_year = timezone.localdate().year
+        year = max([y for y in years if y <= this_year] or years)
+    per_unit: dict[str, list] = {}
+    for t in rows:
+        if t["year"] == year:
+            per_unit.setdefault(t["unit"], []).append(t)
+    ranking = [
+        {
+            "code": code,
+            "name": items[0]["unit_name"],
+            "reached_pct": round(sum(t["reached_pct"] for t in items) / len(items), 1),
+            "targets": len(items),
+            "met": sum(1 for t in items if t["reached_pct"] >= 100),
+        }
+        for code, items in per_unit.items()
+    ]
+    for r in ranking:
+        r["shown"] = svg.vn_percent(r["reached_pct"])
+    ranking.sort(key=lambda r: (-r["reached_pct"], fold(r["name"])))
+    return year, years, ranking
+
+
+@dataclass
+class Card:
+    code: str
+    label: str
+    value: int | float | None
+    shown: str
+    suffix: str = ""  # "tỷ đồng" after a rounded sum of money
+    full: str = ""  # the exact figure, when `shown` rounds it
+
+
+@dataclass
+class Dashboard:
+    program: Program
+    report: dict
+    scope_label: str
+    whole_program: bool
+    cards: list[Card]
+    trend: str  # inline SVG
+    trend_bars: list[tuple[str, str]]  # (visible title, inline SVG)
+    funnel: str
+    ranking_year: int | None
+    ranking_years: list[int]
+    ranking: list[dict]
+    ranking_chart: str
+    tables: list[UnitTable]
+    years: list[str]
+
+
+def _tree_fits(code: str, sides: set[str]) -> bool:
+    tree = REGISTRY[code].tree
+    return tree == "S" or (tree == "U" and "union" in sides) or (tree == "B" and "party" in sides)
+
+
+def _share(part, whole, of: str) -> str:
+    share = pct(part or 0, whole or 0)
+    return "" if share is None else _("%(share)s số %(of)s") % {"share": svg.vn_percent(share), "of": of}
+
+
+def pipeline(ind: dict, sides: set[str]) -> list[tuple[str, int | None, str]]:
+    """Union member → referred → trained → admitted. The stages are not nested sets (a class may train
+    people referred before the period), so each share is taken against the stage it truly comes from."""
+    members = ind["union.members_admitted"]["value"]
+    referred = ind["union.outstanding_referred"]["value"]
+    stages = [
+        (_("Đoàn viên phát triển mới"), members, ""),
+        (_("Đoàn viên ưu tú được giới thiệu"), referred, _share(referred, members, _("đoàn viên mới"))),
+    ]
+    if "party" in sides:  # classes are organised by party units: a union-only scope has none
+        trainees = ind["party.trainees"]["value"]
+        stages.append(
+            (
+                _("Học viên lớp bồi dưỡng kết nạp Đảng"),
+                trainees,
+                _share(trainees, referred, _("được giới thiệu")),
+            )
+        )
+    admitted = ind["union.referred_admitted"]["value"]
+    stages.append((_("Được kết nạp Đảng"), admitted, _share(admitted, referred, _("được giới thiệu"))))
+    return stages
+
+
+def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int | None = None) -> Dashboard:
+    """Everything the dashboard shows, from one report of the program for the user's scope."""
+    scope_code = report_scope_code(scope, user, program)
+    report = build_report(program_code=program.code, scope_code=scope_code)
+    ind = report["indicators"]
+    sides = sides_in(report)
+
+    cards = []
+    for code in CARDS:
+        if not _tree_fits(code, sides):
+            continue
+        value = ind[code]["value"]
+        card = Card(code, ind[code]["label"], value, svg.vn_number(value))
+        if REGISTRY[code].unit == "vnd":
+            card.shown, card.suffix = svg.vn_money_short(value)
+            card.full = svg.vn_number(value)
+        cards.append(card)
+
+    # Years still ahead hold nothing yet; a trend that drops to zero there would mislead.
+    this_year = str(timezone.localdate().year)
+    years = [y for y in ind[TREND_LINES[0]]["by_year"] if y <= this_year] or list(
+        ind[TREND_LINES[0]]["by_year"]
+    )
+    trend = svg.line_chart(
+        title=_("Phát triển đoàn viên và giới thiệu cho Đảng theo năm"),
+        labels=years,
+        series=[(ind[c]["label"], [ind[c]["by_year"].get(y) for y in years]) for c in TREND_LINES],
+        width=1100,
+        height=260,
+    )
+    bars = []
+    for i, code in enumerate(c for c in TREND_BARS if _tree_fits(c, sides)):
+        money = REGISTRY[code].unit == "vnd"
+        values = [ind[code]["by_year"].get(y) for y in years]
+        title = ind[code]["label"]
+        if money:  # millions keep the bar labels short
+            title = title.replace("(đồng)", _("(triệu đồng)"))
+            values = [None if v is None else round(v / 10**6) for v in values]
+        chart = svg.bar_chart(
+            title=title, labels=years, values=values, color=svg.PALETTE[(i + 1) % len(svg.PALETTE)]
+        )
+        bars.append((title, chart))
+
+    funnel = svg.funnel_chart(title=_("Từ đoàn viên công đoàn đến đảng viên"), stages=pipeline(ind, sides))
+
+    year, ranking_years, ranking = target_ranking(report, ranking_year)
+    ranking_chart = ""
+    if ranking:
+        ranking_chart = svg.hbar_chart(
+            title=_("Đơn vị xếp theo tỷ lệ hoàn thành chỉ tiêu năm %(year)s") % {"year": year},
+            items=[(svg.short_unit_name(r["name"]), r["reached_pct"]) for r in ranking],
+            fmt=svg.vn_percent,
+            reference=100,
+            reference_label="100%",
+            width=560,
+            label_width=220,
+        )
+
+    tables = [unit_table(report, side) for side in ("union", "party") if side in sides]
+    return Dashboard(
+        program=program,
+        report=report,
+        scope_label=", ".join(report["scope_names"]),
+        whole_program=scope_code is None,
+        cards=cards,
+        trend=trend,
+        trend_bars=bars,
+        funnel=funnel,
+        ranking_year=year,
+        ranking_years=ranking_years,
+        ranking=ranking,
+        ranking_chart=ranking_chart,
+        tables=tables,
+        years=years,
+    )

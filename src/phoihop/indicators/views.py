@@ -1,0 +1,111 @@
+"""The targets grid (/chi-tieu/) and the dashboard (/chi-tieu/tong-quan/): parse, authorise, call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from phoihop.accounts.scope import scope_for
+
+from . import selectors
+from .forms import GridChoiceForm, ProgramChoiceForm
+from .services import Cell, TargetsInvalid, can_set_targets, save_targets
+
+
+def _scope_or_403(user):
+    scope = scope_for(user)
+    if not scope.everything and not scope.unit_ids:
+        raise PermissionDenied(_("Tài khoản chưa được gán đơn vị."))
+    return scope
+
+
+def _valid(form_class, request, data, **kwargs):
+    """The form over `data`; when a choice is not valid, say so and fall back to the defaults."""
+    form = form_class(data, **kwargs)
+    if form.is_valid():
+        return form
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    form = form_class({}, **kwargs)
+    if not form.is_valid():
+        raise PermissionDenied(" ".join(e for errs in form.errors.values() for e in errs))
+    return form
+
+
+def _posted_cells(post) -> list[Cell]:
+    cells = []
+    for key, raw in post.items():
+        if not key.startswith("t:"):
+            continue
+        _prefix, unit_id, code = key.split(":", 2)
+        if unit_id.isdigit():
+            cells.append(Cell(int(unit_id), code, raw))
+    return cells
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request):
+    """The grid of targets: child units × indicators for one program year, editable by managers."""
+    scope = _scope_or_403(request.user)
+    programs = selectors.programs()
+    parents = selectors.parent_choices(scope)
+    own = request.user.unit
+    default_parent = own or (programs[0].union_root if programs else None)
+    if default_parent is not None and default_parent not in parents:
+        parents = [default_parent, *parents]
+    data = request.POST if request.method == "POST" else request.GET
+    form = _valid(
+        GridChoiceForm, request, data, programs=programs, parents=parents, default_parent=default_parent
+    )
+    choice = form.cleaned_data
+    program, year, parent, group = choice["program"], choice["nam"], choice["parent"], choice["nhom"]
+    editable = can_set_targets(request.user)
+    posted, errors, status = None, None, 200
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("Chỉ quản lý hoặc quản trị mới được giao chỉ tiêu."))
+        cells = _posted_cells(request.POST)
+        try:
+            result = save_targets(user=request.user, program=program, year=year, cells=cells)
+        except TargetsInvalid as invalid:
+            posted = {c.key: c.raw for c in cells}
+            errors, status = invalid.errors, 400
+            for key, message in invalid.errors.items():
+                if not key.startswith("t:"):
+                    messages.error(request, message)
+        else:
+            if result.written:
+                messages.success(
+                    request,
+                    _("Đã lưu chỉ tiêu: %(c)s mới, %(u)s sửa, %(d)s xóa.")
+                    % {"c": result.created, "u": result.updated, "d": result.deleted},
+                )
+            else:
+                messages.info(request, _("Không có ô nào thay đổi."))
+            query = {"chuong_trinh": program.code, "nam": year, "don_vi": parent.code, "nhom": group}
+            return HttpResponseRedirect(f"{reverse('indicators:targets')}?{urlencode(query)}")
+    grid = selectors.target_grid(
+        scope=scope, program=program, year=year, parent=parent, group=group, posted=posted, errors=errors
+    )
+    context = {"form": form, "grid": grid, "editable": editable}
+    return render(request, "indicators/targets.html", context, status=status)
+
+
+@login_required
+def dashboard(request):
+    """Headline figures, yearly trends, the union → party pipeline, target ranking and the unit table
+    of one program, for the signed-in user's scope."""
+    scope = _scope_or_403(request.user)
+    programs = selectors.programs()
+    form = _valid(ProgramChoiceForm, request, request.GET, programs=programs)
+    program = form.cleaned_data["program"]
+    year = form.cleaned_data["nam"] if request.GET.get("nam") else None
+    board = selectors.build_dashboard(user=request.user, scope=scope, program=program, ranking_year=year)
+    return render(request, "indicators/dashboard.html", {"form": form, "board": board})
