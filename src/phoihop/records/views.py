@@ -105,7 +105,8 @@ def record_list(request, slug: str):
 
 def _form_page(request, kind: Kind, instance=None):
     scope = scope_for(request.user)
-    form = kind.form(request.POST or None, instance=instance, scope=scope)
+    data = request.POST if request.method == "POST" else None
+    form = kind.form(data, instance=instance, scope=scope)
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         authors = form.cleaned_data.get("authors")

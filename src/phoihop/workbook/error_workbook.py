@@ -1,0 +1,168 @@
+"""The error workbook handed back after a rejected import: a first sheet listing every error and
+warning (sheet, Excel row, column, value, what was expected), then a copy of each sheet that has
+errors, with the bad cells filled red and the message in a cell comment, at the same rows and columns
+as in the user's file, so they can find and fix each one."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from pathlib import Path
+
+import xlsxwriter
+
+from phoihop.core.text import fold
+
+from .problems import Problem
+from .reader import RawSheet
+from .sheets import SHEET_NAMES
+
+MAX_COMMENTS = 5000  # Excel slows to a crawl beyond this; further bad cells are still filled red
+
+
+def write_error_workbook(
+    path: Path, *, raw_sheets: list[RawSheet], errors: list[Problem], warnings: list[Problem] = ()
+) -> Path:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "default_date_format": "dd/mm/yyyy"},
+    )
+    head = book.add_format({"bold": True, "bg_color": "#EEF1F5", "border": 1})
+    bad = book.add_format(
+        {"bg_color": "#F8C9C5", "font_color": "#9C0006", "border": 1, "border_color": "#B3261E"}
+    )
+    bad_date = book.add_format(
+        {
+            "bg_color": "#F8C9C5",
+            "font_color": "#9C0006",
+            "border": 1,
+            "border_color": "#B3261E",
+            "num_format": "dd/mm/yyyy",
+        }
+    )
+    warn = book.add_format({"bg_color": "#FFF2CC"})
+
+    listing = book.add_worksheet("Danh sách lỗi")
+    listing.write_row(0, 0, ["Loại", "Trang", "Dòng", "Cột", "Giá trị", "Lỗi"], head)
+    row = 1
+    for kind, problems, fmt in (("Lỗi", errors, None), ("Cảnh báo", warnings, warn)):
+        for p in problems:
+            listing.write_string(row, 0, kind, fmt)
+            listing.write_string(row, 1, str(p.sheet), fmt)
+            if p.row is not None:
+                listing.write_number(row, 2, p.row, fmt)
+            listing.write_string(row, 3, p.column or "", fmt)
+            listing.write_string(row, 4, "" if p.value is None else str(p.value), fmt)
+            listing.write_string(row, 5, p.message_vi, fmt)
+            row += 1
+    listing.set_column(0, 0, 10)
+    listing.set_column(1, 1, 22)
+    listing.set_column(2, 2, 7)
+    listing.set_column(3, 3, 26)
+    listing.set_column(4, 4, 24)
+    listing.set_column(5, 5, 70)
+    listing.freeze_panes(1, 0)
+    listing.autofilter(0, 0, max(row - 1, 1), 5)
+
+    by_sheet: dict[str, list[Problem]] = defaultdict(list)
+    for p in errors:
+        by_sheet[p.sheet].append(p)
+    comments = 0
+    used_names = {"danh sách lỗi"}
+    for raw in raw_sheets:
+        declared = SHEET_NAMES.get(fold(raw.name))
+        label = declared.label if declared else raw.name
+        problems = by_sheet.get(label) or by_sheet.get(raw.name)
+        if not problems:
+            continue
+        name = _sheet_name(raw.name, used_names)
+        ws = book.add_worksheet(name)
+        columns = _column_positions(raw, declared)
+        marks: dict[tuple[int, int], list[str]] = defaultdict(list)
+        extra_headers: list[tuple[int, str, str]] = []
+        for p in problems:
+            cell = _locate(p, raw, columns)
+            if cell is not None:
+                marks[cell].append(p.message_vi if p.value in (None, "") else f"'{p.value}': {p.message_vi}")
+            elif p.row == 1 and p.column:  # a required column that is missing: shown after the last one
+                extra_headers.append((len(raw.header) + len(extra_headers), p.column, p.message_vi))
+        ws.write_row(0, 0, [str(h) if h is not None else "" for h in raw.header], head)
+        for col, label_text, message in extra_headers:
+            ws.write_string(0, col, label_text, bad)
+            marks[(0, col)].append(message)
+        for no, cells in raw.rows:
+            for c, value in enumerate(cells):
+                is_bad = (no - 1, c) in marks
+                _write(ws, no - 1, c, value, (bad_date if _is_date(value) else bad) if is_bad else None)
+        widths = {0: len(raw.header)} | {no - 1: len(cells) for no, cells in raw.rows}
+        for (r, c), messages in sorted(marks.items()):
+            if c >= widths.get(r, 0):  # a cell beyond the row's end: still show it red
+                ws.write_blank(r, c, None, bad)
+            if comments < MAX_COMMENTS:
+                ws.write_comment(r, c, "\n".join(messages), {"x_scale": 2.2, "y_scale": 1.4})
+                comments += 1
+        ws.freeze_panes(1, 0)
+        ws.set_column(0, max(len(raw.header) + len(extra_headers) - 1, 0), 18)
+    book.close()
+    return path
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Trang"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _column_positions(raw: RawSheet, declared) -> dict[str, int]:
+    """Column label (as the engine names it in problems) → its index in the user's header."""
+    positions: dict[str, int] = {}
+    lookup = {}
+    if declared is not None:
+        for column in declared.columns:
+            lookup[fold(column.key)] = column.label
+            lookup[fold(column.label)] = column.label
+    for i, head in enumerate(raw.header):
+        if head is None or str(head).strip() == "":
+            continue
+        label = lookup.get(fold(str(head)), str(head))
+        positions.setdefault(label, i)
+    return positions
+
+
+def _locate(p: Problem, raw: RawSheet, columns: dict[str, int]) -> tuple[int, int] | None:
+    if p.row is None:
+        return None
+    if p.column:
+        if p.column in columns:
+            return p.row - 1, columns[p.column]
+        return None
+    if p.row == 1 and p.value not in (None, ""):  # an unknown header
+        for i, head in enumerate(raw.header):
+            if head == p.value:
+                return 0, i
+    return p.row - 1, 0  # a problem with the whole row: mark its first cell
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, date | datetime)
+
+
+def _write(ws, r: int, c: int, value, fmt) -> None:
+    if value is None or value == "":
+        if fmt is not None:
+            ws.write_blank(r, c, None, fmt)
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(r, c, value, fmt) if fmt is not None else ws.write_datetime(r, c, value)
+    elif isinstance(value, time):
+        ws.write_string(r, c, value.isoformat(), fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
