@@ -10,9 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=None, help="server processes (default: one per CPU)")
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo province")
 
-    def handle(self, *args, host, port, no_demo, **options):
+    def handle(self, *args, host, port, workers, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and "demo" in get_commands() and not Unit.objects.exists():
             self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Hệ thống sẵn sàng: http://{host}:{port}/  (trang làm việc: http://{host}:{port}/lam-viec/)"
         )
-        call_command("serve", host=host, port=port)
+        call_command("serve", host=host, port=port, **({"workers": workers} if workers else {}))
