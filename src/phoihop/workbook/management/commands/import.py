@@ -10,6 +10,7 @@ from phoihop.workbook.sheets import BY_KEY
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: no need to check the whole project first
     help = "Import a standard workbook (.xlsx, or a folder of .csv). Exit 0 when written, 1 when rejected."
 
     def add_arguments(self, parser):
