@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -201,7 +202,10 @@ def robots(request):
 @require_GET
 def media(request, path: str):
     """Uploaded pictures (the WSGI server has no other way to reach MEDIA_ROOT)."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation as outside:
+        raise Http404 from outside
     response["Cache-Control"] = "public, max-age=604800"
     response["X-Content-Type-Options"] = "nosniff"
     return response
