@@ -6,7 +6,7 @@ a few aggregate queries for the whole grid, never one per cell.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
@@ -312,7 +312,7 @@ TABLE_COLUMNS = {
     ),
 }
 # Beyond this many grassroots rows a table keeps the largest and sums the rest into one row.
-GRASSROOTS_ROWS_SHOWN = 15
+GRASSROOTS_ROWS_SHOWN = 20
 
 
 @dataclass
@@ -334,6 +334,7 @@ class UnitTable:
     columns: list[Indicator]
     rows: list[TableRow]
     total: list[int | float | None]
+    shared_note: bool = False  # the table's sums of shared indicators leave out the other side
 
     @property
     def total_shown(self) -> list[str]:
@@ -369,16 +370,21 @@ def unit_table(report: dict, side: str) -> UnitTable:
             grassroots.append(row)
         else:
             rows.append(row)
-    if not rows and len(grassroots) > GRASSROOTS_ROWS_SHOWN + 1:
+
+    def summed(group: list[TableRow], label: str) -> TableRow:
+        values = [sum(r.values[i] or 0 for r in group) for i in range(len(columns))]
+        return TableRow("", label % {"n": len(group)}, values, rest=len(group))
+
+    if grassroots and any(r.code not in roots for r in rows):
+        # Federations and sector unions are the table; grassroots units held directly make one row.
+        grassroots = [summed(grassroots, _("Các đơn vị cơ sở trực thuộc (%(n)s đơn vị)"))]
+    elif len(grassroots) > GRASSROOTS_ROWS_SHOWN + 10:
+        # Only grassroots units: the largest, then the others summed.
         grassroots.sort(key=lambda r: [-(v or 0) for v in r.values])
-        shown, rest = grassroots[:GRASSROOTS_ROWS_SHOWN], grassroots[GRASSROOTS_ROWS_SHOWN:]
-        summed = [sum(r.values[i] or 0 for r in rest) for i in range(len(columns))]
-        label = _("Các đơn vị cơ sở trực thuộc khác (%(n)s đơn vị)") % {"n": len(rest)}
-        grassroots = [*shown, TableRow("", label, summed, rest=len(rest))]
-    if rows and grassroots:  # federations and sector unions first; units directly under the root as one row
-        summed = [sum(r.values[i] or 0 for r in grassroots) for i in range(len(columns))]
-        label = _("Các đơn vị cơ sở trực thuộc (%(n)s đơn vị)") % {"n": len(grassroots)}
-        grassroots = [TableRow("", label, summed, rest=len(grassroots))]
+        rest = summed(
+            grassroots[GRASSROOTS_ROWS_SHOWN:], _("Các đơn vị cơ sở trực thuộc khác (%(n)s đơn vị)")
+        )
+        grassroots = [*grassroots[:GRASSROOTS_ROWS_SHOWN], rest]
     rows += grassroots
     total = [sum(r.values[i] or 0 for r in rows) for i in range(len(columns))]
     title = _("Theo đơn vị công đoàn") if side == "union" else _("Theo tổ chức đảng")
@@ -443,6 +449,10 @@ class Dashboard:
     ranking_chart: str
     tables: list[UnitTable]
     years: list[str]
+
+    @property
+    def generated_at(self) -> datetime:
+        return datetime.fromisoformat(self.report["generated_at"])
 
 
 def _tree_fits(code: str, sides: set[str]) -> bool:
@@ -517,7 +527,12 @@ def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int |
             title = title.replace("(đồng)", _("(triệu đồng)"))
             values = [None if v is None else round(v / 10**6) for v in values]
         chart = svg.bar_chart(
-            title=title, labels=years, values=values, color=svg.PALETTE[(i + 1) % len(svg.PALETTE)]
+            title=title,
+            labels=years,
+            values=values,
+            color=svg.PALETTE[(i + 1) % len(svg.PALETTE)],
+            width=300,
+            height=180,
         )
         bars.append((title, chart))
 
@@ -537,6 +552,8 @@ def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int |
         )
 
     tables = [unit_table(report, side) for side in ("union", "party") if side in sides]
+    for table in tables:
+        table.shared_note = len(tables) > 1
     return Dashboard(
         program=program,
         report=report,

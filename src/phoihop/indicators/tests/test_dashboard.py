@@ -195,3 +195,27 @@ def test_demo_province_dashboard_shows_the_article_figures(client):
 
     grid = client.get("/chi-tieu/", {"chuong_trinh": "CTPH-2021-2025", "nam": 2022})
     assert grid.status_code == 200 and "Công đoàn cơ sở" in grid.content.decode()
+
+
+def test_unit_table_lists_districts_and_sums_grassroots_held_directly(client, world, program):
+    from phoihop.orgs.closure import rebuild_closure
+    from phoihop.orgs.models import Unit
+
+    direct = Unit.objects.create(
+        code="CDCS-A-TT", name="CĐCS trực thuộc tỉnh", kind="cdcs", parent=world.unit("LDLD-A")
+    )
+    rebuild_closure()
+    Person.objects.create(
+        code="TT-1", full_name="Trực thuộc", grassroots_union=direct, union_joined_on=date(2024, 6, 1)
+    )
+    board = dashboard(client, world.users["manager_a"]).context["board"]
+    union = board.tables[0]
+    members = [c.code for c in union.columns].index("union.members_admitted")
+    rows = {r.name: r.values[members] for r in union.rows}
+    assert rows == {
+        "Liên đoàn Lao động huyện Bắc Hà": 3,
+        "Liên đoàn Lao động huyện Nam Sơn": 1,
+        "Công đoàn ngành Giáo dục": 0,
+        "Các đơn vị cơ sở trực thuộc (1 đơn vị)": 1,
+    }
+    assert union.total[members] == 5 == board.report["indicators"]["union.members_admitted"]["value"]
