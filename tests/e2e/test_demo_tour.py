@@ -80,11 +80,14 @@ def signed_in(browser, base: str, username: str):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    assert "/dang-nhap/" not in page.url, f"{username} could not sign in: {page.inner_text('main')[:300]}"
     return page
 
 
 def status(page, url: str) -> int:
-    return page.goto(url).status
+    """The status of the page itself: a redirect to the sign-in page counts as 302, not as its 200."""
+    response = page.goto(url)
+    return 302 if "/dang-nhap/" in page.url and "/dang-nhap/" not in url else response.status
 
 
 def shoot(page, name: str, *, full_page: bool = False) -> None:
