@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from phoihop.accounts.scope import scope_for
 from phoihop.orgs import services as orgs_services
@@ -93,12 +93,15 @@ def unit_transfer(request, code: str, payload: s.TransferIn):
         on=payload.effective_on,
         decision_no=payload.decision_no,
     )
-    return 201, {
-        "unit": selectors.unit_ref(unit),
-        "new_parent": selectors.unit_ref(new_parent),
-        "effective_on": move.effective_on,
-        "decision_no": move.decision_no,
-    }
+    return Status(
+        201,
+        {
+            "unit": selectors.unit_ref(unit),
+            "new_parent": selectors.unit_ref(new_parent),
+            "effective_on": move.effective_on,
+            "decision_no": move.decision_no,
+        },
+    )
 
 
 @router.get(
