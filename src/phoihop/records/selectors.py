@@ -197,7 +197,7 @@ def records_for(
     from phoihop.orgs.selectors import ever_under_ids
 
     scope = _scope(scope)
-    rows = scope.filter(kind.model.objects.all())
+    rows = _distinct(scope.filter(kind.model.objects.all()))
     if kind.related:
         rows = rows.select_related(*kind.related)
     if unit_code and kind.unit_path:
@@ -245,7 +245,15 @@ def kind_counts(*, scope) -> list[tuple[object, int]]:
     from .kinds import KINDS
 
     scope = _scope(scope)
-    return [(kind, scope.filter(kind.model.objects.all()).count()) for kind in KINDS]
+    return [(kind, _distinct(scope.filter(kind.model.objects.all())).count()) for kind in KINDS]
+
+
+def _distinct(rows: QuerySet) -> QuerySet:
+    # Scope.filter's "names no unit" branch for a root user joins a multi-valued path
+    # (culture recognitions → enterprise → its units) and repeats a row per unit; count each once.
+    if any("__" in path for path in rows.model.scope_paths):
+        return rows.distinct()
+    return rows
 
 
 # ---- units and enterprises offered in forms and filters -----------------------------------------

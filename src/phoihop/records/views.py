@@ -49,7 +49,8 @@ def _row_url(kind: Kind, obj, may_write: bool) -> str | None:
 def index(request):
     _require(request, "read")
     counts = selectors.kind_counts(scope=request.user)
-    return render(request, "records/index.html", {"counts": counts})
+    cards = [(kind, f"{n:,}".replace(",", ".")) for kind, n in counts]  # 13.876, as Vietnamese write it
+    return render(request, "records/index.html", {"counts": counts, "cards": cards})
 
 
 @login_required
@@ -91,6 +92,7 @@ def record_list(request, slug: str):
         {
             "kind": kind,
             "page": page,
+            "total": f"{page.paginator.count:,}".replace(",", "."),
             "headers": headers,
             "table": table,
             "query": query,

@@ -199,10 +199,10 @@ def _run(job: ImportJob) -> None:
             }
             job.phase = _("Đã nhập xong")
         else:
-            job.status = ImportJob.Status.REJECTED
-            job.phase = _("Sổ dữ liệu có lỗi; chưa ghi dữ liệu nào")
             _publish(job, 90, _("Đang tạo sổ đánh dấu lỗi"))
             job.error_file = _write_error_book(job, source, result_errors, result_warnings) or ""
+            job.status = ImportJob.Status.REJECTED
+            job.phase = _("Sổ dữ liệu có lỗi; chưa ghi dữ liệu nào")
             job.progress = 100
 
 

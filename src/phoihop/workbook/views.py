@@ -70,6 +70,15 @@ def _mb(size: int) -> str:
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
+def _n(value: int) -> str:
+    """12345 → "12.345", as Vietnamese readers group thousands."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _human_size(size: int) -> str:
+    return f"{_mb(size)} MB" if size >= 100 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
 def _require(request, action: str) -> None:
     if not request.user.can(action):
         raise PermissionDenied
@@ -134,11 +143,23 @@ def _own_job(request, pk: int) -> ImportJob:
 def job_page(request, pk: int):
     job = _own_job(request, pk)
     progress, phase = tasks.live_progress(job)
-    totals = {k: sum(s.get(k, 0) for s in job.summary.values()) for k in ("created", "updated", "unchanged")}
+    counts = ("created", "updated", "unchanged")
+    totals = {k: _n(sum(s.get(k, 0) for s in job.summary.values())) for k in counts}
+    summary = [
+        {"key": key, "label": s.get("label", key), **{k: _n(s.get(k, 0)) for k in counts}}
+        for key, s in job.summary.items()
+    ]
     return render(
         request,
         "workbook/job.html",
-        {"job": job, "progress": progress, "phase": phase, "totals": totals},
+        {
+            "job": job,
+            "progress": progress,
+            "phase": phase,
+            "totals": totals,
+            "summary": summary,
+            "size": _human_size(job.file_size),
+        },
     )
 
 

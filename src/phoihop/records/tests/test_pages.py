@@ -152,3 +152,16 @@ def test_person_list_does_not_count_as_a_read_of_each_person(client, world):
     signed_in(client, world.users["admin_a"]).get("/ho-so/nguoi/")
     assert not AuditEntry.objects.filter(action="read").exists()
     assert Person.objects.unscoped().count() == 3
+
+
+def test_a_root_user_sees_each_culture_recognition_once(client, world):
+    # DN-BAC has two units (its union and its party cell): the row must not repeat per unit.
+    from phoihop.records.models import CultureRecognition
+
+    CultureRecognition.objects.create(
+        enterprise=world.enterprises["DN-BAC"], year=2020, title="nep_song_van_hoa"
+    )
+    signed_in(client, world.users["admin_a"])
+    assert client.get("/ho-so/van-hoa/").context["page"].paginator.count == 1
+    counts = dict((k.slug, n) for k, n in client.get("/ho-so/").context["counts"])
+    assert counts["van-hoa"] == 1
