@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,10 +25,13 @@ def _scope_or_403(user):
 
 
 def _valid(form_class, request, data, **kwargs):
-    """The form over `data`; when a choice is not valid, say so and fall back to the defaults."""
+    """The form over `data`; when a choice is not valid, say so and fall back to the defaults
+    (a save never falls back: it must land on the program, year and unit the user saw)."""
     form = form_class(data, **kwargs)
     if form.is_valid():
         return form
+    if request.method == "POST":
+        raise BadChoice(form)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
@@ -38,14 +41,19 @@ def _valid(form_class, request, data, **kwargs):
     return form
 
 
+class BadChoice(Exception):
+    def __init__(self, form):
+        super().__init__("bad choice")
+        self.form = form
+
+
 def _posted_cells(post) -> list[Cell]:
+    """Cells are posted as t:<unit id>:<indicator code>; anything else is ignored."""
     cells = []
     for key, raw in post.items():
-        if not key.startswith("t:"):
-            continue
-        _prefix, unit_id, code = key.split(":", 2)
-        if unit_id.isdigit():
-            cells.append(Cell(int(unit_id), code, raw))
+        parts = key.split(":", 2)
+        if len(parts) == 3 and parts[0] == "t" and parts[1].isdigit():
+            cells.append(Cell(int(parts[1]), parts[2], raw))
     return cells
 
 
@@ -55,22 +63,29 @@ def targets(request):
     """The grid of targets: child units × indicators for one program year, editable by managers."""
     scope = _scope_or_403(request.user)
     programs = selectors.programs()
+    if not programs:
+        return render(request, "indicators/no_program.html", {"title": _("Chỉ tiêu")})
     parents = selectors.parent_choices(scope)
     own = request.user.unit
-    default_parent = own or (programs[0].union_root if programs else None)
-    if default_parent is not None and default_parent not in parents:
+    default_parent = own or programs[0].union_root
+    if default_parent not in parents:
         parents = [default_parent, *parents]
+    editable = can_set_targets(request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(_("Chỉ quản lý hoặc quản trị mới được giao chỉ tiêu."))
     data = request.POST if request.method == "POST" else request.GET
-    form = _valid(
-        GridChoiceForm, request, data, programs=programs, parents=parents, default_parent=default_parent
-    )
+    try:
+        form = _valid(
+            GridChoiceForm, request, data, programs=programs, parents=parents, default_parent=default_parent
+        )
+    except BadChoice as bad:
+        labels = {name: field.label for name, field in bad.form.fields.items()}
+        problems = "; ".join(f"{labels.get(f, '')}: {' '.join(e)}" for f, e in bad.form.errors.items())
+        return HttpResponseBadRequest(_("Không lưu được: %(problems)s") % {"problems": problems})
     choice = form.cleaned_data
     program, year, parent, group = choice["program"], choice["nam"], choice["parent"], choice["nhom"]
-    editable = can_set_targets(request.user)
     posted, errors, status = None, None, 200
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(_("Chỉ quản lý hoặc quản trị mới được giao chỉ tiêu."))
         cells = _posted_cells(request.POST)
         try:
             result = save_targets(user=request.user, program=program, year=year, cells=cells)
@@ -104,6 +119,8 @@ def dashboard(request):
     of one program, for the signed-in user's scope."""
     scope = _scope_or_403(request.user)
     programs = selectors.programs()
+    if not programs:
+        return render(request, "indicators/no_program.html", {"title": _("Tổng quan")})
     form = _valid(ProgramChoiceForm, request, request.GET, programs=programs)
     program = form.cleaned_data["program"]
     year = form.cleaned_data["nam"] if request.GET.get("nam") else None

@@ -219,3 +219,11 @@ def test_unit_table_lists_districts_and_sums_grassroots_held_directly(client, wo
         "Các đơn vị cơ sở trực thuộc (1 đơn vị)": 1,
     }
     assert union.total[members] == 5 == board.report["indicators"]["union.members_admitted"]["value"]
+
+
+def test_pages_say_so_when_there_is_no_program_yet(client, world):
+    client.force_login(world.users["manager_a"])
+    for url in (URL, "/chi-tieu/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Chưa có chương trình phối hợp nào." in response.content.decode()

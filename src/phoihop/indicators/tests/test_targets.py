@@ -260,3 +260,21 @@ def test_percentages_cannot_be_targeted(world, program):
             cells=[Cell(world.unit("LDLD-A-BAC").pk, "awards.direct_worker_share_pct", "30")],
         )
     assert "không phải chỉ tiêu được giao" in str(refused.value)
+
+
+def test_a_save_with_a_bad_year_or_unit_choice_writes_nothing(client, world, program):
+    sign_in(client, world.users["manager_a"])
+    response = post(client, world, {("LDLD-A-BAC", MEMBERS): "4"}, nam=2030)
+    assert response.status_code == 400
+    assert "Năm" in response.content.decode()
+    response = post(client, world, {("LDLD-A-BAC", MEMBERS): "4"}, don_vi="LDLD-X")
+    assert response.status_code == 400
+    assert targets() == {}
+
+
+def test_malformed_cell_names_are_ignored(client, world, program):
+    sign_in(client, world.users["manager_a"])
+    data = {"chuong_trinh": "CT-A", "nam": 2024, "don_vi": "LDLD-A", "t:12": "3", "t:x:y": "1", "other": "2"}
+    data[cell(world, "LDLD-A-BAC")] = "4"
+    assert client.post(URL, data).status_code == 302
+    assert targets() == {("LDLD-A-BAC", MEMBERS, 2024): 4}
