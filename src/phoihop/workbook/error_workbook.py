@@ -94,7 +94,7 @@ def write_error_workbook(
             for c, value in enumerate(cells):
                 is_bad = (no - 1, c) in marks
                 _write(ws, no - 1, c, value, (bad_date if _is_date(value) else bad) if is_bad else None)
-        widths = {0: len(raw.header)} | {no - 1: len(cells) for no, cells in raw.rows}
+        widths = {0: len(raw.header) + len(extra_headers)} | {no - 1: len(cells) for no, cells in raw.rows}
         for (r, c), messages in sorted(marks.items()):
             if c >= widths.get(r, 0):  # a cell beyond the row's end: still show it red
                 ws.write_blank(r, c, None, bad)

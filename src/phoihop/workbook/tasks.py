@@ -188,6 +188,7 @@ def _run(job: ImportJob) -> None:
                 result.summary,
                 result.ok,
             )
+        result_errors, result_warnings = _reading_order(result_errors), _reading_order(result_warnings)
         job.error_count, job.warning_count = len(result_errors), len(result_warnings)
         job.errors = [_problem_dict(p) for p in result_errors[: ImportJob.MAX_LISTED]]
         job.warnings = [_problem_dict(p) for p in result_warnings[: ImportJob.MAX_LISTED]]
@@ -204,6 +205,14 @@ def _run(job: ImportJob) -> None:
             job.status = ImportJob.Status.REJECTED
             job.phase = _("Sổ dữ liệu có lỗi; chưa ghi dữ liệu nào")
             job.progress = 100
+
+
+def _reading_order(problems: list[Problem]) -> list[Problem]:
+    """Sheet by sheet (in the order the engine met them), then row by row, as the user fixes them."""
+    sheets: dict[str, int] = {}
+    for p in problems:
+        sheets.setdefault(p.sheet, len(sheets))
+    return sorted(problems, key=lambda p: (sheets[p.sheet], p.row if p.row is not None else 0))
 
 
 def _problem_dict(p: Problem) -> dict:
