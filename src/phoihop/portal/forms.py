@@ -59,7 +59,8 @@ class ArticleForm(forms.Form):
 
 
 class ImageForm(forms.Form):
-    image = forms.FileField(label=_("Ảnh (JPEG, PNG, GIF, WebP; tối đa 10 MB)"))
+    # Empty files reach the image check, which names the problem in Vietnamese.
+    image = forms.FileField(label=_("Ảnh (JPEG, PNG, GIF, WebP; tối đa 10 MB)"), allow_empty_file=True)
     caption = forms.CharField(label=_("Chú thích"), max_length=300, required=False)
     credit = forms.CharField(label=_("Nguồn ảnh"), max_length=200, required=False)
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_WIDTH = 1600
-THUMB_SIZE = (480, 320)
+THUMB_SIZE = (480, 270)  # 16:9, the shape of news pictures and banners
 FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
@@ -49,7 +49,7 @@ def read_image(data: bytes, *, name: str = "") -> Image.Image:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _fail(_("Ảnh: “%(name)s” có số điểm ảnh quá lớn.") % {"name": name})
+        _fail(_("Ảnh: “%(name)s” có số điểm ảnh vượt quá giới hạn 40 triệu điểm ảnh.") % {"name": name})
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         _fail(_("Ảnh: “%(name)s” không phải là ảnh hoặc tệp ảnh bị hỏng.") % {"name": name})
     return image
