@@ -234,34 +234,26 @@ def awards(f: Figures) -> list[str | None]:
     ]
 
 
-def _yearly_share(value, *, what: str) -> str | None:
-    if not value:
-        return None
-    if value >= 100:
-        return f"Năm nào cũng có 100% {what}"
-    return f"Tỷ lệ {what} thấp nhất trong các năm là {fmt.percent(value)}"
+def yearly_share(code: str, what: str):
+    """A paragraph writer for a yearly-minimum percentage (culture, democracy)."""
+
+    def write(f: Figures) -> list[str | None]:
+        value = f.get(code)
+        if not value:
+            return []
+        if value >= 100:
+            return [_sentence(f"Năm nào cũng có 100% {what}")]
+        return [_sentence(f"Tỷ lệ {what} thấp nhất trong các năm là {fmt.percent(value)}")]
+
+    return write
 
 
-def culture(f: Figures) -> list[str | None]:
-    return [
-        _sentence(
-            _yearly_share(
-                f.get("culture.min_yearly_recognition_pct"),
-                what="doanh nghiệp được đánh giá đạt danh hiệu Nếp sống văn hóa",
-            )
-        )
-    ]
-
-
-def democracy(f: Figures) -> list[str | None]:
-    return [
-        _sentence(
-            _yearly_share(
-                f.get("democracy.min_yearly_implementation_pct"),
-                what="đơn vị được đánh giá thực hiện tốt Quy chế dân chủ ở cơ sở",
-            )
-        )
-    ]
+culture = yearly_share(
+    "culture.min_yearly_recognition_pct", "doanh nghiệp được đánh giá đạt danh hiệu Nếp sống văn hóa"
+)
+democracy = yearly_share(
+    "democracy.min_yearly_implementation_pct", "đơn vị được đánh giá thực hiện tốt Quy chế dân chủ ở cơ sở"
+)
 
 
 def welfare(f: Figures) -> list[str | None]:
