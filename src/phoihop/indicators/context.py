@@ -59,6 +59,7 @@ class Context:
 
     def __post_init__(self):
         self._placements: dict[int, Placement] = {}
+        self._children: dict[str, list[str]] = {}
 
     @property
     def years(self) -> list[int]:
@@ -100,7 +101,12 @@ class Context:
 
     def children(self, tree: str) -> list[str]:
         """The child codes a by_unit breakdown lists: children of the roots at some time in the period,
-        existing then."""
+        existing then. Asked by every indicator of a report, so looked up once per tree."""
+        if tree not in self._children:
+            self._children[tree] = self._find_children(tree)
+        return list(self._children[tree])
+
+    def _find_children(self, tree: str) -> list[str]:
         codes: list[str] = []
         for root in self.roots(tree):
             links = UnitClosure.objects.filter(

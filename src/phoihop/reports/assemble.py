@@ -66,24 +66,42 @@ def _number(value):
 
 
 def compute_targets(ctx: Context, program: Program) -> list[dict]:
-    """For every target on a unit of the scope in a year of the period: target, actual, % reached."""
+    """For every target on a unit of the scope in a year of the period: target, actual, % reached.
+
+    The actual figure of a year is the indicator computed on that unit alone over that calendar year.
+    Every indicator's `by_year` entry is exactly that figure (each record counts in the year of its own
+    date), so each (indicator, unit) is computed once over the span of its target years and read by year,
+    instead of once per year."""
     scope_ids = ctx.unit_ids("S")
-    targets = Target.objects.unscoped().filter(unit__in=scope_ids, year__in=ctx.years).select_related("unit")
-    out, cache = [], {}
-    for target in targets.order_by("year", "unit__code", "indicator_code"):
-        spec = REGISTRY.get(target.indicator_code)
-        if spec is None:
-            continue
-        key = (target.unit_id, target.year)
-        if key not in cache:
-            cache[key] = Context(
-                date(target.year, 1, 1),
-                date(target.year, 12, 31),
+    targets = [
+        target
+        for target in Target.objects.unscoped()
+        .filter(unit__in=scope_ids, year__in=ctx.years)
+        .select_related("unit")
+        .order_by("year", "unit__code", "indicator_code")
+        if target.indicator_code in REGISTRY
+    ]
+    years: dict[int, list[int]] = {}
+    for target in targets:
+        years.setdefault(target.unit_id, []).append(target.year)
+    frames: dict[int, Context] = {}
+    results: dict[tuple[str, int], object] = {}
+    out = []
+    for target in targets:
+        unit_id = target.unit_id
+        if unit_id not in frames:
+            span = years[unit_id]
+            frames[unit_id] = Context(
+                date(min(span), 1, 1),
+                date(max(span), 12, 31),
                 [target.unit],
                 [target.unit],
                 count_unitless=False,
             )
-        actual = spec.compute(cache[key]).value
+        key = (target.indicator_code, unit_id)
+        if key not in results:
+            results[key] = REGISTRY[target.indicator_code].compute(frames[unit_id])
+        actual = results[key].by_year.get(str(target.year))
         value = _number(target.value)
         out.append(
             {

@@ -10,6 +10,7 @@ FORMATS = ("json", "html", "docx", "xlsx", "pdf")
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: checking the whole project first costs a quarter second
     help = "The review report of a program: JSON or a document (html, docx, xlsx, pdf)."
 
     def add_arguments(self, parser):
