@@ -32,6 +32,7 @@ class UnitChoiceField(forms.ModelChoiceField):
             queryset=queryset,
             to_field_name="code",
             label=label,
+            empty_label=_("— chọn đơn vị —"),
             error_messages={
                 "required": _("%(label)s: hãy chọn một đơn vị.") % {"label": label},
                 "invalid_choice": _("%(label)s: không có đơn vị này trong phạm vi của bạn.")

@@ -77,7 +77,8 @@ def unit_detail(request, code: str):
         "day": day,
         "day_error": day_error,
         "exists_on_day": unit.exists_on(day),
-        "parent_on_day": selectors.parent_on(unit, on=day),
+        # A dissolved unit keeps its last parent in the closure; on later days it has none to show.
+        "parent_on_day": selectors.parent_on(unit, on=day) if unit.exists_on(day) else None,
         "children": selectors.children_on(unit, on=day)
         .select_related("enterprise")
         .order_by("kind", "search_name"),

@@ -142,3 +142,12 @@ def test_superuser_sees_every_root(world, client):
     client.force_login(root)
     tops = [node["unit"].code for node in client.get("/don-vi/").context["trees"]]
     assert {"LDLD-A", "DUK-A", "LDLD-X"} <= set(tops)
+
+
+def test_dissolved_unit_shows_no_parent_after_its_end(world, client):
+    Unit.objects.filter(code="CDCS-NAM-1").update(dissolved_on=date(2019, 12, 31))
+    signed_in(client, world)
+    assert client.get("/don-vi/CDCS-NAM-1/?on=2019-12-31").context["parent_on_day"].code == "LDLD-A-NAM"
+    later = client.get("/don-vi/CDCS-NAM-1/?on=2020-01-01")
+    assert later.context["parent_on_day"] is None
+    assert "Đơn vị không hoạt động vào ngày 01/01/2020." in later.content.decode()
