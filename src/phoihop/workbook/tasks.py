@@ -20,6 +20,7 @@ import threading
 import time
 import zipfile
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -172,6 +173,9 @@ def run_job(job_id: int) -> ImportJob:
             job.progress = 100
         job.save()
         _progress_file(job).unlink(missing_ok=True)
+        # The upload carries personal data and is no longer needed: the records are in the database,
+        # and for a rejected file the error workbook has what the user needs to fix it.
+        Path(job.stored_path).unlink(missing_ok=True)
     return job
 
 
@@ -188,6 +192,10 @@ def _run(job: ImportJob) -> None:
                 result.summary,
                 result.ok,
             )
+        # A file-level error names the source as the engine saw it: our stored path, not the user's name.
+        result_errors = [
+            replace(p, sheet=job.file_name) if p.sheet == str(source) else p for p in result_errors
+        ]
         result_errors, result_warnings = _reading_order(result_errors), _reading_order(result_warnings)
         job.error_count, job.warning_count = len(result_errors), len(result_warnings)
         job.errors = [_problem_dict(p) for p in result_errors[: ImportJob.MAX_LISTED]]
@@ -229,6 +237,8 @@ def _write_error_book(job, source, errors, warnings) -> str | None:
         raw = read_source(source) if source is not None else []
     except SourceError:
         raw = []
+    if not raw:
+        return None  # the file could not be read at all: the message on the page says why
     path = job_dir(job) / "loi.xlsx"
     write_error_workbook(path, raw_sheets=raw, errors=errors, warnings=warnings)
     return str(path)

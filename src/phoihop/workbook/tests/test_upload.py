@@ -3,6 +3,7 @@ refused files, roles; and the template/export downloads."""
 
 import io
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -79,6 +80,8 @@ def test_happy_path_imports_in_the_background_and_shows_the_summary(
     assert WelfareContribution.objects.unscoped().get(code="AS-1").amount_vnd == 17_000_000
     assert Person.objects.unscoped().get(code="P-BAC-2").grassroots_union.code == "CDCS-BAC-1"
     assert AuditEntry.objects.filter(action="import", actor=editor).exists()
+    # the uploaded file (personal data) is not kept once imported
+    assert not Path(job.stored_path).exists()
 
     status = client.get(reverse("workbook:job_status", args=[job.pk])).json()
     assert status["finished"] and status["status"] == "succeeded" and status["progress"] == 100
@@ -202,6 +205,8 @@ def test_a_corrupt_xlsx_is_rejected_with_the_engines_message(
     upload(client, world.users["editor_bac"], file, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     assert job.status == "rejected" and "bị hỏng" in job.errors[0]["message"]
+    # the message names the user's file, not where the server stored it; no error workbook to offer
+    assert job.errors[0]["sheet"] == "hong.xlsx" and not job.error_file
 
 
 def test_too_large_file_gets_a_clear_message(client, world, settings, django_capture_on_commit_callbacks):
