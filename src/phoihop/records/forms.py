@@ -18,6 +18,7 @@ from phoihop.workbook import parsers
 from . import models as r
 
 EARLIEST = date(1930, 1, 1)
+SUGGESTIONS = 500  # longest list of codes offered under a code field
 UNION_KINDS = tuple(sorted(Unit.UNION_KINDS))
 PARTY_KINDS = tuple(sorted(Unit.PARTY_KINDS))
 
@@ -43,6 +44,7 @@ class CodeField(forms.Field):
     def __init__(self, *, source: str, kinds: tuple[str, ...] = (), **kwargs):
         self.source, self.kinds = source, kinds
         self.queryset = None
+        self.suggestions: list[tuple[str, str]] = []
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("placeholder", _("mã %(what)s") % {"what": self.WHAT[source]})
@@ -57,6 +59,12 @@ class CodeField(forms.Field):
             "training_class": lambda: scope.filter(r.TrainingClass.objects.all()),
         }[self.source]()
         self.queryset = qs.filter(kind__in=self.kinds) if self.kinds else qs
+        # Typing a code is quick for those who know it; a short list helps those who do not.
+        self.suggestions = []
+        if self.source in ("unit", "enterprise", "training_class"):
+            first = list(self.queryset.order_by("code").values_list("code", "name")[: SUGGESTIONS + 1])
+            if len(first) <= SUGGESTIONS:
+                self.suggestions = first
 
     def prepare_value(self, value):
         if isinstance(value, models.Model):

@@ -109,6 +109,9 @@ def _form_page(request, kind: Kind, instance=None):
     scope = scope_for(request.user)
     data = request.POST if request.method == "POST" else None
     form = kind.form(data, instance=instance, scope=scope)
+    for name, field in form.fields.items():
+        if getattr(field, "suggestions", None):
+            field.widget.attrs["list"] = f"goi-y-{name}"
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         authors = form.cleaned_data.get("authors")

@@ -231,3 +231,9 @@ def test_party_editor_admits_a_trainee_and_dates_must_run_forward(client, world)
     response = client.post("/ho-so/ket-nap/them/", data | {"full_member_on": ""})
     assert errors_of(response)["person"] == ["Đã có kết nạp đảng viên với người này."]
     assert client.get(f"/ho-so/ket-nap/{admission.pk}/sua/").status_code == 200
+
+
+def test_unit_field_suggests_only_units_in_scope(client, world):
+    text = signed_in(client, world.users["editor_bac"]).get("/ho-so/an-sinh/them/").content.decode()
+    assert 'list="goi-y-unit"' in text and '<option value="CDCS-BAC-1">' in text
+    assert "CDCS-NAM-1" not in text and "CDCS-X-1" not in text
