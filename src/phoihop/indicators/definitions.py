@@ -8,7 +8,7 @@ never over rows. Readings of the spec's open points are in docs/indicators.md.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import (
@@ -45,14 +45,18 @@ def _ids(ctx: Context, tree: str) -> list[int]:
     return list(ctx.unit_ids(tree))
 
 
-def _count_groups(ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None) -> Result:
-    """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked."""
+def _count_groups(
+    ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None, keep=None
+) -> Result:
+    """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
+    keep(unit id, date): a condition on the group's unit and date checked in Python, when any."""
     dims = PEOPLE_DIMS if people_prefix is not None else ()
     values = {"u": F(unit_field), "d": F(date_field)} | (_people_values(people_prefix) if dims else {})
     tally = Tally(ctx, tree, dims=dims)
     measure = Sum(amount) if amount else Count("pk")
     for row in qs.values(**values).annotate(n=measure).order_by():
-        tally.add(row["u"], row["d"], row["n"] or 0, dims=_dims(row) if dims else None)
+        if keep is None or keep(row["u"], row["d"]):
+            tally.add(row["u"], row["d"], row["n"] or 0, dims=_dims(row) if dims else None)
     return tally.result()
 
 
@@ -167,20 +171,29 @@ def cells_founded(ctx: Context) -> Result:
     return _count_groups(ctx, "B", qs, "pk", "founded_on")
 
 
-def _admissions_in_enterprises(ctx: Context):
+def _admissions_in_enterprises(ctx: Context, **filters) -> Result:
+    """Admissions whose admitting unit, or one of its ancestors in B on the admission date, sits in an
+    enterprise. The enterprise-holding stretches of the tree are few: they are read once and each
+    (unit, date) group is checked against them, instead of a correlated subquery per admission."""
     party_ids = _ids(ctx, "B")
-    # The admitting unit, or one of its ancestors in B on the admission date, sits in an enterprise.
-    in_enterprise = UnitClosure.objects.filter(
-        descendant=OuterRef("party_unit"),
-        ancestor__in=party_ids,
-        ancestor__enterprise__isnull=False,
-        valid_from__lte=OuterRef("admitted_on"),
-        valid_to__gt=OuterRef("admitted_on"),
-    )
-    return (
-        Admission.objects.unscoped()
-        .filter(_period("admitted_on", ctx), party_unit__in=party_ids)
-        .filter(Exists(in_enterprise))
+    stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for unit, start, end in UnitClosure.objects.filter(
+        ancestor__in=party_ids, ancestor__enterprise__isnull=False
+    ).values_list("descendant_id", "valid_from", "valid_to"):
+        stretches[unit].append((start, end))
+
+    def in_enterprise(unit_id: int, day: date) -> bool:
+        return any(start <= day < end for start, end in stretches.get(unit_id, ()))
+
+    qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids)
+    return _count_groups(
+        ctx,
+        "B",
+        qs.filter(**filters),
+        "party_unit",
+        "admitted_on",
+        people_prefix="person__",
+        keep=in_enterprise,
     )
 
 
@@ -192,9 +205,7 @@ def _admissions_in_enterprises(ctx: Context):
     tree="B",
 )
 def admitted_in_enterprises(ctx: Context) -> Result:
-    return _count_groups(
-        ctx, "B", _admissions_in_enterprises(ctx), "party_unit", "admitted_on", people_prefix="person__"
-    )
+    return _admissions_in_enterprises(ctx)
 
 
 @indicator(
@@ -205,8 +216,7 @@ def admitted_in_enterprises(ctx: Context) -> Result:
     tree="B",
 )
 def owners_admitted(ctx: Context) -> Result:
-    qs = _admissions_in_enterprises(ctx).filter(person__is_business_owner=True)
-    return _count_groups(ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__")
+    return _admissions_in_enterprises(ctx, person__is_business_owner=True)
 
 
 @indicator(
