@@ -268,11 +268,10 @@ def target_grid(
 
 
 def report_scope_code(scope: Scope, user, program: Program) -> str | None:
-    """Whose figures the dashboard shows: the whole program for users of either of its roots (the two
-    signatories share the program's review), else the subtree of the user's own unit."""
-    if scope.everything or scope.covers_unit(program.union_root) or scope.covers_unit(program.party_root):
-        return None
-    return user.unit.code
+    """Whose figures the dashboard shows: the report page's rule (reports.selectors)."""
+    from phoihop.reports.selectors import program_scope_code
+
+    return program_scope_code(user=user, program=program)
 
 
 CARDS = (

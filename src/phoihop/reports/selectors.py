@@ -1,7 +1,6 @@
 """Reports a signed-in user may make. Programs (names and periods) are visible to every staff user;
 the figures are not. The program's whole report (aggregate figures, no personal data) belongs to its
-two partners: a user whose unit is one of the program's roots sees it, as does one whose scope covers
-both roots. Anybody else gets the report of their own unit's subtree, and may narrow it to any unit
+two partners: a user whose scope covers either of the program's roots sees it. Anybody else gets the report of their own unit's subtree, and may narrow it to any unit
 their scope covers, never widen it."""
 
 from __future__ import annotations
@@ -23,6 +22,22 @@ def programs_for(*, user):
 
 def units_for(*, user):
     return scope_for(user).units().order_by("kind", "name")
+
+
+def program_scope_code(*, user, program: Program) -> str | None:
+    """Whose figures a user gets for a program: None (the whole program, both roots) for users whose
+    scope covers either of its roots — the two signatories share the program's review — else the
+    code of the user's own unit. Raises Http404 for a user without a unit."""
+    scope = scope_for(user)
+    if (
+        scope.everything
+        or scope.covers_unit(program.union_root_id)
+        or scope.covers_unit(program.party_root_id)
+    ):
+        return None
+    if user.unit_id is None:
+        raise Http404
+    return user.unit.code
 
 
 def report_for(
