@@ -42,7 +42,7 @@ def me(request):
     url_name="unit_children",
     tags=["đơn vị"],
 )
-def unit_children(request, code: str, on: date | None = None):
+def unit_children(request, code: s.Code, on: date | None = None):
     """Các đơn vị trực thuộc vào một ngày (mặc định hôm nay), theo cấp trên của ngày đó."""
     scope = scope_for(request.user)
     unit = scope.get_unit_or_404(code)
@@ -55,7 +55,7 @@ def unit_children(request, code: str, on: date | None = None):
     url_name="unit_people",
     tags=["đơn vị"],
 )
-def unit_people(request, code: str, params: Query[s.PeopleIn]):
+def unit_people(request, code: s.Code, params: Query[s.PeopleIn]):
     """Người có công đoàn cơ sở thuộc đơn vị (trong phạm vi người gọi), theo trang. Mỗi lần đọc được ghi nhật ký."""
     scope = scope_for(request.user)
     unit = scope.get_unit_or_404(code)
@@ -72,7 +72,7 @@ def unit_people(request, code: str, params: Query[s.PeopleIn]):
     url_name="unit_transfer",
     tags=["đơn vị"],
 )
-def unit_transfer(request, code: str, payload: s.TransferIn):
+def unit_transfer(request, code: s.Code, payload: s.TransferIn):
     """Điều chuyển đơn vị sang cấp trên mới từ ngày hiệu lực (quản trị, quản lý)."""
     scope = scope_for(request.user)
     unit = scope.get_unit_or_404(code)
@@ -107,7 +107,7 @@ def unit_transfer(request, code: str, payload: s.TransferIn):
 @router.get(
     "/units/{path:code}", response={200: s.UnitOut, **ERRORS}, url_name="unit_detail", tags=["đơn vị"]
 )
-def unit_detail(request, code: str):
+def unit_detail(request, code: s.Code):
     """Một đơn vị: loại, ngày thành lập/giải thể, doanh nghiệp, cấp trên hôm nay."""
     scope = scope_for(request.user)
     return selectors.unit_out(scope, scope.get_unit_or_404(code))
@@ -116,7 +116,7 @@ def unit_detail(request, code: str):
 @router.get(
     "/people/{path:code}", response={200: s.PersonOut, **ERRORS}, url_name="person_detail", tags=["người"]
 )
-def person(request, code: str):
+def person(request, code: s.Code):
     """Hồ sơ một người. Thông tin kết nạp đảng chỉ đầy đủ với bên đảng quản lý; đơn vị đã giới thiệu chỉ
     biết đã kết nạp và ngày. Mỗi lần đọc được ghi nhật ký."""
     detail = person_detail(user=request.user, code=code, ip_address=_ip(request))
@@ -129,7 +129,7 @@ def person(request, code: str):
     url_name="enterprise_detail",
     tags=["doanh nghiệp"],
 )
-def enterprise(request, code: str):
+def enterprise(request, code: s.Code):
     """Một doanh nghiệp và các tổ chức công đoàn, đảng trong đó (trong phạm vi người gọi)."""
     scope = scope_for(request.user)
     try:

@@ -1,9 +1,15 @@
 """The API's input and output shapes, declared explicitly (nothing is serialised from a model directly)."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
+
+# A code as the workbook allows it: up to 64 characters, none of them NUL (PostgreSQL refuses NUL in text,
+# so it is turned away here as bad input rather than reaching the database).
+NO_NUL = r"^[^\x00]*$"
+Code = Annotated[str, StringConstraints(max_length=64, pattern=NO_NUL)]
 
 
 class Error(Schema):
@@ -59,7 +65,9 @@ class PeopleIn(PageIn):
         description="Nếu có: chỉ người là đoàn viên vào ngày này, ở công đoàn cơ sở thuộc đơn vị vào ngày đó. "
         "Nếu không: mọi người có công đoàn cơ sở từng thuộc đơn vị.",
     )
-    q: str = Field("", max_length=100, description="Tìm theo tên (không dấu cũng được) hoặc mã")
+    q: str = Field(
+        "", max_length=100, pattern=NO_NUL, description="Tìm theo tên (không dấu cũng được) hoặc mã"
+    )
 
 
 class PersonItem(Schema):
@@ -144,9 +152,9 @@ class MeOut(Schema):
 
 
 class TransferIn(Schema):
-    new_parent: str = Field(..., max_length=64, description="Mã đơn vị cấp trên mới")
+    new_parent: Code = Field(..., description="Mã đơn vị cấp trên mới")
     effective_on: date
-    decision_no: str = Field("", max_length=100)
+    decision_no: str = Field("", max_length=100, pattern=NO_NUL)
 
 
 class TransferOut(Schema):

@@ -21,9 +21,20 @@ from . import forms, selectors, services
 from .models import Enterprise, Transfer, Unit
 
 
+def _param(request, name: str) -> str:
+    # NUL cannot reach PostgreSQL in a query; nobody types it, so it is dropped.
+    return request.GET.get(name, "").replace("\x00", "").strip()
+
+
+def _unit_or_404(scope, code: str) -> Unit:
+    if "\x00" in code:
+        raise Http404
+    return scope.get_unit_or_404(code)
+
+
 def _day(request) -> tuple[date, str]:
     """The "as of" date from ?on=YYYY-MM-DD; today when absent, with a message when unreadable."""
-    raw = request.GET.get("on", "").strip()
+    raw = _param(request, "on")
     today = timezone.localdate()
     if not raw:
         return today, ""
@@ -40,7 +51,7 @@ def tree(request):
     """The unit trees of the user's scope as they stood on a date, or search results by name."""
     scope = scope_for(request.user)
     day, day_error = _day(request)
-    query = request.GET.get("q", "").strip()
+    query = _param(request, "q")[:100]
     context = {"day": day, "day_error": day_error, "query": query, "today": timezone.localdate()}
     if query:
         context["found_units"] = (
@@ -67,7 +78,7 @@ def tree(request):
 @login_required
 def unit_detail(request, code: str):
     scope = scope_for(request.user)
-    unit = scope.get_unit_or_404(code)
+    unit = _unit_or_404(scope, code)
     day, day_error = _day(request)
     history = selectors.parent_history(unit)
     for step in history:
@@ -101,7 +112,7 @@ def unit_detail(request, code: str):
 def enterprise_detail(request, code: str):
     scope = scope_for(request.user)
     try:
-        enterprise = scope.enterprises().get(code=code)
+        enterprise = scope.enterprises().get(code=code.replace("\x00", "?"))
     except Enterprise.DoesNotExist as missing:
         raise Http404 from missing
     units = scope.units().filter(enterprise=enterprise).order_by("kind", "search_name")
@@ -113,7 +124,7 @@ def enterprise_detail(request, code: str):
 
 def _manageable(request, code: str) -> tuple[Unit, object]:
     scope = scope_for(request.user)
-    unit = scope.get_unit_or_404(code)  # 404 first: a role check must not reveal that a code exists
+    unit = _unit_or_404(scope, code)  # 404 first: a role check must not reveal that a code exists
     if not request.user.can("manage_units"):
         raise PermissionDenied(_("Chỉ quản trị và quản lý được thay đổi đơn vị."))
     return unit, scope
