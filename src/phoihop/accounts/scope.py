@@ -79,7 +79,8 @@ class Scope:
         for path in paths:
             visible |= Q(pk__in=base.filter(**{f"{path}__in": ids}).values("pk"))
         if self.holds_root:
-            visible |= Q(**{f"{path}__isnull": True for path in paths})
+            # A subquery, like the paths above: joining multi-valued paths here would repeat rows.
+            visible |= Q(pk__in=base.filter(**{f"{path}__isnull": True for path in paths}).values("pk"))
         return queryset.filter(visible)
 
     def get_or_404(self, queryset: models.QuerySet, **lookup):

@@ -33,6 +33,7 @@ class Person(ScopedRecord):
     scope_paths = (
         "grassroots_union",
         "referrals__referring_unit",
+        "referrals__receiving_party_unit",  # the party unit a member was referred to prepares them
         "admission__party_unit",
         "enrolments__training_class__organiser",
     )

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from phoihop.accounts.scope import ScopeNotApplied, scope_for
@@ -30,3 +32,29 @@ def test_scope_units_of_district(world):
         "CDCS-BAC-1",
         "LDLD-A-BAC",
     ]
+
+
+def test_a_root_user_sees_each_record_once_when_its_enterprise_holds_two_units(world):
+    # DN-BAC holds both a grassroots union and a party cell: the scope must not repeat its rows.
+    from phoihop.records.models import CultureRecognition
+
+    CultureRecognition.objects.create(
+        enterprise=world.enterprises["DN-BAC"], year=2020, title="nep_song_van_hoa"
+    )
+    for username in ("manager_a", "party_viewer", "editor_bac"):
+        scope = scope_for(world.users[username])
+        assert scope.filter(CultureRecognition.objects.all()).count() == 1
+        assert len(list(scope.filter(CultureRecognition.objects.all()))) == 1
+
+
+def test_a_party_cell_sees_the_members_referred_to_it(world):
+    from phoihop.records.models import Referral
+
+    Referral.objects.create(
+        person=world.people["P-NAM-1"],
+        referred_on=date(2020, 5, 1),
+        referring_unit=world.units["CDCS-NAM-1"],
+        receiving_party_unit=world.units["CB-DN-BAC"],
+    )
+    seen = scope_for(world.users["party_viewer"]).filter(Person.objects.all())
+    assert "P-NAM-1" in set(seen.values_list("code", flat=True))
