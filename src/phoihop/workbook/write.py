@@ -137,6 +137,31 @@ def _large_cache(kib: int = 65536):
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+@contextmanager
+def _indexes_built_after(model, *, empty: bool, rows: int):
+    """SQLite, inside the import's transaction, an empty table about to receive many rows: its plain
+    (non-unique) indexes are dropped and built again after the insert — one sort each instead of a
+    B-tree insertion per row and index. Unique indexes stay, so duplicates still fail at once; the
+    transaction makes the whole swap invisible to readers and undone on any error."""
+    if not (empty and rows >= 5000 and connection.vendor == "sqlite" and connection.in_atomic_block):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [model._meta.db_table],
+        )
+        plain = [(name, sql) for name, sql in cursor.fetchall() if sql.upper().startswith("CREATE INDEX")]
+        for name, _ in plain:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _, sql in plain:
+                cursor.execute(sql)
+
+
 class Writer:
     def __init__(self, rows: dict[str, list[Row]], progress=None):
         self.rows = rows
@@ -183,6 +208,7 @@ class Writer:
         for pk, *vals in _manager(model).values_list("pk", *attnames).iterator(chunk_size=5000):
             record = dict(zip(attnames, vals, strict=True))
             existing[tuple(record[a] for a in key_attnames)] = (pk, record)
+        was_empty = not existing
         # Resolve each reference column's codes through one id map, looked up once per sheet.
         plan = [(key, attname, self.ids_for(ref) if ref else None) for key, attname, ref in fields]
         creates, updates, changed_fields = [], [], set()
@@ -218,7 +244,8 @@ class Writer:
                 creates.append(values)
                 existing[key] = (None, values)
                 counts["created"] += 1
-        insert_rows(model, creates)
+        with _indexes_built_after(model, empty=was_empty, rows=len(creates)):
+            insert_rows(model, creates)
         update_rows(model, updates, sorted(changed_fields))
         if sheet.key == "don_vi":
             self._write_unit_links(rows, counts)
