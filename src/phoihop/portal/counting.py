@@ -110,6 +110,10 @@ class LocalCounters:
     """The in-process buffer. `_epoch` is odd while a batch is being written (a sequence lock), so a
     reader can tell whether the stored figure it read already holds the buffered hits."""
 
+    caches_rows = (
+        True  # a stored count read in this epoch stays exact with the buffer (see cache.article_row)
+    )
+
     def __init__(self):
         self._cond = threading.Condition()
         self._reset()
@@ -190,11 +194,8 @@ class LocalCounters:
             self._inflight_new, self._new = self._new, set()
             self._inflight_days, self._days = self._days, set()
             self._epoch += 1
-        written = 0
         try:
             write_batch(dict(self._inflight_views), self._inflight_visitors, self._inflight_days)
-            written = sum(self._inflight_views.values())
-            stats = db_visitor_stats(timezone.now())
         except Exception:
             log.exception("portal counters: flush failed, keeping the hits for the next try")
             with self._cond:
@@ -204,8 +205,20 @@ class LocalCounters:
                     self._visitors[key] = (min(first, first0), max(last, last0))
                 self._new |= self._inflight_new
                 self._days |= self._inflight_days
-                self._clear_inflight()
+                self._inflight_views = Counter()
+                self._clear_inflight_visitors()
+                self._end_write()
             return 0
+        written = sum(self._inflight_views.values())
+        with self._cond:
+            # Article pages wait only for the write itself, not for the visitor figures below.
+            self._inflight_views = Counter()
+            self._end_write()
+        try:
+            stats = db_visitor_stats(timezone.now())
+        except Exception:
+            log.exception("portal counters: reading the visitor figures failed")
+            stats = None
         with self._cond:
             today = local_day(timezone.now())
             self._written_days = {p for p in self._written_days if p[1] >= week_start(today)}
@@ -213,17 +226,21 @@ class LocalCounters:
             cutoff = timezone.now() - ONLINE_WINDOW
             self._written_recent = {k: t for k, t in self._written_recent.items() if t >= cutoff}
             self._written_recent.update({k: last for k, (_f, last) in self._inflight_visitors.items()})
-            self._stats, self._stats_at = stats, time.monotonic()
-            self._clear_inflight()
+            if stats is not None:
+                self._stats, self._stats_at = stats, time.monotonic()
+            else:
+                self._stats_at = 0.0
+            self._clear_inflight_visitors()
         return written
 
-    def _clear_inflight(self):
-        self._inflight_views = Counter()
+    def _end_write(self):
+        self._epoch += 1
+        self._cond.notify_all()
+
+    def _clear_inflight_visitors(self):
         self._inflight_visitors = {}
         self._inflight_new = set()
         self._inflight_days = set()
-        self._epoch += 1
-        self._cond.notify_all()
 
     # -- visitor figures ----------------------------------------------------------------------------
     def visitor_stats(self, now: datetime | None = None) -> VisitorStats:
@@ -289,6 +306,8 @@ class LocalCounters:
 
 class RedisCounters:
     """The same interface over Redis, shared by every process; the database is written in batches."""
+
+    caches_rows = False
 
     PREFIX = "phoihop:portal:"
     _MOVE = """

@@ -88,7 +88,10 @@ def home(request):
 def article(request, slug: str):
     counters = counting.counters()
     epoch = counters.begin_read()
-    row = selectors.article_row(slug)
+    if counters.caches_rows:
+        row = cache.article_row(slug, epoch, selectors.article_row)
+    else:
+        row = selectors.article_row(slug)
     now = timezone.now()
     if (
         row is None
