@@ -161,9 +161,20 @@ def count(raw):
     return int(s)
 
 
+_YES_NO_SEEN: dict[str, bool] = {}  # the few spellings a workbook uses, read once each
+
+
 def yes_no(raw):
+    if type(raw) is str and raw in _YES_NO_SEEN:
+        return _YES_NO_SEEN[raw]
     if isinstance(raw, bool):
         return raw
+    if type(raw) is str:
+        value = fold(raw) in YES or (False if fold(raw) in NO else None)
+        if value is not None:
+            if len(_YES_NO_SEEN) < 1000:
+                _YES_NO_SEEN[raw] = value
+            return value
     if isinstance(raw, int | float):
         raw = str(int(raw)) if float(raw).is_integer() else str(raw)
     value = fold(str(raw))
@@ -181,8 +192,12 @@ def choice(choices: dict[str, str]) -> Parser:
     """An enumerated value given by key or by its Vietnamese label."""
     lookup = {fold(k): k for k in choices} | {fold(label): k for k, label in choices.items()}
     listed = ", ".join(choices)
+    # A cell holding exactly a key (the usual case) needs no folding.
+    exact = {k for k in choices if lookup.get(fold(k)) == k}
 
     def parse(raw):
+        if type(raw) is str and raw in exact:
+            return raw
         value = lookup.get(fold(str(raw)))
         if value is None:
             raise CellError(f"một trong: {listed}", f"one of: {listed}")

@@ -215,10 +215,11 @@ class Writer:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for row in rows:
             given = row.values
-            values = {}
-            for key, attname, ids in plan:
-                v = given.get(key)
-                values[attname] = v if ids is None else (ids.get(v) if v else None)
+            values = {
+                attname: v if ids is None else (ids.get(v) if v else None)
+                for key, attname, ids in plan
+                for v in (given.get(key),)
+            }
             if search:
                 values["search_name"] = fold(values[search])
             key = tuple(values[a] for a in key_attnames)
