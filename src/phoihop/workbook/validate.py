@@ -11,7 +11,7 @@ from phoihop.records.models import Person, Referral, TrainingClass
 from . import parsers as p
 from .parsers import fold
 from .problems import Problem
-from .reader import RawSheet
+from .reader import RawSheet, paused_gc
 from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
 
 REF_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
@@ -76,6 +76,10 @@ class Validator:
 
     # ---- parsing ------------------------------------------------------------------------------
     def parse(self, raw_sheets: list[RawSheet], progress=None) -> None:
+        with paused_gc():
+            self._parse(raw_sheets, progress)
+
+    def _parse(self, raw_sheets: list[RawSheet], progress=None) -> None:
         seen: dict[str, str] = {}
         for raw in raw_sheets:
             sheet = SHEET_NAMES.get(fold(raw.name))
@@ -178,6 +182,10 @@ class Validator:
 
     # ---- checks -------------------------------------------------------------------------------
     def check(self) -> None:
+        with paused_gc():
+            self._check()
+
+    def _check(self) -> None:
         self._check_duplicates()
         self._check_references()
         self._check_units()

@@ -18,6 +18,7 @@ from phoihop.orgs.models import Enterprise, Unit
 from phoihop.records.models import Initiative, Person, TrainingClass
 
 from .parsers import fold
+from .reader import paused_gc
 from .sheets import SHEETS, Sheet
 from .validate import Row
 
@@ -177,7 +178,7 @@ class Writer:
 
     def run(self) -> None:
         present = [s for s in SHEETS if self.rows.get(s.key)]
-        with _large_cache():
+        with _large_cache(), paused_gc():
             for i, sheet in enumerate(present, start=1):
                 self.write_sheet(sheet, self.rows[sheet.key])
                 if sheet.key in ID_MODELS:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from phoihop.accounts.models import User
 from phoihop.accounts.scope import scope_for
 from phoihop.workbook.progress import ProgressBar
+from phoihop.workbook.reader import paused_gc
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.sheets import BY_KEY
 
@@ -28,7 +29,10 @@ class Command(BaseCommand):
             except User.DoesNotExist as missing:
                 raise CommandError(f"Không có tài khoản '{user}'") from missing
             scope = scope_for(actor)
-        result = import_workbook(path, actor=actor, scope=scope, lang=lang, progress=ProgressBar(sys.stderr))
+        with paused_gc():  # one pause for the whole run, not one per stage (see reader.paused_gc)
+            result = import_workbook(
+                path, actor=actor, scope=scope, lang=lang, progress=ProgressBar(sys.stderr)
+            )
         en = lang == "en"
         for warning in result.warnings:
             self.stderr.write(("Warning: " if en else "Cảnh báo: ") + warning.render(lang))
