@@ -116,6 +116,7 @@ class LocalCounters:
 
     def __init__(self):
         self._cond = threading.Condition()
+        self._flush_lock = threading.Lock()  # one batch at a time (the writer thread and the exit hook)
         self._reset()
 
     def _reset(self):
@@ -156,12 +157,18 @@ class LocalCounters:
         with self._cond:
             return self._views[article_id] + self._inflight_views[article_id]
 
+    def _wait_even(self) -> int:
+        # Called with self._cond held. A batch write takes milliseconds; the deadline only guards
+        # against a writer stuck in the database, after which the figure may be off until it finishes.
+        deadline = time.monotonic() + 5.0
+        while self._epoch % 2 and time.monotonic() < deadline:
+            self._cond.wait(0.5)
+        return self._epoch
+
     def begin_read(self) -> int:
         """Call before reading an article's stored count; pass the result to `end_read`."""
         with self._cond:
-            while self._epoch % 2:
-                self._cond.wait(0.5)
-            return self._epoch
+            return self._wait_even()
 
     def end_read(self, epoch: int, article_id: int, stored: int) -> int:
         """The count to show: `stored` (read after `begin_read`) plus the hits not written yet."""
@@ -174,9 +181,7 @@ class LocalCounters:
         """The stored count (read by `read_stored()`) plus the hits not in it, consistently."""
         for _attempt in range(10):
             with self._cond:
-                while self._epoch % 2:
-                    self._cond.wait(0.5)
-                epoch = self._epoch
+                epoch = self._wait_even()
             stored = read_stored()
             with self._cond:
                 if self._epoch == epoch:
@@ -186,6 +191,10 @@ class LocalCounters:
     # -- flushing -----------------------------------------------------------------------------------
     def flush(self) -> int:
         """Writes the buffered hits; returns how many page views were written."""
+        with self._flush_lock:
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._cond:
             if not (self._views or self._visitors or self._days):
                 return 0
@@ -250,8 +259,7 @@ class LocalCounters:
             stats, fresh = self._stats, time.monotonic() - self._stats_at < 5 * FLUSH_INTERVAL
         if explicit or stats is None or not fresh:
             with self._cond:
-                while self._epoch % 2:
-                    self._cond.wait(0.5)
+                self._wait_even()
             stats = db_visitor_stats(now)
             if not explicit:
                 with self._cond:

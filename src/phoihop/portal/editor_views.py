@@ -55,10 +55,19 @@ def editor_index(request):
     page = Paginator(selectors.editor_articles(request.user, status=status, query=query), 25).get_page(
         request.GET.get("trang")
     )
+    from phoihop.records.models import Program
+
+    programs = scope_for(request.user).filter(Program.objects.all()).order_by("-starts_on")
     return render(
         request,
         "portal/editor/index.html",
-        {"page": page, "status": status, "query": query, "statuses": Article.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "query": query,
+            "statuses": Article.Status.choices,
+            "programs": list(programs.values_list("code", "name")),
+        },
     )
 
 
