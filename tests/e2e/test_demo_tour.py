@@ -111,6 +111,8 @@ def test_the_public_portal_shows_the_review_article(site, browser):
     assert "Thống kê truy cập" in page.content()
     shoot(page, "tour-1-portal")
     page.click("text=Kết quả thực hiện Chương trình phối hợp")
+    page.wait_for_url("**/tin-tuc/**")
+    page.wait_for_load_state()
     assert "Lượt xem" in page.content()
     assert "6.065" in page.content()
     page.close()
