@@ -10,7 +10,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=None, help="server processes (default: one per CPU)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="server processes (default: one per CPU)"
+        )
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo province")
 
     def handle(self, *args, host, port, workers, no_demo, **options):
