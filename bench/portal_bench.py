@@ -366,6 +366,7 @@ def count_peer(folder: Path, uses_hitcount: bool) -> int:
 
 # -- one site's run -------------------------------------------------------------------------------------
 def run_site(name, command, env, cwd, port, path, args, count_fn) -> dict:
+    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews the figures
     server = subprocess.Popen(
         command,
         env=env,
@@ -401,6 +402,7 @@ def run_site(name, command, env, cwd, port, path, args, count_fn) -> dict:
         "stored_count": stored,
         "exact": stored == served,
         "retried_errors": warm["errors"] + measured["errors"] + restart["errors"],
+        "loadavg_before": load_before,
     }
 
 
