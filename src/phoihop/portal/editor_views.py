@@ -169,9 +169,10 @@ def editor_preview(request, pk: int):
 @require_POST
 @login_required
 def draft_from_report(request):
-    """Builds the review report for the user's scope and turns it into a draft article."""
-    from phoihop.records.models import Program
-    from phoihop.reports.assemble import ReportError, build_report
+    """Builds the review report for the user's scope (the report page's own rule, reports.selectors)
+    and turns it into a draft article."""
+    from phoihop.reports.assemble import ReportError
+    from phoihop.reports.selectors import report_for
 
     if not services.can_edit_news(request.user):
         raise PermissionDenied(_("Bạn không có quyền biên tập tin."))
@@ -181,23 +182,13 @@ def draft_from_report(request):
         messages.error(request, _("Chương trình: chưa chọn chương trình phối hợp."))
         return back
     data = form.cleaned_data
-    scope = scope_for(request.user)
-    scope_code = data["scope"].strip() or None
-    if scope_code:
-        scope.get_unit_or_404(scope_code)
-    else:
-        program = Program.objects.unscoped().filter(code=data["program"]).first()
-        roots = {program.union_root_id, program.party_root_id} if program else set()
-        if not request.user.is_superuser and request.user.unit_id not in roots:
-            scope_code = request.user.unit.code if request.user.unit_id else None
-            if scope_code is None:
-                raise Http404
     try:
-        report = build_report(
+        report = report_for(
+            user=request.user,
             program_code=data["program"],
             date_from=data["date_from"] or None,
             date_to=data["date_to"] or None,
-            scope_code=scope_code,
+            scope_code=data["scope"].strip() or None,
         )
         article = services.draft_article_from_report(user=request.user, report=report)
     except ReportError as error:

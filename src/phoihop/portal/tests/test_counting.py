@@ -294,7 +294,11 @@ def test_hits_recorded_while_batches_are_written_are_counted_once_and_shown_cons
             c.record(article_id=1 + i % 2, visitor=None, new_visitor=False, now=datetime.now(HCM))
 
     # Two writers, as when the exit hook flushes while the background writer is busy.
-    threads = [threading.Thread(target=flusher), threading.Thread(target=flusher), threading.Thread(target=reader)]
+    threads = [
+        threading.Thread(target=flusher),
+        threading.Thread(target=flusher),
+        threading.Thread(target=reader),
+    ]
     for t in threads:
         t.start()
     with ThreadPoolExecutor(max_workers=16) as pool:
