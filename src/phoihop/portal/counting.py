@@ -537,7 +537,7 @@ def visitor_key(request) -> tuple[str, bool]:
 def count_request(request, response=None, *, article_id: int | None = None, now: datetime | None = None):
     """Counts this page load (a view of the article, if any, and the visitor) unless a crawler made it;
     sets the visitor cookie on `response` when the browser has none."""
-    if is_crawler(request.META.get("HTTP_USER_AGENT", "")):
+    if request.method != "GET" or is_crawler(request.META.get("HTTP_USER_AGENT", "")):
         return None
     key, new = visitor_key(request)
     counters().record(article_id=article_id, visitor=key, new_visitor=new, now=now or timezone.now())

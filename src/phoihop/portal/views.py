@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from . import cache, counting, selectors
@@ -67,7 +67,7 @@ def _respond(request, html: str, extra: dict[str, str] | None = None, status: in
     return response
 
 
-@require_GET
+@require_safe
 def home(request):
     counting.count_request(request)
 
@@ -84,7 +84,7 @@ def home(request):
     return _respond(request, _shell(request, ("home",), "portal/home.html", context))
 
 
-@require_GET
+@require_safe
 def article(request, slug: str):
     counters = counting.counters()
     epoch = counters.begin_read()
@@ -121,7 +121,7 @@ def article(request, slug: str):
     return _respond(request, html, {"views": number(views)})
 
 
-@require_GET
+@require_safe
 def category(request, slug: str):
     counting.count_request(request)
     page_number = request.GET.get("trang", "1")
@@ -141,7 +141,7 @@ def category(request, slug: str):
     return _respond(request, html)
 
 
-@require_GET
+@require_safe
 def search(request):
     counting.count_request(request)
     query = request.GET.get("q", "")[:200].strip()
@@ -195,14 +195,14 @@ class LatestAtom(LatestRss):
     subtitle = LatestRss.description
 
 
-@require_GET
+@require_safe
 def robots(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     body = f"User-agent: *\nDisallow: /tai-khoan/\nDisallow: /tin-tuc-bien-tap/\nSitemap: {sitemap}\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def media(request, path: str):
     """Uploaded pictures (the WSGI server has no other way to reach MEDIA_ROOT)."""
     try:

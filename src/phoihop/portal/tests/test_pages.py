@@ -150,3 +150,23 @@ def test_unknown_article_is_a_clean_404(browser_client):
 
 def test_media_outside_the_folder_is_not_served(browser_client):
     assert browser_client.get("/media/../../etc/passwd").status_code == 404
+
+
+def test_scheduled_article_appears_by_itself_when_its_time_comes(browser_client, monkeypatch):
+    from phoihop.portal import views
+
+    article = publish("Tin hẹn giờ", when=timezone.now() + timedelta(hours=1))
+    assert browser_client.get(article.get_absolute_url()).status_code == 404
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(views.timezone, "now", lambda: later)
+    assert browser_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_head_requests_are_answered_and_not_counted(browser_client):
+    from phoihop.portal import counting
+
+    article = publish()
+    assert browser_client.head(article.get_absolute_url()).status_code == 200
+    assert browser_client.head("/").status_code == 200
+    counting.flush()
+    assert Article.objects.get(pk=article.pk).view_count == 0
