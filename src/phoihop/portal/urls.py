@@ -14,7 +14,8 @@ urlpatterns = [
     path("atom.xml", views.LatestAtom(), name="atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
-    re_path(r"^media/(?P<path>.+)$", views.media, name="media"),
+    # Only the portal's pictures: other apps keep private uploads under MEDIA_ROOT (workbook imports).
+    re_path(r"^media/portal/(?P<path>.+)$", views.media, name="media"),
     path("tin-tuc-bien-tap/", editor_views.editor_index, name="editor_index"),
     path("tin-tuc-bien-tap/viet-moi/", editor_views.editor_new, name="editor_new"),
     path("tin-tuc-bien-tap/tu-bao-cao/", editor_views.draft_from_report, name="draft_from_report"),

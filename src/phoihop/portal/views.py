@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import SuspiciousFileOperation
@@ -204,9 +206,10 @@ def robots(request):
 
 @require_safe
 def media(request, path: str):
-    """Uploaded pictures (the WSGI server has no other way to reach MEDIA_ROOT)."""
+    """The portal's uploaded pictures, MEDIA_ROOT/portal/ only (the WSGI server has no other way to
+    reach them); the rest of MEDIA_ROOT holds private uploads and is never served."""
     try:
-        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "portal")
     except SuspiciousFileOperation as outside:
         raise Http404 from outside
     response["Cache-Control"] = "public, max-age=604800"

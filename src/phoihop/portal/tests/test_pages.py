@@ -148,8 +148,13 @@ def test_unknown_article_is_a_clean_404(browser_client):
     assert "Không tìm thấy" in response.content.decode()
 
 
-def test_media_outside_the_folder_is_not_served(browser_client):
-    assert browser_client.get("/media/../../etc/passwd").status_code == 404
+def test_only_the_portals_pictures_are_served_from_media(browser_client, settings):
+    private = settings.MEDIA_ROOT / "imports" / "abc123"
+    private.mkdir(parents=True)
+    (private / "so-du-lieu.xlsx").write_bytes(b"PK personal data")
+    assert browser_client.get("/media/imports/abc123/so-du-lieu.xlsx").status_code == 404
+    assert browser_client.get("/media/portal/../imports/abc123/so-du-lieu.xlsx").status_code == 404
+    assert browser_client.get("/media/portal/../../../etc/passwd").status_code == 404
 
 
 def test_scheduled_article_appears_by_itself_when_its_time_comes(browser_client, monkeypatch):
