@@ -10,8 +10,16 @@ from phoihop.workbook.services import import_workbook
 from phoihop.workbook.tests.helpers import write_csv
 
 UNITS = [
-    ["ma_don_vi", "ten", "loai", "ma_cap_tren", "ma_doanh_nghiep", "ngay_thanh_lap", "ngay_giai_the",
-     "ma_don_vi_tiep_nhan"],
+    [
+        "ma_don_vi",
+        "ten",
+        "loai",
+        "ma_cap_tren",
+        "ma_doanh_nghiep",
+        "ngay_thanh_lap",
+        "ngay_giai_the",
+        "ma_don_vi_tiep_nhan",
+    ],
     ["U", "LĐLĐ tỉnh", "ldld_tinh", "", "", "2000-01-01", "", ""],
     ["U-A", "LĐLĐ huyện A", "ldld_huyen", "U", "", "2000-01-01", "2025-06-30", ""],
     ["U-B", "LĐLĐ huyện B", "ldld_huyen", "U", "", "2000-01-01", "", ""],
@@ -29,13 +37,28 @@ UNITS = [
     ["O", "Huyện ủy", "dang_uy_khac", "", "", "2000-01-01", "", ""],
     ["O-1", "Chi bộ DN3 (ngoài khối)", "chi_bo_co_so", "O", "DN-3", "2018-05-01", "", ""],
 ]
-ENTERPRISES = [["ma_doanh_nghiep", "ten", "loai_hinh"], ["DN-1", "Một", "nha_nuoc"], ["DN-2", "Hai", "fdi"],
-               ["DN-3", "Ba", "hop_tac_xa"]]
-TRANSFERS = [["ma_don_vi", "ngay_hieu_luc", "ma_cap_tren_moi"], ["CS-X1", "2018-07-01", "U-B"],
-             ["CS-A1", "2025-07-01", "U"]]
+ENTERPRISES = [
+    ["ma_doanh_nghiep", "ten", "loai_hinh"],
+    ["DN-1", "Một", "nha_nuoc"],
+    ["DN-2", "Hai", "fdi"],
+    ["DN-3", "Ba", "hop_tac_xa"],
+]
+TRANSFERS = [
+    ["ma_don_vi", "ngay_hieu_luc", "ma_cap_tren_moi"],
+    ["CS-X1", "2018-07-01", "U-B"],
+    ["CS-A1", "2025-07-01", "U"],
+]
 PEOPLE = [
-    ["ma_nguoi", "ho_ten", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "chu_doanh_nghiep", "ma_cdcs",
-     "ngay_vao_cong_doan"],
+    [
+        "ma_nguoi",
+        "ho_ten",
+        "gioi_tinh",
+        "dan_toc",
+        "ma_doanh_nghiep",
+        "chu_doanh_nghiep",
+        "ma_cdcs",
+        "ngay_vao_cong_doan",
+    ],
     ["P1", "Một", "nam", "Kinh", "DN-1", "", "CS-A1", "2018-01-01"],
     ["P2", "Hai", "nu", "Mông", "DN-2", "", "CS-A2", "2018-12-31"],
     ["P3", "Ba", "nu", "Tày", "", "", "CS-A3", "2017-12-31"],  # before the period
@@ -44,52 +67,107 @@ PEOPLE = [
     ["P6", "Sáu", "nam", "Kinh", "DN-3", "x", "CS-B1", "2018-06-15"],  # union merged away later
     ["P7", "Bảy", "nam", "Kinh", "DN-1", "x", "", ""],
 ]
-REFERRALS = [["ma_nguoi", "ngay_gioi_thieu", "ma_don_vi_gioi_thieu"],
-             ["P1", "2018-02-01", "CS-A1"], ["P2", "2018-12-31", "CS-A2"], ["P3", "2017-06-01", "CS-A3"],
-             ["P4", "2018-04-01", "CS-X1"], ["P6", "2018-08-01", "CS-B1"]]
-ADMISSIONS = [["ma_nguoi", "ngay_ket_nap", "ma_to_chuc_dang"],
-              ["P1", "2018-05-01", "B-1-1"],  # referred before; a cell under an enterprise's committee
-              ["P2", "2018-12-31", "B-3"],  # referred the same day; B-3 founded only in 2019
-              ["P3", "2018-01-10", "B-2"],  # referred before the period: counts
-              ["P4", "2018-10-01", "O-1"],  # referred by a union then outside the province: does not count
-              ["P6", "2018-07-01", "B-1"],  # referral after admission: does not count
-              ["P7", "2018-09-09", "B-1"]]  # no referral; business owner
-CLASSES = [["ma_lop", "ten_lop", "ma_don_vi_to_chuc", "ngay_bat_dau"], ["L1", "Lớp 1", "B-1", "2018-12-31"],
-           ["L2", "Lớp 2", "O", "2018-05-05"], ["L3", "Lớp 3", "B", "2019-01-01"]]
+REFERRALS = [
+    ["ma_nguoi", "ngay_gioi_thieu", "ma_don_vi_gioi_thieu"],
+    ["P1", "2018-02-01", "CS-A1"],
+    ["P2", "2018-12-31", "CS-A2"],
+    ["P3", "2017-06-01", "CS-A3"],
+    ["P4", "2018-04-01", "CS-X1"],
+    ["P6", "2018-08-01", "CS-B1"],
+]
+ADMISSIONS = [
+    ["ma_nguoi", "ngay_ket_nap", "ma_to_chuc_dang"],
+    ["P1", "2018-05-01", "B-1-1"],  # referred before; a cell under an enterprise's committee
+    ["P2", "2018-12-31", "B-3"],  # referred the same day; B-3 founded only in 2019
+    ["P3", "2018-01-10", "B-2"],  # referred before the period: counts
+    ["P4", "2018-10-01", "O-1"],  # referred by a union then outside the province: does not count
+    ["P6", "2018-07-01", "B-1"],  # referral after admission: does not count
+    ["P7", "2018-09-09", "B-1"],
+]  # no referral; business owner
+CLASSES = [
+    ["ma_lop", "ten_lop", "ma_don_vi_to_chuc", "ngay_bat_dau"],
+    ["L1", "Lớp 1", "B-1", "2018-12-31"],
+    ["L2", "Lớp 2", "O", "2018-05-05"],
+    ["L3", "Lớp 3", "B", "2019-01-01"],
+]
 TRAINEES = [["ma_lop", "ma_nguoi"], ["L1", "P1"], ["L1", "P2"], ["L1", "P3"], ["L2", "P4"], ["L3", "P5"]]
-PROGRAM = [["ma_chuong_trinh", "ten", "tu_ngay", "den_ngay", "ma_don_vi_cong_doan", "ma_don_vi_dang"],
-           ["CT", "Chương trình thử", "2018-01-01", "2018-12-31", "U", "B"]]
-INITIATIVES = [["ma_sang_kien", "ten", "ma_don_vi", "nam", "gia_tri_lam_loi", "cap_cong_nhan"],
-               ["S1", "a", "CS-A1", "2018", "1.500.000", "tinh"], ["S2", "b", "B-2", "2018", "2000000", ""],
-               ["S3", "c", "CS-X1", "2018", "9000000", "tinh"], ["S4", "d", "CS-A1", "2017", "7", ""],
-               ["S5", "e", "X", "2018", "5", ""]]
-AWARDS = [["ma_khen_thuong", "doi_tuong", "ma_doanh_nghiep", "ma_nguoi", "nguoi_dung_dau", "lao_dong_truc_tiep",
-           "cap", "hinh_thuc", "nam", "ma_don_vi"],
-          ["K1", "doanh_nghiep", "DN-1", "", "", "", "ubnd_tinh", "bang_khen", "2018", "U"],
-          ["K2", "doanh_nghiep", "DN-1", "", "", "", "nha_nuoc", "huan_chuong", "2018", "B"],
-          ["K3", "doanh_nghiep", "DN-2", "", "", "", "tong_ldld", "bang_khen", "2018", "U"],
-          ["K4", "ca_nhan", "", "P7", "x", "", "ubnd_tinh", "bang_khen", "2018", "B"],
-          ["K5", "ca_nhan", "", "P1", "", "x", "tong_ldld", "bang_lao_dong_sang_tao", "2018", "U"],
-          ["K6", "ca_nhan", "", "P2", "", "", "co_so", "giay_khen", "2018", ""],
-          ["K7", "ca_nhan", "", "P4", "", "x", "co_so", "giay_khen", "2018", "X"]]
+PROGRAM = [
+    ["ma_chuong_trinh", "ten", "tu_ngay", "den_ngay", "ma_don_vi_cong_doan", "ma_don_vi_dang"],
+    ["CT", "Chương trình thử", "2018-01-01", "2018-12-31", "U", "B"],
+]
+INITIATIVES = [
+    ["ma_sang_kien", "ten", "ma_don_vi", "nam", "gia_tri_lam_loi", "cap_cong_nhan"],
+    ["S1", "a", "CS-A1", "2018", "1.500.000", "tinh"],
+    ["S2", "b", "B-2", "2018", "2000000", ""],
+    ["S3", "c", "CS-X1", "2018", "9000000", "tinh"],
+    ["S4", "d", "CS-A1", "2017", "7", ""],
+    ["S5", "e", "X", "2018", "5", ""],
+]
+AWARDS = [
+    [
+        "ma_khen_thuong",
+        "doi_tuong",
+        "ma_doanh_nghiep",
+        "ma_nguoi",
+        "nguoi_dung_dau",
+        "lao_dong_truc_tiep",
+        "cap",
+        "hinh_thuc",
+        "nam",
+        "ma_don_vi",
+    ],
+    ["K1", "doanh_nghiep", "DN-1", "", "", "", "ubnd_tinh", "bang_khen", "2018", "U"],
+    ["K2", "doanh_nghiep", "DN-1", "", "", "", "nha_nuoc", "huan_chuong", "2018", "B"],
+    ["K3", "doanh_nghiep", "DN-2", "", "", "", "tong_ldld", "bang_khen", "2018", "U"],
+    ["K4", "ca_nhan", "", "P7", "x", "", "ubnd_tinh", "bang_khen", "2018", "B"],
+    ["K5", "ca_nhan", "", "P1", "", "x", "tong_ldld", "bang_lao_dong_sang_tao", "2018", "U"],
+    ["K6", "ca_nhan", "", "P2", "", "", "co_so", "giay_khen", "2018", ""],
+    ["K7", "ca_nhan", "", "P4", "", "x", "co_so", "giay_khen", "2018", "X"],
+]
 CULTURE = [["ma_doanh_nghiep", "nam", "danh_hieu"], ["DN-1", "2018", "nep_song_van_hoa"]]
-DEMOCRACY = [["ma_don_vi", "nam", "da_thuc_hien"], ["CS-A1", "2018", "x"], ["CS-A2", "2018", "x"],
-             ["CS-A3", "2018", "x"], ["CS-B1", "2018", "x"], ["CS-X1", "2018", "không"], ["B-1", "2018", "x"],
-             ["B-2", "2018", "x"]]
-WELFARE = [["ma_dong_gop", "ma_don_vi", "ngay", "so_tien"], ["W1", "U", "2018-01-01", "1000"],
-           ["W2", "CS-X1", "2018-06-30", "50"], ["W3", "CS-X1", "2018-07-01", "70"], ["W4", "B-2", "2018-12-31", "5"],
-           ["W5", "B-2", "2019-01-01", "999"]]
+DEMOCRACY = [
+    ["ma_don_vi", "nam", "da_thuc_hien"],
+    ["CS-A1", "2018", "x"],
+    ["CS-A2", "2018", "x"],
+    ["CS-A3", "2018", "x"],
+    ["CS-B1", "2018", "x"],
+    ["CS-X1", "2018", "không"],
+    ["B-1", "2018", "x"],
+    ["B-2", "2018", "x"],
+]
+WELFARE = [
+    ["ma_dong_gop", "ma_don_vi", "ngay", "so_tien"],
+    ["W1", "U", "2018-01-01", "1000"],
+    ["W2", "CS-X1", "2018-06-30", "50"],
+    ["W3", "CS-X1", "2018-07-01", "70"],
+    ["W4", "B-2", "2018-12-31", "5"],
+    ["W5", "B-2", "2019-01-01", "999"],
+]
 TARGETS = [["ma_chi_tieu", "ma_don_vi", "nam", "gia_tri"], ["union.members_admitted", "U-A", "2018", "4"]]
 
 
 @pytest.fixture
 def report(db, tmp_path: Path):
-    folder = write_csv(tmp_path / "wb", {
-        "don_vi": UNITS, "doanh_nghiep": ENTERPRISES, "dieu_chuyen": TRANSFERS, "nguoi": PEOPLE,
-        "gioi_thieu": REFERRALS, "ket_nap": ADMISSIONS, "lop_boi_duong": CLASSES, "hoc_vien": TRAINEES,
-        "chuong_trinh": PROGRAM, "sang_kien": INITIATIVES, "khen_thuong": AWARDS, "van_hoa": CULTURE,
-        "dan_chu": DEMOCRACY, "an_sinh": WELFARE, "chi_tieu": TARGETS,
-    })
+    folder = write_csv(
+        tmp_path / "wb",
+        {
+            "don_vi": UNITS,
+            "doanh_nghiep": ENTERPRISES,
+            "dieu_chuyen": TRANSFERS,
+            "nguoi": PEOPLE,
+            "gioi_thieu": REFERRALS,
+            "ket_nap": ADMISSIONS,
+            "lop_boi_duong": CLASSES,
+            "hoc_vien": TRAINEES,
+            "chuong_trinh": PROGRAM,
+            "sang_kien": INITIATIVES,
+            "khen_thuong": AWARDS,
+            "van_hoa": CULTURE,
+            "dan_chu": DEMOCRACY,
+            "an_sinh": WELFARE,
+            "chi_tieu": TARGETS,
+        },
+    )
     result = import_workbook(folder)
     assert result.ok, [e.render() for e in result.errors]
     return build_report(program_code="CT")
@@ -173,8 +251,17 @@ def test_welfare_counts_from_the_transfer_date(report):
 
 
 def test_targets_show_actual_and_percentage(report):
-    assert report["targets"] == [{"indicator": "union.members_admitted", "unit": "U-A", "unit_name": "LĐLĐ huyện A",
-                                  "year": 2018, "target": 4, "actual": 2, "reached_pct": 50.0}]
+    assert report["targets"] == [
+        {
+            "indicator": "union.members_admitted",
+            "unit": "U-A",
+            "unit_name": "LĐLĐ huyện A",
+            "year": 2018,
+            "target": 4,
+            "actual": 2,
+            "reached_pct": 50.0,
+        }
+    ]
 
 
 def test_every_catalogue_indicator_is_present_and_empty_scope_is_null(report):
