@@ -38,6 +38,7 @@ COOKIE = "phv"
 COOKIE_AGE = 2 * 365 * 24 * 3600
 ONLINE_WINDOW = timedelta(minutes=5)
 FLUSH_INTERVAL = 1.0
+EXACT_PENDING = 256  # up to this many buffered browsers, the visitor figures are recounted every time
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
 # Known crawlers and link previewers (matched case-insensitively in the User-Agent).
 CRAWLERS = re.compile(
@@ -60,6 +61,9 @@ class VisitorStats:
     today: int
     week: int
     total: int
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (self.online, self.today, self.week, self.total)
 
 
 def local_day(now: datetime) -> date:
@@ -134,6 +138,7 @@ class LocalCounters:
         self._written_recent: dict[str, datetime] = {}
         self._stats: VisitorStats | None = None
         self._stats_at = 0.0
+        self._pending_part: tuple[float, tuple[int, int, int, int]] | None = None
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
         self._stopping = False
@@ -247,6 +252,7 @@ class LocalCounters:
         self._cond.notify_all()
 
     def _clear_inflight_visitors(self):
+        self._pending_part = None
         self._inflight_visitors = {}
         self._inflight_new = set()
         self._inflight_days = set()
@@ -265,24 +271,31 @@ class LocalCounters:
                 with self._cond:
                     self._stats, self._stats_at = stats, time.monotonic()
         with self._cond:
-            visitors = {**self._inflight_visitors, **self._visitors}
-            days = self._days | self._inflight_days
-            new = self._new | self._inflight_new
-            today, monday, cutoff = local_day(now), week_start(local_day(now)), now - ONLINE_WINDOW
-            online = sum(
-                1
-                for key, (_f, last) in visitors.items()
-                if last >= cutoff and self._written_recent.get(key, cutoff - ONLINE_WINDOW) < cutoff
-            )
-            day_new = {k for k, d in days if d == today and (k, d) not in self._written_days}
-            written_week = {k for k, d in self._written_days if monday <= d <= today}
-            week_new = {k for k, d in days if monday <= d <= today and k not in written_week}
-        return VisitorStats(
-            online=stats.online + online,
-            today=stats.today + len(day_new),
-            week=stats.week + len(week_new),
-            total=stats.total + len(new),
+            pending = len(self._visitors) + len(self._inflight_visitors)
+            cached = self._pending_part
+            if explicit or pending <= EXACT_PENDING or cached is None or time.monotonic() - cached[0] > 0.1:
+                part = self._pending_visitor_part(now)
+                if not explicit:
+                    self._pending_part = (time.monotonic(), part)
+            else:
+                # Under heavy traffic the buffered part is recounted at most ten times a second.
+                part = cached[1]
+        return VisitorStats(*(a + b for a, b in zip(stats.as_tuple(), part, strict=True)))
+
+    def _pending_visitor_part(self, now: datetime) -> tuple[int, int, int, int]:
+        """Browsers in the buffer that the stored figures do not hold yet (called with the lock held)."""
+        visitors = {**self._inflight_visitors, **self._visitors}
+        days = self._days | self._inflight_days
+        today, monday, cutoff = local_day(now), week_start(local_day(now)), now - ONLINE_WINDOW
+        online = sum(
+            1
+            for key, (_f, last) in visitors.items()
+            if last >= cutoff and self._written_recent.get(key, cutoff - ONLINE_WINDOW) < cutoff
         )
+        day_new = {k for k, d in days if d == today and (k, d) not in self._written_days}
+        written_week = {k for k, d in self._written_days if monday <= d <= today}
+        week_new = {k for k, d in days if monday <= d <= today and k not in written_week}
+        return online, len(day_new), len(week_new), len(self._new) + len(self._inflight_new)
 
     # -- the background writer ----------------------------------------------------------------------
     def _ensure_thread(self):
@@ -332,7 +345,6 @@ class RedisCounters:
 
         self.redis = redis.Redis.from_url(url)
         self._move = self.redis.register_script(self._MOVE)
-        self._local = LocalCounters()  # only its thread machinery and stats cache are used
         self._stats: VisitorStats | None = None
         self._stats_at = 0.0
         self._thread: threading.Thread | None = None
