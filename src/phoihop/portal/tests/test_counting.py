@@ -309,3 +309,16 @@ def test_hits_recorded_while_batches_are_written_are_counted_once_and_shown_cons
     c.flush()
     assert stored == {1: 2000, 2: 2000}
     assert shown_problems == []  # the figure shown never went back while batches moved to the database
+
+
+@pytest.mark.django_db
+def test_many_new_browsers_in_one_second_are_shown_and_then_stored():
+    c = counting.counters()
+    now = datetime.now(HCM)
+    for i in range(1000):
+        c.record(article_id=None, visitor=f"new-browser-{i:06d}", new_visitor=True, now=now)
+    assert c.visitor_stats().total == 1000
+    c.record(article_id=None, visitor="one-more-browser-x", new_visitor=True, now=now)
+    assert c.visitor_stats().total in (1000, 1001)  # recounted at most ten times a second at this size
+    c.flush()
+    assert c.visitor_stats() == counting.VisitorStats(1001, 1001, 1001, 1001)
