@@ -17,10 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        if not no_demo and "demo" in get_commands() and not Unit.objects.exists():
+        loaded_now = not no_demo and "demo" in get_commands() and not Unit.objects.exists()
+        if loaded_now:
             self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
-            call_command("demo")
-        if "demo" in get_commands():
+            call_command("demo")  # prints the sign-ins itself
+        elif "demo" in get_commands():
             from phoihop.demo.services import demo_loaded, sign_in_lines
 
             if demo_loaded():
