@@ -32,3 +32,23 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class StripNulMiddleware:
+    """NUL characters are dropped from the query string. Django's form fields refuse NUL already; this
+    covers views that read `request.GET` directly (search boxes), where PostgreSQL would otherwise fail
+    on the text and answer 500. What is left is searched as typed: a harmless result."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            from django.http import QueryDict
+
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            clean._mutable = False
+            request.GET = clean
+        return self.get_response(request)
