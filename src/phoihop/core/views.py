@@ -1,5 +1,9 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -9,6 +13,15 @@ def home(request):
 
 
 def not_found(request, exception=None):
+    """Visitors of the public portal get the portal's own page; staff get the staff one."""
+    if not request.user.is_authenticated:
+        try:
+            from phoihop.portal import selectors
+
+            context = {"site_name": selectors.site_name(), "nav_categories": selectors.categories()}
+            return render(request, "portal/404.html", context, status=404)
+        except Exception:  # noqa: BLE001 - a 404 must never become a 500; fall back to the plain page
+            logger.exception("portal 404 page failed")
     return render(request, "404.html", status=404)
 
 
