@@ -47,7 +47,8 @@ def test_nul_characters_are_refused_before_the_database(world, client):
     auth = bearer(world, "manager_a")
     assert client.get("/api/v1/units/A%00B", **auth).status_code == 422
     assert client.get("/api/v1/people/P%00", **auth).status_code == 422
-    assert client.get("/api/v1/units/LDLD-A/people?q=a%00b", **auth).status_code == 422
+    # In a query string NUL is dropped for every route (core.middleware.StripNulMiddleware): "ab" is searched.
+    assert client.get("/api/v1/units/LDLD-A/people?q=a%00b", **auth).status_code == 200
     client.force_login(world.users["manager_a"])
     assert client.get("/don-vi/A%00B/").status_code == 404
     assert client.get("/don-vi/doanh-nghiep/A%00B/").status_code == 404
