@@ -40,6 +40,13 @@ class Indicator:
     compute: Callable[[Context], Result]
     tree: str = "S"  # which side's children its by_unit lists: U, B or S
 
+    @property
+    def display_label(self) -> str:
+        """The label in the page's language (the JSON report always carries the Vietnamese one)."""
+        from django.utils.translation import get_language
+
+        return self.label_en if (get_language() or "vi").startswith("en") else self.label
+
 
 REGISTRY: dict[str, Indicator] = {}
 

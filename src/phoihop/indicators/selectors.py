@@ -499,7 +499,7 @@ def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int |
         if not _tree_fits(code, sides):
             continue
         value = ind[code]["value"]
-        card = Card(code, ind[code]["label"], value, svg.vn_number(value))
+        card = Card(code, REGISTRY[code].display_label, value, svg.vn_number(value))
         if REGISTRY[code].unit == "vnd":
             card.shown, card.suffix = svg.vn_money_short(value)
             card.full = svg.vn_number(value)
@@ -513,7 +513,7 @@ def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int |
     trend = svg.line_chart(
         title=_("Phát triển đoàn viên và giới thiệu cho Đảng theo năm"),
         labels=years,
-        series=[(ind[c]["label"], [ind[c]["by_year"].get(y) for y in years]) for c in TREND_LINES],
+        series=[(REGISTRY[c].display_label, [ind[c]["by_year"].get(y) for y in years]) for c in TREND_LINES],
         width=1100,
         height=260,
     )
@@ -521,7 +521,7 @@ def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int |
     for i, code in enumerate(c for c in TREND_BARS if _tree_fits(c, sides)):
         money = REGISTRY[code].unit == "vnd"
         values = [ind[code]["by_year"].get(y) for y in years]
-        title = ind[code]["label"]
+        title = REGISTRY[code].display_label
         if money:  # millions keep the bar labels short
             title = title.replace("(đồng)", _("(triệu đồng)"))
             values = [None if v is None else round(v / 10**6) for v in values]

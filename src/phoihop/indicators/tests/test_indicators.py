@@ -285,3 +285,15 @@ def test_bad_requests_are_clear(report):
         build_report(program_code="NOPE")
     with pytest.raises(ReportError, match="Không có đơn vị"):
         build_report(program_code="CT", scope_code="NOPE")
+
+
+def test_pages_show_indicator_labels_in_the_page_language():
+    from django.utils import translation
+
+    from phoihop.indicators.registry import REGISTRY
+
+    founded = REGISTRY["union.grassroots_founded"]
+    with translation.override("vi"):
+        assert founded.display_label == "Số CĐCS thành lập mới"
+    with translation.override("en"):
+        assert founded.display_label == founded.label_en != founded.label
