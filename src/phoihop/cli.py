@@ -28,17 +28,20 @@ NO_AUTO_MIGRATE = {
 }
 
 
+def pending_migrations() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def ensure_schema() -> None:
     """Apply pending migrations on the embedded database, quietly."""
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
 
-    if not settings.EMBEDDED_DATABASE:
-        return
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+    if settings.EMBEDDED_DATABASE and pending_migrations():
         call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -53,7 +56,16 @@ def main(argv: list[str] | None = None) -> None:
     command = argv[1] if len(argv) > 1 else "help"
     if command not in NO_AUTO_MIGRATE:
         ensure_schema()
-    execute_from_command_line(argv)
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(argv)
+    except DatabaseError:
+        # A database chosen by DATABASE_URL is not migrated for the user: say so instead of a traceback.
+        if command not in NO_AUTO_MIGRATE and pending_migrations():
+            sys.stderr.write("Lỗi: cơ sở dữ liệu chưa có đủ bảng; hãy chạy `phoihop migrate` trước.\n")
+            sys.exit(1)
+        raise
 
 
 if __name__ == "__main__":

@@ -152,3 +152,16 @@ def test_json_goes_to_standard_output(cli_env):
     )
     assert done.returncode == 0
     assert '"value": 6065' in done.stdout
+
+
+def test_a_database_without_the_schema_is_explained(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "phoihop.cli", "report", "--program", "CTPH-2017-2020", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "hãy chạy `phoihop migrate` trước" in done.stderr
+    assert "Traceback" not in done.stderr
