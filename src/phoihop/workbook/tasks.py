@@ -119,6 +119,16 @@ def mark_stale(job: ImportJob) -> bool:
     return True
 
 
+def fail_interrupted() -> int:
+    """Called as the server starts: an import still queued or running then was cut off by a stop or
+    restart (its transaction rolled back, so nothing was half-written). Say so on its page at once."""
+    return ImportJob.objects.exclude(status__in=ImportJob.FINISHED).update(
+        status=ImportJob.Status.CRASHED,
+        phase=_("Quá trình nhập bị gián đoạn do máy chủ khởi động lại; chưa ghi gì, hãy tải lên lại."),
+        finished_at=timezone.now(),
+    )
+
+
 class Reporter:
     """The engine's progress(stage, done, total) mapped to 0–100 with a Vietnamese phase."""
 

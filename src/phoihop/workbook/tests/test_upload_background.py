@@ -71,3 +71,15 @@ def test_error_workbook_marks_unknown_and_missing_columns_and_whole_rows(tmp_pat
     assert ws["D1"].value == "Số tiền (đồng)" and "thiếu cột" in ws["D1"].comment.text
     assert "trùng khóa" in ws["A3"].comment.text
     assert ws["A2"].comment is None and ws["C3"].value == "2020-01-02"
+
+
+def test_jobs_cut_off_by_a_restart_are_marked_when_the_server_starts(world):
+    from phoihop.workbook.tasks import fail_interrupted
+
+    running = ImportJob.objects.create(owner=world.users["editor_bac"], file_name="a.xlsx", status="running")
+    done = ImportJob.objects.create(owner=world.users["editor_bac"], file_name="b.xlsx", status="succeeded")
+    assert fail_interrupted() == 1
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert running.status == "crashed" and "khởi động lại" in running.phase
+    assert done.status == "succeeded"

@@ -14,8 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args, host, port, workers, threads, **options):
+        from django.apps import apps
         from gunicorn.app.base import BaseApplication
 
+        if apps.is_installed("phoihop.workbook"):
+            from phoihop.workbook.tasks import fail_interrupted
+
+            fail_interrupted()
         # Collect first: WhiteNoise indexes the static folder when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
 
