@@ -103,6 +103,24 @@ INITIATIVES = [
     ["S4", "d", "CS-A1", "2017", "7", ""],
     ["S5", "e", "X", "2018", "5", ""],
 ]
+WORKS = [
+    ["ma_cong_trinh", "ten", "ma_don_vi", "nam_dang_ky"],
+    ["CT1", "a", "CS-A1", "2018"],
+    ["CT2", "b", "B-1-1", "2018"],  # party side counts too (S = U ∪ B)
+    ["CT3", "c", "CS-A2", "2017"],  # another year
+    ["CT4", "d", "X", "2018"],  # outside
+]
+CONTESTS = [
+    ["ma_de_tai", "ten", "hoi_thi", "cap", "nam", "ma_don_vi", "so_tac_gia", "giai"],
+    ["HT1", "a", "Hội thi tỉnh", "tinh", "2018", "CS-A1", "3", ""],
+    ["HT2", "b", "Hội thi tỉnh", "tinh", "2018", "", "4", "nhat"],  # no unit: counted for the roots
+    ["HT3", "c", "Hội thi tỉnh", "tinh", "2018", "X", "9", ""],  # outside
+    ["HT4", "d", "Hội thi tỉnh", "tinh", "2017", "CS-A1", "2", ""],  # another year
+    ["HT5", "e", "Hội thi toàn quốc", "toan_quoc", "2018", "CS-A1", "3", "nhi"],
+    ["HT6", "f", "Hội thi toàn quốc", "toan_quoc", "2018", "B-2", "1", "khuyen_khich"],
+    ["HT7", "g", "Hội thi toàn quốc", "toan_quoc", "2018", "", "2", "khuyen_khich"],
+    ["HT8", "h", "Hội thi toàn quốc", "toan_quoc", "2018", "X", "2", "nhi"],  # outside
+]
 AWARDS = [
     [
         "ma_khen_thuong",
@@ -162,6 +180,8 @@ def report(db, tmp_path: Path):
             "chuong_trinh": PROGRAM,
             "sang_kien": INITIATIVES,
             "khen_thuong": AWARDS,
+            "cong_trinh": WORKS,
+            "hoi_thi": CONTESTS,
             "van_hoa": CULTURE,
             "dan_chu": DEMOCRACY,
             "an_sinh": WELFARE,
@@ -229,6 +249,18 @@ def test_initiatives_by_year_and_value(report):
     assert value(report, "emulation.initiatives_applied") == 3
     assert value(report, "emulation.initiatives_value_vnd") == 12_500_000
     assert value(report, "emulation.initiatives_provincial") == 2
+
+
+def test_works_registered_in_the_years_of_the_period_on_both_trees(report):
+    assert value(report, "emulation.works_registered") == 2  # CT1, CT2
+
+
+def test_contest_entries_by_level_with_authors_and_prizes(report):
+    assert value(report, "emulation.provincial_contest_projects") == 2  # HT1, HT2 (no unit)
+    assert value(report, "emulation.provincial_contest_authors") == 7  # 3 + 4
+    assert value(report, "emulation.national_contest_projects") == 3  # HT5, HT6, HT7
+    assert value(report, "emulation.national_second_prizes") == 1  # HT5; HT8 is outside
+    assert value(report, "emulation.national_consolation_prizes") == 2  # HT6, HT7
 
 
 def test_awards_count_distinct_enterprises_and_heads(report):
