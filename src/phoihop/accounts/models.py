@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -13,7 +14,7 @@ class User(AbstractUser):
         ADMIN = "admin", _("Quản trị")
         MANAGER = "manager", _("Quản lý")
         EDITOR = "editor", _("Cập nhật dữ liệu")
-        VIEWER = "viewer", _("Xem")
+        VIEWER = "viewer", pgettext_lazy("role", "Xem")
         NEWS_EDITOR = "news_editor", _("Biên tập tin")
 
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.VIEWER)
