@@ -8,10 +8,11 @@ No JavaScript, no external files: the markup is safe to inline under the site's 
 import hashlib
 from collections.abc import Callable, Sequence
 
-from babel.numbers import format_decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from phoihop.core import numbers
 
 PALETTE = ("#0b5cad", "#b3261e", "#1b7a3a", "#c77700", "#6a3d9a", "#00838f")
 INK, MUTED, GRID = "#1d2733", "#5b6775", "#e3e7ec"
@@ -20,29 +21,21 @@ FONT = 'font-family="Segoe UI, Noto Sans, DejaVu Sans, Arial, sans-serif"'
 Fmt = Callable[[int | float | None], str]
 
 
-# ---- Vietnamese number formats: 6.065, 17.234.000.000, 45,3 ----------------------------------------
+# ---- Vietnamese number formats (phoihop.core.numbers): 6.065, 17.234.000.000, 45,3 -------------------
 
-
-def vn_number(value: int | float | None) -> str:
-    """A figure as a Vietnamese reader writes it; a missing figure as a dash."""
-    if value is None:
-        return "—"
-    return format_decimal(value, locale="vi")
-
-
-def vn_percent(value: float | None) -> str:
-    return "—" if value is None else f"{format_decimal(round(value, 1), locale='vi')}%"
+vn_number = numbers.number
+vn_percent = numbers.percent
 
 
 def vn_money_short(value: int | None) -> tuple[str, str]:
     """Large VND sums as a report writes them, figure and unit apart: ("18,04", "tỷ đồng")."""
     if value is None:
-        return "—", ""
+        return numbers.MISSING, ""
     if abs(value) >= 10**9:
-        return format_decimal(round(value / 10**9, 2), locale="vi"), _("tỷ đồng")
+        return vn_number(round(value / 10**9, 2)), _("tỷ đồng")
     if abs(value) >= 10**6:
-        return format_decimal(round(value / 10**6, 1), locale="vi"), _("triệu đồng")
-    return format_decimal(value, locale="vi"), _("đồng")
+        return vn_number(round(value / 10**6, 1)), _("triệu đồng")
+    return vn_number(value), _("đồng")
 
 
 SHORT_NAMES = (

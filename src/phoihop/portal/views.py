@@ -17,17 +17,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from phoihop.core.numbers import number
+
 from . import cache, counting, selectors
 from .html import clean_html
 from .models import Article, Category
 
 PAGE_SIZE = 10
 STAT_NAMES = ("online", "today", "week", "total")
-
-
-def number(value: int) -> str:
-    """Vietnamese digit grouping: 12345 → "12.345"."""
-    return f"{value:,}".replace(",", ".")
 
 
 def _stat_markers() -> dict[str, str]:

@@ -11,7 +11,7 @@ import io
 import textwrap
 from collections import defaultdict
 
-from . import formatting as fmt
+from phoihop.core import numbers as fmt
 
 TREND = (
     "union.grassroots_founded",

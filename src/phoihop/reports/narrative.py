@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import formatting as fmt
+from phoihop.core import numbers as fmt
 
 NON_STATE = ("ngoai_nha_nuoc", "fdi", "hop_tac_xa")
 

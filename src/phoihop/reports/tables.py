@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import formatting as fmt
+from phoihop.core import numbers as fmt
 
 OWNERSHIP = {
     "nha_nuoc": "Nhà nước",
@@ -136,7 +136,7 @@ def breakdown_table(report: dict) -> Table:
 def cell_text(value, kind: str) -> str:
     """A cell as the printed documents show it."""
     if value is None:
-        return "" if kind == "group" else "–"
+        return "" if kind == "group" else fmt.MISSING
     if isinstance(value, str):
         return value
     if kind == "million":

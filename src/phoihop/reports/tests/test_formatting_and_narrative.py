@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from phoihop.reports import formatting as fmt
+from phoihop.core import numbers as fmt
 from phoihop.reports.narrative import narrative_paragraphs
 
 
@@ -98,7 +98,7 @@ def test_a_zero_or_missing_figure_leaves_its_sentence_out():
     missing = copy.deepcopy(full)
     missing["indicators"]["welfare.contributions_vnd"]["value"] = None
     assert "WELFARE" not in [title for title, _ in narrative_paragraphs(missing)]
-    assert " 0 " not in text_of(missing) and "–" not in text_of(missing)
+    assert " 0 " not in text_of(missing) and fmt.MISSING not in text_of(missing)
 
 
 def test_an_owner_clause_needs_owners():

@@ -1,4 +1,4 @@
-"""Numbers as a Vietnamese report prints them.
+"""Numbers as a Vietnamese reader writes them — the one place for it (reports, dashboard, portal).
 
 number(6065)            -> "6.065"       (dot groups thousands, comma marks decimals)
 number(28.4)            -> "28,4"
@@ -13,30 +13,35 @@ from datetime import date
 SCALES = ((1_000_000_000, "tỷ"), (1_000_000, "triệu"), (1_000, "nghìn"))
 
 
+MISSING = "—"
+
+
 def number(value: int | float | None, *, decimals: int | None = None) -> str:
+    """Dots group thousands, a comma marks decimals; by default up to two decimals, trailing zeros
+    dropped (28.4 → "28,4", 18.04 → "18,04", 100.0 → "100")."""
     if value is None:
-        return "–"
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 1
-    text = f"{value:,.{decimals}f}"
+        return MISSING
+    text = f"{value:,.{2 if decimals is None else decimals}f}"
+    if decimals is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def count(value: int | None) -> str:
     """A head count in running text: 05, 12, 6.065."""
     if value is None:
-        return "–"
+        return MISSING
     return f"{value:02d}" if 0 <= value < 10 else number(value)
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{number(value)}%"
+    return MISSING if value is None else f"{number(round(value, 1))}%"
 
 
 def money(value: int | None) -> str:
     """VND in words of scale, rounded down: the reader wants the order of magnitude, not the đồng."""
     if value is None:
-        return "–"
+        return MISSING
     for size, word in SCALES:
         if value >= size:
             whole, rest = divmod(value, size)
