@@ -1,7 +1,7 @@
 """End to end: `phoihop up` on a fresh data folder brings the system up with the demo province, and
 each demo sign-in sees what its scope allows in headless Chromium, and nothing more.
 
-With PHOIHOP_SCREENSHOTS=1 the test also refreshes the README's guided-tour pictures in docs/screenshots/.
+With PHOIHOP_SCREENSHOTS=1 the test also refreshes (phoihop.testing.screens) the README's guided-tour pictures in docs/screenshots/.
 """
 
 import os
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from phoihop.testing.screens import shoot
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "phoihop-demo-2025"  # noqa: S105 - the published demo password
 
 
@@ -88,12 +89,6 @@ def status(page, url: str) -> int:
     """The status of the page itself: a redirect to the sign-in page counts as 302, not as its 200."""
     response = page.goto(url)
     return 302 if "/dang-nhap/" in page.url and "/dang-nhap/" not in url else response.status
-
-
-def shoot(page, name: str, *, full_page: bool = False) -> None:
-    if os.environ.get("PHOIHOP_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_up_prints_the_address_and_the_demo_sign_ins(site):

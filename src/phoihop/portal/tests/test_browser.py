@@ -3,30 +3,19 @@ article whose "Lượt xem" goes up on reload; screenshots kept in docs/screensh
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from phoihop.portal import counting
 from phoihop.portal.demo import load_demo_news
+from phoihop.testing.screens import shoot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(settings.REPO_DIR) / "docs" / "screenshots"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def shoot(page, name: str) -> None:
-    """A viewport screenshot, reduced to 256 colours so the PNG kept in the repository stays small."""
-    from PIL import Image
-
-    path = SHOTS / name
-    page.screenshot(path=str(path))
-    Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
 
 
 def test_reader_sees_news_visitor_block_and_a_view_counter_that_moves(live_server, monkeypatch):
@@ -37,7 +26,6 @@ def test_reader_sees_news_visitor_block_and_a_view_counter_that_moves(live_serve
     articles = load_demo_news(report=None)
     article = articles[0]
     stored = article.__class__.objects.get(pk=article.pk).view_count
-    SHOTS.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
