@@ -19,6 +19,7 @@ from phoihop.core.text import fold
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
 from phoihop.reports.assemble import build_report
+from phoihop.reports.selectors import program_scope_code
 
 from . import svg
 from .context import Context
@@ -267,13 +268,6 @@ def target_grid(
 # ---- the dashboard -------------------------------------------------------------------------------
 
 
-def report_scope_code(scope: Scope, user, program: Program) -> str | None:
-    """Whose figures the dashboard shows: the report page's rule (reports.selectors)."""
-    from phoihop.reports.selectors import program_scope_code
-
-    return program_scope_code(user=user, program=program)
-
-
 CARDS = (
     "union.grassroots_founded",
     "union.members_admitted",
@@ -487,9 +481,9 @@ def pipeline(ind: dict, sides: set[str]) -> list[tuple[str, int | None, str]]:
     return stages
 
 
-def build_dashboard(*, user, scope: Scope, program: Program, ranking_year: int | None = None) -> Dashboard:
+def build_dashboard(*, user, program: Program, ranking_year: int | None = None) -> Dashboard:
     """Everything the dashboard shows, from one report of the program for the user's scope."""
-    scope_code = report_scope_code(scope, user, program)
+    scope_code = program_scope_code(user=user, program=program)
     report = build_report(program_code=program.code, scope_code=scope_code)
     ind = report["indicators"]
     sides = sides_in(report)

@@ -117,12 +117,12 @@ def targets(request):
 def dashboard(request):
     """Headline figures, yearly trends, the union → party pipeline, target ranking and the unit table
     of one program, for the signed-in user's scope."""
-    scope = _scope_or_403(request.user)
+    _scope_or_403(request.user)  # a user without a unit has no dashboard
     programs = selectors.programs()
     if not programs:
         return render(request, "indicators/no_program.html", {"title": _("Tổng quan")})
     form = _valid(ProgramChoiceForm, request, request.GET, programs=programs)
     program = form.cleaned_data["program"]
     year = form.cleaned_data["nam"] if request.GET.get("nam") else None
-    board = selectors.build_dashboard(user=request.user, scope=scope, program=program, ranking_year=year)
+    board = selectors.build_dashboard(user=request.user, program=program, ranking_year=year)
     return render(request, "indicators/dashboard.html", {"form": form, "board": board})

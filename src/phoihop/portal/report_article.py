@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import transaction
 from django.utils.html import escape
+
+from phoihop.core import numbers
 
 from .models import Article, Category
 
 CATEGORY = ("Phối hợp Công đoàn – Đảng", "phoi-hop-cong-doan-dang")
 
 
-def _day(value: str) -> str:
-    try:
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _years(report: dict) -> str:
-    period = report.get("period", {})
-    start, end = str(period.get("from", ""))[:4], str(period.get("to", ""))[:4]
-    return start if start == end else f"{start}–{end}"
-
-
 def title_for(report: dict) -> str:
     program = report.get("program_name") or report.get("program", "")
-    years = _years(report)
+    years = numbers.period(report["period"]["from"], report["period"]["to"])
     if years.replace("–", "-") in program.replace("–", "-"):
         return f"Kết quả thực hiện {program}"[:300]
     return f"Kết quả thực hiện {program} giai đoạn {years}"[:300]
@@ -35,10 +22,10 @@ def title_for(report: dict) -> str:
 
 def summary_for(report: dict) -> str:
     who = " và ".join(report.get("scope_names") or report.get("scope") or [])
-    period = report.get("period", {})
+    period = report["period"]
     return (
-        f"Sơ kết, tổng kết chương trình phối hợp giữa {who} từ ngày {_day(period.get('from'))} "
-        f"đến ngày {_day(period.get('to'))}: kết quả xây dựng tổ chức công đoàn, phát triển đảng viên "
+        f"Sơ kết, tổng kết chương trình phối hợp giữa {who} từ ngày {numbers.day(period['from'])} "
+        f"đến ngày {numbers.day(period['to'])}: kết quả xây dựng tổ chức công đoàn, phát triển đảng viên "
         "trong doanh nghiệp, thi đua, khen thưởng, văn hóa doanh nghiệp, dân chủ cơ sở và an sinh xã hội."
     )[:1000]
 
@@ -46,14 +33,13 @@ def summary_for(report: dict) -> str:
 def _paragraphs(report: dict) -> tuple[str, list[tuple[str, str]]]:
     from phoihop.reports import narrative
 
-    opening = narrative.opening(report) if hasattr(narrative, "opening") else ""
-    return opening, narrative.narrative_paragraphs(report)
+    return narrative.opening(report), narrative.narrative_paragraphs(report)
 
 
 def _charts(report: dict) -> tuple[dict[str, bytes], dict[str, str]]:
     from phoihop.reports import charts
 
-    return charts.chart_pngs(report), getattr(charts, "TITLES", {})
+    return charts.chart_pngs(report), charts.TITLES
 
 
 @transaction.atomic

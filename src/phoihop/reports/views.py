@@ -64,10 +64,10 @@ def download(request, fmt: str):
         import json
 
         body, content_type = json.dumps(report, ensure_ascii=False, indent=2).encode(), "application/json"
-        name = filename(report, "html").rsplit(".", 1)[0] + ".json"
+        name = filename(report, "json")
     else:
         maker = renderer(fmt)
-        body, content_type, name = maker.render(report), maker.content_type, filename(report, fmt)
+        body, content_type, name = maker.render(report), maker.content_type, filename(report, maker.extension)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -77,6 +77,8 @@ def render(report: dict, identifier: str) -> bytes:
     return renderer(identifier).render(report)
 
 
-def filename(report: dict, identifier: str) -> str:
+def filename(report: dict, extension: str) -> str:
     scope = "-".join(report["scope"])
-    return f"bao-cao-{report['program']}-{report['period']['from']}-{report['period']['to']}-{scope}.{renderer(identifier).extension}"
+    return (
+        f"bao-cao-{report['program']}-{report['period']['from']}-{report['period']['to']}-{scope}.{extension}"
+    )
