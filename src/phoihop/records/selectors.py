@@ -197,12 +197,14 @@ def records_for(
     from phoihop.orgs.selectors import ever_under_ids
 
     scope = _scope(scope)
-    rows = _distinct(scope.filter(kind.model.objects.all()))
+    rows = scope.filter(kind.model.objects.all())
     if kind.related:
         rows = rows.select_related(*kind.related)
     if unit_code and kind.unit_path:
         unit = scope.get_unit_or_404(unit_code)
-        rows = rows.filter(**{f"{kind.unit_path}__in": ever_under_ids([unit.pk])}).distinct()
+        # A subquery, so a multi-valued path (an enterprise's units) cannot repeat rows.
+        under = kind.model._base_manager.filter(**{f"{kind.unit_path}__in": ever_under_ids([unit.pk])})
+        rows = rows.filter(pk__in=under.values("pk"))
     if year and kind.year:
         rows = rows.filter(kind.year(year))
     if query.strip():
@@ -245,15 +247,7 @@ def kind_counts(*, scope) -> list[tuple[object, int]]:
     from .kinds import KINDS
 
     scope = _scope(scope)
-    return [(kind, _distinct(scope.filter(kind.model.objects.all())).count()) for kind in KINDS]
-
-
-def _distinct(rows: QuerySet) -> QuerySet:
-    # Scope.filter's "names no unit" branch for a root user joins a multi-valued path
-    # (culture recognitions → enterprise → its units) and repeats a row per unit; count each once.
-    if any("__" in path for path in rows.model.scope_paths):
-        return rows.distinct()
-    return rows
+    return [(kind, scope.filter(kind.model.objects.all()).count()) for kind in KINDS]
 
 
 # ---- units and enterprises offered in forms and filters -----------------------------------------
