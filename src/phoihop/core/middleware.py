@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import QueryDict
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
@@ -23,8 +25,6 @@ class LanguageMiddleware:
         self.languages = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         translation.activate(language)
@@ -44,8 +44,6 @@ class StripNulMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
-            from django.http import QueryDict
-
             clean = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
