@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from phoihop.orgs.models import Enterprise, Unit, UnitClosure
@@ -34,7 +34,16 @@ class Scope:
 
     @cached_property
     def holds_root(self) -> bool:
-        return self.everything or Unit.objects.filter(pk__in=self.unit_ids, kind__in=Unit.ROOT_KINDS).exists()
+        # A province federation under the national one (tong_ldld) is no root: rows naming no unit
+        # belong to no province, so only the top of a tree sees them.
+        if self.everything:
+            return True
+        parented = UnitClosure.objects.filter(descendant=OuterRef("pk"), depth__gt=0)
+        return (
+            Unit.objects.filter(pk__in=self.unit_ids, kind__in=Unit.ROOT_KINDS)
+            .exclude(Exists(parented))
+            .exists()
+        )
 
     def visible_unit_ids(self):
         """A subquery of the ids of every unit the scope covers (on any day)."""

@@ -54,7 +54,10 @@ KIND_ORDER = {
     kind: i
     for i, kind in enumerate(
         [
+            "tong_ldld",
+            "trung_uong",
             "ldld_tinh",
+            "dang_bo_tinh",
             "dang_uy_khoi",
             "dang_uy_khac",
             "ldld_huyen",

@@ -50,10 +50,13 @@ class Enterprise(models.Model):
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
+        NATIONAL_FEDERATION = "tong_ldld", _("Tổng Liên đoàn Lao động Việt Nam")
         PROVINCE_FEDERATION = "ldld_tinh", _("Liên đoàn Lao động tỉnh")
         DISTRICT_FEDERATION = "ldld_huyen", _("Liên đoàn Lao động huyện/thị xã/thành phố")
         SECTOR_UNION = "cd_nganh", _("Công đoàn ngành và tương đương")
         GRASSROOTS_UNION = "cdcs", _("Công đoàn cơ sở")
+        NATIONAL_PARTY = "trung_uong", _("Trung ương")
+        PROVINCE_PARTY = "dang_bo_tinh", _("Đảng bộ tỉnh (Tỉnh ủy)")
         PARTY_BLOC = "dang_uy_khoi", _("Đảng ủy Khối")
         OTHER_PARTY_COMMITTEE = "dang_uy_khac", _("Cấp ủy khác (huyện ủy, thành ủy, ...)")
         GRASSROOTS_PARTY_COMMITTEE = "dang_bo_co_so", _("Đảng bộ cơ sở")
@@ -64,11 +67,24 @@ class Unit(models.Model):
         UNION = "union", _("Công đoàn")
         PARTY = "party", _("Đảng")
 
-    UNION_KINDS = frozenset({"ldld_tinh", "ldld_huyen", "cd_nganh", "cdcs"})
+    UNION_KINDS = frozenset({"tong_ldld", "ldld_tinh", "ldld_huyen", "cd_nganh", "cdcs"})
     PARTY_KINDS = frozenset(
-        {"dang_uy_khoi", "dang_uy_khac", "dang_bo_co_so", "chi_bo_co_so", "chi_bo_truc_thuoc"}
+        {
+            "trung_uong",
+            "dang_bo_tinh",
+            "dang_uy_khoi",
+            "dang_uy_khac",
+            "dang_bo_co_so",
+            "chi_bo_co_so",
+            "chi_bo_truc_thuoc",
+        }
     )
-    ROOT_KINDS = frozenset({"ldld_tinh", "dang_uy_khoi", "dang_uy_khac"})
+    # Kinds that may stand at the top of a tree: the national roots, and the kinds that are a root
+    # wherever they have no parent (a province's workbook without the national levels).
+    ROOT_KINDS = frozenset(
+        {"tong_ldld", "trung_uong", "ldld_tinh", "dang_bo_tinh", "dang_uy_khoi", "dang_uy_khac"}
+    )
+    NATIONAL_KINDS = frozenset({"tong_ldld", "trung_uong"})
     GRASSROOTS_KINDS = frozenset({"cdcs", "chi_bo_co_so", "dang_bo_co_so"})
 
     code = models.CharField(_("mã đơn vị"), max_length=64, unique=True)

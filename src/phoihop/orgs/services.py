@@ -27,8 +27,13 @@ UNIT_MODEL = Unit._meta.label
 TRANSFER_MODEL = Transfer._meta.label
 
 # Which kinds may stand directly under which: the shape of both trees (the demo province and the
-# workbooks seen so far all fit it). Root kinds stand under nobody.
+# workbooks seen so far all fit it). The national kinds stand under nobody; the other root kinds stand
+# under a national level when one is there (workbook.md, unit kinds).
 ALLOWED_PARENTS: dict[str, frozenset[str]] = {
+    "ldld_tinh": frozenset({"tong_ldld"}),
+    "dang_bo_tinh": frozenset({"trung_uong"}),
+    "dang_uy_khoi": frozenset({"dang_bo_tinh"}),
+    "dang_uy_khac": frozenset({"dang_bo_tinh"}),
     "ldld_huyen": frozenset({"ldld_tinh"}),
     "cd_nganh": frozenset({"ldld_tinh"}),
     "cdcs": frozenset({"ldld_tinh", "ldld_huyen", "cd_nganh"}),
@@ -38,8 +43,12 @@ ALLOWED_PARENTS: dict[str, frozenset[str]] = {
 }
 
 # A merger joins units of the same level: a grassroots union into another grassroots union, a district
-# federation into another district-level union, a party cell or committee into another grassroots one.
+# federation into another district-level union, a party cell or committee into another grassroots one,
+# a province federation or Party organisation into another province's (the 2025 mergers).
 MERGE_LEVEL: dict[str, str] = {
+    "tong_ldld": "union_national",
+    "trung_uong": "party_national",
+    "dang_bo_tinh": "party_province",
     "ldld_tinh": "union_root",
     "ldld_huyen": "union_middle",
     "cd_nganh": "union_middle",
@@ -191,7 +200,7 @@ def create_unit(
         raise ValidationError({"name": _("Tên đơn vị: không được để trống.")})
     if kind not in Unit.Kind.values:
         raise ValidationError({"kind": _("Loại đơn vị: giá trị không hợp lệ.")})
-    if kind in Unit.ROOT_KINDS:
+    if kind not in ALLOWED_PARENTS:
         raise ValidationError({"kind": _("Loại đơn vị: đơn vị cấp gốc không đứng dưới đơn vị khác.")})
     _check_parent_fits(child_kind=kind, parent=parent, field="kind", label=_("Loại đơn vị"))
     check_date(founded_on, field="founded_on", label=_("Ngày thành lập"))
