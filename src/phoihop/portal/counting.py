@@ -92,6 +92,10 @@ def write_batch(views: dict[int, int], visitors: dict[str, tuple[datetime, datet
     with transaction.atomic():
         for article_id in sorted(views):
             Article.objects.filter(pk=article_id).update(view_count=F("view_count") + views[article_id])
+        # The press staff's statistics page (portal.stats): the same views, per article and day.
+        from .stats import record_daily_views
+
+        record_daily_views(views, local_day(timezone.now()))
         if visitors:
             Visitor.objects.bulk_create(
                 [Visitor(key=k, first_seen=first, last_seen=last) for k, (first, last) in visitors.items()],

@@ -54,7 +54,7 @@ class Article(models.Model):
     publish_at = models.DateTimeField(_("thời điểm xuất bản"), null=True, blank=True, db_index=True)
     featured = models.BooleanField(_("tin nổi bật"), default=False)
     author_name = models.CharField(_("tác giả"), max_length=200, blank=True)
-    photo_credit = models.CharField(_("ảnh"), max_length=200, blank=True)
+    photo_credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
     cover = models.ForeignKey(
         "ArticleImage",
         verbose_name=_("ảnh đại diện"),
@@ -70,6 +70,12 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(_("nguồn dữ liệu"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     view_count = models.PositiveBigIntegerField(_("lượt xem"), default=0)
@@ -109,6 +115,7 @@ class ArticleImage(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("chú thích"), max_length=300, blank=True)
+    alt = models.CharField(_("mô tả ảnh cho người khiếm thị"), max_length=300, blank=True)
     credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -122,6 +129,108 @@ class ArticleImage(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class ArticleRevision(models.Model):
+    """The article's text as saved, one row per save that changed it: the source of the diff page."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    photo_credit = models.CharField(max_length=200, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="portal_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.number}"
+
+
+class ArticleComment(models.Model):
+    """A step of the workflow with what the person said: sent for review, returned (with the reason),
+    approved."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    text = models.TextField(_("nhận xét"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.from_status}→{self.to_status}"
+
+
+class Document(models.Model):
+    """A published document (PDF) listed in the portal's "Văn bản" section, with its number and date;
+    one attached to an article is published with it."""
+
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=400)
+    issued_on = models.DateField(_("ngày ban hành"))
+    file = models.FileField(_("tệp PDF"), upload_to="portal/van-ban/")
+    size = models.PositiveIntegerField(default=0)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    published = models.BooleanField(_("đã công bố"), default=False)
+    source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class SiteInfo(models.Model):
+    """The portal's legally required details (Nghị định 72/2013, Điều 20 for news sites), set by staff:
+    one row."""
+
+    governing_body = models.CharField(_("cơ quan chủ quản"), max_length=300, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=100, blank=True)
+    email = models.EmailField(_("thư điện tử"), max_length=200, blank=True)
+    licence = models.CharField(_("giấy phép"), max_length=300, blank=True)
+    responsible_person = models.CharField(_("người chịu trách nhiệm nội dung"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thông tin cổng")
+        verbose_name_plural = _("thông tin cổng")
+
+    def __str__(self) -> str:
+        return self.governing_body
+
+
+class DailyViews(models.Model):
+    """Views of one article on one (local) day: an aggregate, nothing about who read it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField(db_index=True)
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="portal_dailyviews_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.article_id} {self.views}"
 
 
 class Visitor(models.Model):
