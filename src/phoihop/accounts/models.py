@@ -29,8 +29,8 @@ class User(AbstractUser):
 
     # What each role may do, in one table; views ask `user.can(...)`.
     PERMISSIONS = {
-        "admin": {"read", "write", "import", "report", "manage_units", "audit", "news"},
-        "manager": {"read", "write", "import", "report", "manage_units"},
+        "admin": {"read", "write", "import", "report", "manage_units", "set_targets", "audit", "news"},
+        "manager": {"read", "write", "import", "report", "manage_units", "set_targets"},
         "editor": {"read", "write", "import", "report"},
         "viewer": {"read", "report"},
         "news_editor": {"report", "news"},

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from phoihop.orgs.models import Enterprise, Unit, UnitClosure
+from phoihop.orgs.models import Enterprise, Transfer, Unit, UnitClosure
 
 
 class ScopeNotApplied(RuntimeError):
@@ -187,3 +187,361 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
         if getattr(self, "instance", None) is not None:
             queryset = queryset._mark_scoped()
         return queryset
+
+
+# ---- the write gate --------------------------------------------------------------------------------
+#
+# One answer to "may this user write this record as it is now (`before`) and as it would be (`after`)?"
+# for every way in: the record forms, the unit pages, the targets grid, the API and each import row.
+# A state is a model instance, a dict of attnames ({"grassroots_union_id": 7, …}) or None (before a
+# creation / after a deletion). Other apps add their own rules (a locked period, a dissolved unit)
+# through `register_write_rule`, so this module never imports them.
+
+# The role permission (User.PERMISSIONS) each kind of object needs; every other record needs "write".
+WRITE_PERMISSION = {
+    "orgs.Unit": "manage_units",
+    "orgs.Transfer": "manage_units",
+    "records.Target": "set_targets",
+}
+# The units that make a record *the writer's*: at least one must be in scope, before and after. They are
+# the record's own unit fields, narrower than `scope_paths` (which also say who may merely *see* it): a
+# person belongs to their grassroots union, not to the party unit that admitted them; a referral to the
+# union that made it, not to the party unit receiving it. A model may also declare `write_paths`.
+WRITE_PATHS = {
+    "records.Person": ("grassroots_union",),
+    "records.Referral": ("referring_unit",),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a write is refused. `field` is the model field concerned (None: the record as a whole).
+
+    reason: "role" (the role may not do this at all), "not_found" (a referenced object the user may not
+    see — worded exactly like one that does not exist), "not_yours" (the record as it is now, or as it
+    would be, belongs to no unit of the user's scope), "hidden" (the record exists but the user may not
+    see it), or a registered rule's own code."""
+
+    reason: str
+    message: str
+    field: str | None = None
+    value: object = None
+
+
+_WRITE_RULES: list = []
+
+
+def register_write_rule(rule) -> None:
+    """Add a rule every write passes through (call it from your AppConfig.ready()):
+
+        rule(*, user, model, before, after, gate) -> Refusal | str | None
+
+    `before`/`after` are model instances (unsaved ones built from the importer's rows; None before a
+    creation or after a deletion); `user` is None for system imports; a str is the Vietnamese reason.
+    A rule may accept **kwargs and ignore what it does not need. Registering a function twice adds it once."""
+    if rule not in _WRITE_RULES:
+        _WRITE_RULES.append(rule)
+
+
+def as_instance(model, state):
+    """A state as a model instance (dicts of attnames become unsaved instances carrying their pk)."""
+    if state is None or isinstance(state, models.Model):
+        return state
+    names = {f.attname for f in model._meta.concrete_fields}
+    instance = model(**{k: v for k, v in state.items() if k in names})
+    if state.get("pk") is not None:
+        instance.pk = state["pk"]
+        instance._state.adding = False
+    return instance
+
+
+def state_value(state, attname: str):
+    """A field's value in a state (instance or dict of attnames); a missing key is None."""
+    if state is None:
+        return None
+    if isinstance(state, dict):
+        return state.get(attname)
+    return getattr(state, attname, None)
+
+
+def _label(model) -> str:
+    return model._meta.label
+
+
+def write_paths(model) -> tuple[str, ...]:
+    return getattr(model, "write_paths", None) or WRITE_PATHS.get(_label(model)) or model.scope_paths
+
+
+class WriteGate:
+    """The write predicates for one user. `bulk=True` (the importer) loads the sets of visible ids once
+    and answers each row from memory; otherwise each question is one small query."""
+
+    def __init__(self, user, *, bulk: bool = False, scope: Scope | None = None):
+        self.user = user
+        self.scope = scope or (scope_for(user) if user is not None else EVERYTHING)
+        self.system = user is None  # `phoihop import` from the command line, the demo
+        self.bulk = bulk
+        self._sets: dict[str, set] = {}
+        self._lookups: dict[tuple, tuple] = {}
+
+    # ---- roles -------------------------------------------------------------------------------------
+    def has_permission(self, model) -> bool:
+        if self.system:
+            return True
+        needed = WRITE_PERMISSION.get(_label(model), "write")
+        return bool(getattr(self.user, "is_authenticated", False)) and self.user.can(needed)
+
+    # ---- visibility, answered from memory in bulk mode -----------------------------------------------
+    def _set(self, name: str, loader) -> set:
+        if name not in self._sets:
+            self._sets[name] = set(loader())
+        return self._sets[name]
+
+    def covers(self, unit_id: int | None) -> bool:
+        if unit_id is None:
+            return False
+        if self.scope.everything:
+            return True
+        if self.bulk:
+            return unit_id in self._bulk_set(Unit)
+        return unit_id in self._sets.get("units_added", ()) or self.scope.covers_unit(unit_id)
+
+    def sees(self, model, pk: int | None) -> bool:
+        """Whether the user may see the object `pk` of `model` (a unit, an enterprise or a record)."""
+        if pk is None:
+            return False
+        if self.scope.everything:
+            return True
+        if model is Unit:
+            return self.covers(pk)
+        if self.bulk:
+            return pk in self._bulk_set(model)
+        return pk in self._sets.get(_label(model), ()) or self._visible(model).filter(pk=pk).exists()
+
+    def _visible(self, model) -> models.QuerySet:
+        if model is Enterprise:
+            return self.scope.enterprises()
+        if model is Transfer:
+            return Transfer.objects.filter(unit__in=self.scope.visible_unit_ids())
+        return self.scope.filter(model.objects.all())
+
+    def note_created(self, model, pk: int) -> None:
+        """An object created in this run (an import's new unit or person) is seen by its creator."""
+        if self.bulk:
+            self._bulk_set(model).add(pk)
+        else:
+            self._sets.setdefault("units_added" if model is Unit else _label(model), set()).add(pk)
+
+    def _bulk_set(self, model) -> set:
+        if model is Unit:
+            return self._set("units", lambda: self.scope.units().values_list("pk", flat=True))
+        return self._set(_label(model), lambda: self._visible(model).values_list("pk", flat=True))
+
+    # ---- owners of a state -----------------------------------------------------------------------------
+    def owner_units(self, model, state) -> list[int]:
+        """The ids of the units a state names through the model's write paths."""
+        units: list[int] = []
+        for path in write_paths(model):
+            head, _, rest = path.partition("__")
+            field = model._meta.get_field(head)
+            value = state_value(state, field.attname)
+            if value is None:
+                continue
+            if not rest:
+                units.append(value)
+                continue
+            key = (_label(field.related_model), rest, value)
+            if key not in self._lookups:
+                related = field.related_model._base_manager.filter(pk=value)
+                self._lookups[key] = tuple(v for v in related.values_list(rest, flat=True) if v is not None)
+            units.extend(self._lookups[key])
+        return units
+
+    def _owned(self, model, state) -> bool:
+        units = self.owner_units(model, state)
+        if units:
+            return any(self.covers(u) for u in units)
+        return self.scope.holds_root  # rows naming no unit (a contest entry without one) are the roots'
+
+    # ---- the one question ------------------------------------------------------------------------------
+    def refusal(self, model, *, before=None, after=None) -> Refusal | None:
+        """None when the user may turn `before` into `after`; else the first reason why not."""
+        from django.utils.translation import gettext as _
+
+        if not self.has_permission(model):
+            return Refusal("role", _("Vai trò của bạn không được làm việc này."))
+        if not self.system and not self.scope.everything:
+            found = self._refuse_scope(model, before, after)
+            if found is not None:
+                return found
+        if _WRITE_RULES:
+            old, new = as_instance(model, before), as_instance(model, after)
+            for rule in _WRITE_RULES:
+                found = rule(user=self.user, model=model, before=old, after=new, gate=self)
+                if isinstance(found, str):
+                    found = Refusal("rule", found)
+                if found is not None:
+                    return found
+        return None
+
+    def may_write(self, model, *, before=None, after=None) -> bool:
+        return self.refusal(model, before=before, after=after) is None
+
+    def _refuse_scope(self, model, before, after) -> Refusal | None:
+        from django.utils.translation import gettext as _
+
+        pk = state_value(before, "pk")
+        if before is not None and pk is not None and not self.sees(model, pk):
+            return Refusal("hidden", _("Không tìm thấy bản ghi này trong phạm vi của bạn."))
+        found = self._refuse_references(model, before, after)
+        if found is not None:
+            return found
+        if model is Unit:
+            return self._refuse_unit(before, after)
+        if model is Enterprise:
+            if before is not None and not self._enterprise_owned(pk):
+                return Refusal(
+                    "not_yours", _("Doanh nghiệp này không thuộc đơn vị nào trong phạm vi của bạn.")
+                )
+            return None
+        if model is Transfer:
+            for attname in ("unit_id", "new_parent_id"):
+                for state in (before, after):
+                    if state is not None and not self.covers(state_value(state, attname)):
+                        return Refusal(
+                            "not_found", _not_found_unit(), attname[:-3], state_value(state, attname)
+                        )
+            return None
+        for state, when in ((before, "before"), (after, "after")):
+            if state is not None and not self._owned(model, state):
+                paths = [p for p in write_paths(model) if "__" not in p]
+                field = paths[0] if len(paths) == 1 else None
+                if when == "before":
+                    return Refusal(
+                        "not_yours",
+                        _("Bản ghi này thuộc đơn vị ngoài phạm vi của bạn; bạn không được sửa."),
+                        field,
+                    )
+                if field and state_value(after, f"{field}_id") is not None:
+                    return Refusal("not_found", _not_found_unit(), field, state_value(after, f"{field}_id"))
+                return Refusal(
+                    "not_yours", _("Bản ghi không gắn với đơn vị nào trong phạm vi của bạn."), field
+                )
+        return None
+
+    def _refuse_references(self, model, before, after) -> Refusal | None:
+        """A record may newly point only at people, classes and enterprises the user sees (units: see the
+        owner rule); a reference it already held is not re-examined."""
+        if after is None:
+            return None
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or field.related_model is Unit:
+                continue
+            value = state_value(after, field.attname)
+            if value is None or (before is not None and state_value(before, field.attname) == value):
+                continue
+            if not self.sees(field.related_model, value):
+                return Refusal("not_found", _not_found(field.related_model), field.name, value)
+        return None
+
+    def _enterprise_owned(self, pk) -> bool:
+        units = self._lookups.setdefault(
+            ("orgs.Enterprise", "units", pk),
+            tuple(Unit.objects.filter(enterprise=pk).values_list("pk", flat=True)),
+        )
+        if units:
+            return any(self.covers(u) for u in units)
+        return self.sees(Enterprise, pk)
+
+    def _refuse_unit(self, before, after) -> Refusal | None:
+        """A unit is the writer's when it stands in their scope; it may move only under a unit that does
+        (its own parent may stay where it is: a district manager renames their own district)."""
+        from django.utils.translation import gettext as _
+
+        if before is not None and not self.covers(state_value(before, "pk")):
+            return Refusal("not_found", _not_found_unit(), "code")
+        if after is None:
+            return None
+        parent = state_value(after, "parent_id")
+        kept = before is not None and state_value(before, "parent_id") == parent
+        if not kept and not self.covers(parent):
+            if parent is None:
+                return Refusal("not_yours", _("Chỉ quản trị hệ thống được tạo đơn vị cấp gốc."), "parent")
+            return Refusal("not_found", _not_found_unit(), "parent", parent)
+        merged = state_value(after, "merged_into_id")
+        if merged is not None and merged != state_value(before, "merged_into_id") and not self.covers(merged):
+            return Refusal("not_found", _not_found_unit(), "merged_into", merged)
+        return None
+
+
+def _not_found_unit() -> str:
+    return _not_found(Unit)
+
+
+def _not_found(model) -> str:
+    """Exactly what a code that does not exist gets: no hint that it exists outside the scope."""
+    from django.utils.translation import gettext as _
+
+    return _("Không tìm thấy %(what)s có mã này trong phạm vi của bạn.") % {"what": model._meta.verbose_name}
+
+
+def may_see(user_or_scope, obj) -> bool:
+    """Whether a user (or a scope) may open `obj`: a unit, an enterprise or any scoped record."""
+    scope = user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
+    gate = WriteGate.__new__(WriteGate)
+    gate.user, gate.scope, gate.system, gate.bulk, gate._sets, gate._lookups = (
+        None,
+        scope,
+        False,
+        False,
+        {},
+        {},
+    )
+    return gate.sees(type(obj), obj.pk)
+
+
+def may_write(user, model_or_obj, *, before=None, after=None) -> bool:
+    """Whether `user` may turn `before` into `after` (None, None with an object: may they edit it?)."""
+    return write_refusal(user, model_or_obj, before=before, after=after) is None
+
+
+def write_refusal(user, model_or_obj, *, before=None, after=None) -> Refusal | None:
+    if isinstance(model_or_obj, models.Model):
+        model = type(model_or_obj)
+        if before is None and after is None:
+            before = after = model_or_obj
+    else:
+        model = model_or_obj
+    return WriteGate(user).refusal(model, before=before, after=after)
+
+
+def check_write(user, model_or_obj, *, before=None, after=None) -> None:
+    """Raise PermissionDenied (with the Vietnamese reason) unless the write is allowed."""
+    from django.core.exceptions import PermissionDenied
+
+    found = write_refusal(user, model_or_obj, before=before, after=after)
+    if found is not None:
+        raise PermissionDenied(found.message)
+
+
+# ---- personal data ---------------------------------------------------------------------------------
+
+
+def personal_data_q(scope: Scope, prefix: str = "") -> Q:
+    """People whose personal fields (birth date, gender, ethnicity, CCCD) the scope may see: those whose
+    grassroots union it covers or whose admitting party unit it covers — the units keeping their file."""
+    if scope.everything:
+        return Q()
+    ids = scope.visible_unit_ids()
+    return Q(**{f"{prefix}grassroots_union__in": ids}) | Q(**{f"{prefix}admission__party_unit__in": ids})
+
+
+def sees_personal_data(scope: Scope, person) -> bool:
+    if scope.everything:
+        return True
+    if person.grassroots_union_id is not None and scope.covers_unit(person.grassroots_union_id):
+        return True
+    admission = (
+        type(person)._base_manager.filter(pk=person.pk).values_list("admission__party_unit", flat=True)
+    )
+    return any(unit is not None and scope.covers_unit(unit) for unit in admission)

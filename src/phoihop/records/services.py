@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from phoihop.accounts.scope import scope_for
+from phoihop.accounts.scope import check_write
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change, snapshot
 
@@ -38,16 +38,11 @@ def _snapshot(instance: models.Model) -> dict:
     return data
 
 
-def _check_may_write(actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.can("write"):
+def _check_may_write(actor, model, *, before, after) -> None:
+    """The write gate (accounts.scope): the role, the record as it is and as it would be, other apps' rules."""
+    if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
-
-
-def _check_still_visible(actor, instance: models.Model) -> None:
-    """A user may not write a record they would not see afterwards (it names no unit of theirs)."""
-    model = type(instance)
-    if not scope_for(actor).filter(model.objects.filter(pk=instance.pk)).exists():
-        raise PermissionDenied
+    check_write(actor, model, before=before, after=after)
 
 
 def _save(instance: models.Model, authors) -> None:
@@ -59,9 +54,8 @@ def _save(instance: models.Model, authors) -> None:
 @transaction.atomic
 def create_record(*, actor, instance: models.Model, authors=None) -> models.Model:
     """The new record appears in the user's lists; the audit log shows who created it and its values."""
-    _check_may_write(actor)
+    _check_may_write(actor, type(instance), before=None, after=instance)
     _save(instance, authors)
-    _check_still_visible(actor, instance)
     log_change(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -76,12 +70,11 @@ def create_record(*, actor, instance: models.Model, authors=None) -> models.Mode
 @transaction.atomic
 def update_record(*, actor, instance: models.Model, authors=None) -> models.Model:
     """The record takes the new values; the audit log keeps the values before and after."""
-    _check_may_write(actor)
     model = type(instance)
     stored = model.objects.unscoped().select_for_update().get(pk=instance.pk)
+    _check_may_write(actor, model, before=stored, after=instance)
     before = _snapshot(stored)
     _save(instance, authors)
-    _check_still_visible(actor, instance)
     after = _snapshot(instance)
     if before == after:
         return instance
