@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "phoihop.workbook",
     "phoihop.indicators",
     "phoihop.reports",
+    "phoihop.periods",
     "phoihop.portal",
     "phoihop.api",
     "phoihop.demo",

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from phoihop.periods.api import router as periods_router
+
 from . import errors
 from .auth import auth_methods
 from .routes import router
@@ -26,3 +28,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", router)
+api.add_router("", periods_router)  # period reports (periods.md)

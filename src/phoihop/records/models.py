@@ -404,6 +404,12 @@ class WelfareContribution(ScopedRecord):
 # ---- programs and targets ----------------------------------------------------------------------
 
 
+class ReportFrequency(models.TextChoices):
+    YEAR = "nam", _("Năm")
+    HALF = "6thang", _("6 tháng")
+    QUARTER = "quy", _("Quý")
+
+
 class Program(ScopedRecord):
     """Sheet `chuong_trinh`: a coordination program between a union root and a party root."""
 
@@ -418,6 +424,18 @@ class Program(ScopedRecord):
     )
     party_root = models.ForeignKey(
         Unit, verbose_name=_("bên đảng"), on_delete=models.PROTECT, related_name="programs_as_party"
+    )
+    # Period reports (periods.md): how often units report, and how many days after a period ends.
+    frequency = models.CharField(
+        _("kỳ báo cáo"), max_length=6, choices=ReportFrequency.choices, default=ReportFrequency.YEAR
+    )
+    due_days = models.PositiveSmallIntegerField(_("hạn nộp sau ngày"), default=15)
+    # How many levels under each root report (1: the roots' children; 2: their children too, to them).
+    report_levels = models.PositiveSmallIntegerField(_("số cấp báo cáo"), default=1)
+    # The catalogue indicators the program follows; empty means all of them.
+    indicator_codes = models.JSONField(_("chỉ tiêu theo dõi"), default=list, blank=True)
+    created_from = models.ForeignKey(
+        "self", verbose_name=_("tạo từ chương trình"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class PeriodsConfig(AppConfig):
+    name = "phoihop.periods"
+    label = "periods"
+
+    def ready(self):
+        from phoihop.accounts import scope
+
+        from .lock import write_rule
+
+        # The write gate of accounts/scope.py asks every registered rule; until it exists the lock is
+        # checked by records' services and the workbook import directly (see lock.py).
+        register = getattr(scope, "register_write_rule", None)
+        if register is not None:
+            register(write_rule)
