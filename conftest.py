@@ -1,8 +1,4 @@
-import os
-
-os.environ.setdefault("PHOIHOP_TESTING", "1")
-
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture
@@ -11,22 +7,6 @@ def world(db):
     from phoihop.testing.world import build_world
 
     return build_world()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Argon2 is the production hasher; tests sign in hundreds of times, MD5 keeps them fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # pytest-django imports the settings before this file sets PHOIHOP_TESTING, so pages rendered in
-    # tests would look static files up in a collectstatic manifest (absent, or stale in var/static).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ def site(tmp_path_factory):
     """`phoihop up` as the README runs it, on an empty embedded database of its own."""
     folder = tmp_path_factory.mktemp("up")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PHOIHOP_TESTING")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["PHOIHOP_DATA_DIR"] = str(folder)
     log = open(folder / "up.log", "w")  # noqa: SIM115 - closed at teardown
     server = subprocess.Popen(

@@ -21,7 +21,6 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "PHOIHOP_ALLOWED_HOSTS": "phoihop.example.vn",
         "PHOIHOP_DEBUG": "0",
     }
-    env.pop("PHOIHOP_TESTING", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
         [str(phoihop), "check", "--deploy", "--fail-level", "WARNING"],
