@@ -1,7 +1,7 @@
 """Changes to the unit trees: found a unit, edit it, dissolve it, merge it into another, move it.
 
 Each function is one act a manager does on a page (or through the API). It checks the change against
-the dated tree, writes it and its audit rows in one transaction, and rebuilds the closure table; bad
+the dated tree, writes it and its audit rows in one transaction, and updates the closure table; bad
 input raises `ValidationError` keyed by the form field, with a Vietnamese message that names the field,
 and nothing is written. The rules are those the workbook validator applies to sheets `don_vi` and
 `dieu_chuyen` (same tree, child not founded before its parent, no transfer after dissolution, a new
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from phoihop.audit.services import log_change, snapshot
 
-from .closure import find_cycle, rebuild_closure
-from .models import Enterprise, Transfer, Unit
+from .closure import lock_tree, refresh_closure, would_cycle
+from .models import FAR_FUTURE, Enterprise, Transfer, Unit
 from .selectors import children_on, parent_on
 
 UNIT_MODEL = Unit._meta.label
@@ -109,20 +109,25 @@ def _check_parent_fits(*, child_kind: str, parent: Unit, field: str, label: str)
         )
 
 
-def _check_no_cycle(*, extra_transfers: list[tuple[int, date, int]], field: str, label: str) -> None:
-    units = list(Unit.objects.values_list("id", "parent_id", "founded_on"))
-    transfers = list(Transfer.objects.values_list("unit_id", "effective_on", "new_parent_id"))
-    cycle = find_cycle(units, transfers + extra_transfers)
-    if cycle is not None:
-        names = ", ".join(Unit.objects.filter(pk__in=cycle.unit_ids).values_list("name", flat=True))
-        raise ValidationError(
-            {
-                field: _(
-                    "%(label)s: đơn vị không thể trở thành cấp trên của chính nó (vòng lặp qua: %(names)s)."
-                )
-                % {"label": label, "names": names}
-            }
+def _check_no_cycle(*, moves: list[tuple[Unit, date, Unit]], field: str, label: str) -> None:
+    """Each move (unit, from, new parent) holds until the unit's next transfer; it makes a cycle when the
+    new parent stands under the unit on some day of that span — one closure lookup, whatever the size."""
+    for unit, on, parent in moves:
+        following = (
+            Transfer.objects.filter(unit=unit, effective_on__gt=on)
+            .order_by("effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
         )
+        if would_cycle(unit.pk, parent.pk, on, following or FAR_FUTURE):
+            raise ValidationError(
+                {
+                    field: _(
+                        "%(label)s: đơn vị không thể trở thành cấp trên của chính nó (vòng lặp qua: %(names)s)."
+                    )
+                    % {"label": label, "names": ", ".join(dict.fromkeys([unit.name, parent.name]))}
+                }
+            )
 
 
 def _first_transfer_on(unit: Unit) -> date | None:
@@ -191,6 +196,7 @@ def create_unit(
     area: str = "",
 ) -> Unit:
     """A new unit appears under `parent` from its founding date on, on the tree page and in reports."""
+    lock_tree()
     code, name = code.strip(), name.strip()
     if not code:
         raise ValidationError({"code": _("Mã đơn vị: không được để trống.")})
@@ -232,7 +238,7 @@ def create_unit(
         founded_on=founded_on,
     )
     _log_unit(actor, "create", unit, None)
-    rebuild_closure()
+    refresh_closure([unit.pk])
     return unit
 
 
@@ -247,6 +253,7 @@ def update_unit(
     area: str = "",
 ) -> Unit:
     """The unit's name, enterprise, area or founding date change everywhere it is shown."""
+    lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit)
     name = name.strip()
@@ -292,7 +299,7 @@ def update_unit(
     unit.name, unit.founded_on, unit.enterprise, unit.area = name, founded_on, enterprise, area.strip()
     unit.save()
     _log_unit(actor, "update", unit, before)
-    rebuild_closure()
+    # Neither the parent nor a transfer changed: the closure stays as it is.
     return unit
 
 
@@ -317,6 +324,7 @@ def _check_can_end(unit: Unit, on: date, *, field: str, label: str) -> None:
 @transaction.atomic
 def dissolve_unit(*, actor, unit: Unit, on: date, detail: str = "") -> Unit:
     """The unit stops existing after `on`: it no longer shows on the tree or in reports for later dates."""
+    lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     label = _("Ngày giải thể")
     _check_can_end(unit, on, field="on", label=label)
@@ -335,13 +343,14 @@ def dissolve_unit(*, actor, unit: Unit, on: date, detail: str = "") -> Unit:
     unit.dissolved_on = on
     unit.save()
     _log_unit(actor, "update", unit, before, detail=detail or "dissolve")
-    rebuild_closure()
+    # Intervals are not cut at dissolution (orgs.closure): the closure stays as it is.
     return unit
 
 
 @transaction.atomic
 def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool = True) -> Unit:
     """The unit ends on `on`, taken over by `target`; from the next day its units stand under `target`."""
+    lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     label = _("Ngày sáp nhập")
     if target.pk == unit.pk:
@@ -363,7 +372,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
             }
         )
     children = list(children_on(unit, on=next_day))
-    moves = [(child.pk, next_day, target.pk) for child in children] if move_children else []
+    moves = [(child, next_day, target) for child in children] if move_children else []
     if move_children and children:
         for child in children:
             _check_parent_fits(
@@ -386,7 +395,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
                 % {"n": len(children)}
             }
         )
-    _check_no_cycle(extra_transfers=moves, field="target", label=_("Đơn vị tiếp nhận"))
+    _check_no_cycle(moves=moves, field="target", label=_("Đơn vị tiếp nhận"))
     before = snapshot(unit)
     unit.dissolved_on, unit.merged_into = on, target
     unit.save()
@@ -394,7 +403,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
     for child in children if move_children else []:
         move = Transfer.objects.create(unit=child, effective_on=next_day, new_parent=target)
         _log_transfer(actor, move, detail=f"merge of {unit.code}")
-    rebuild_closure()
+    refresh_closure([child.pk for child in children] if move_children else [])
     return unit
 
 
@@ -402,6 +411,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
 def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no: str = "") -> Transfer:
     """From `on`, the unit (with everything under it) stands under `new_parent`; earlier dates keep the old
     parent, so reports for past periods do not change."""
+    lock_tree()
     label_parent, label_on = _("Đơn vị cấp trên mới"), _("Ngày hiệu lực")
     check_date(on, field="on", label=label_on)
     if new_parent.pk == unit.pk:
@@ -412,7 +422,7 @@ def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no:
             }
         )
     # The cycle is checked before the kinds: "it would be its own ancestor" says more than "wrong kind".
-    _check_no_cycle(extra_transfers=[(unit.pk, on, new_parent.pk)], field="new_parent", label=label_parent)
+    _check_no_cycle(moves=[(unit, on, new_parent)], field="new_parent", label=label_parent)
     _check_parent_fits(child_kind=unit.kind, parent=new_parent, field="new_parent", label=label_parent)
     if unit.founded_on and on < unit.founded_on:
         raise ValidationError(
@@ -454,5 +464,5 @@ def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no:
         unit=unit, effective_on=on, new_parent=new_parent, decision_no=decision_no.strip()
     )
     _log_transfer(actor, move)
-    rebuild_closure()
+    refresh_closure([unit.pk])
     return move

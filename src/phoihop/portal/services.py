@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,9 @@ from phoihop.audit.services import log_change, snapshot
 from phoihop.core.text import fold, slugify_vi
 
 from . import cache
-from .html import clean_html, text_of
+from .html import clean_html, images_without_alt, text_of
 from .images import prepare
-from .models import Article, ArticleImage, Category
+from .models import Article, ArticleComment, ArticleImage, ArticleRevision, Category, Document, SiteInfo
 
 MODEL = "portal.Article"
 EDITABLE_FIELDS = (
@@ -93,17 +94,67 @@ def _validate(article: Article) -> None:
         errors["summary"] = _("Tóm tắt: tối đa 1.000 ký tự.")
     if len(article.body or "") > 500_000:
         errors["body"] = _("Nội dung: quá dài (tối đa 500.000 ký tự).")
+    if (
+        article.publish_at is not None
+        and article.status != Article.Status.PUBLISHED
+        and article.publish_at < timezone.now()
+        and article.publish_at != getattr(article, "_stored_publish_at", None)
+    ):
+        errors["publish_at"] = _(
+            "Thời điểm xuất bản %(at)s đã qua: hãy chọn một thời điểm trong tương lai, hoặc để trống để "
+            "xuất bản ngay khi duyệt."
+        ) % {"at": timezone.localtime(article.publish_at).strftime("%d/%m/%Y %H:%M")}
     if errors:
         raise ValidationError(errors)
 
 
-def _save(article: Article, *, wanted_slug: str) -> None:
+def _save(article: Article, *, wanted_slug: str, user=None) -> None:
     article.body = clean_html(article.body)
+    missing_alt = images_without_alt(article.body)
+    if missing_alt:
+        raise ValidationError(
+            {
+                "body": _(
+                    "Nội dung: %(n)s ảnh chưa có mô tả cho người khiếm thị (alt); chọn ảnh, bấm “Sửa ảnh” "
+                    "để nhập mô tả."
+                )
+                % {"n": missing_alt}
+            }
+        )
     article.summary = " ".join((article.summary or "").split())
     article.slug = _unique_slug(article.title, wanted_slug, exclude_pk=article.pk)
     article.search_text = search_text_for(article)
     article.save()
+    _attach_uploads(article, user)
+    _keep_revision(article, user)
     cache.invalidate()
+
+
+REVISION_FIELDS = ("title", "summary", "body", "author_name", "photo_credit")
+
+
+def _keep_revision(article: Article, user) -> None:
+    """A revision row when the text differs from the last one kept."""
+    last = article.revisions.order_by("-number").first()
+    if last is not None and all(getattr(last, f) == getattr(article, f) for f in REVISION_FIELDS):
+        return
+    ArticleRevision.objects.create(
+        article=article,
+        number=(last.number + 1) if last else 1,
+        saved_by=user if getattr(user, "is_authenticated", False) else None,
+        **{f: getattr(article, f) for f in REVISION_FIELDS},
+    )
+
+
+def _attach_uploads(article: Article, user) -> None:
+    """Pictures the user uploaded before the article existed (pasted into a new article) join it
+    when its body shows them."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    for image in ArticleImage.objects.filter(article__isnull=True, uploaded_by=user):
+        if image.image.url in article.body:
+            image.article = article
+            image.save(update_fields=["article"])
 
 
 @transaction.atomic
@@ -138,7 +189,7 @@ def create_article(
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     _validate(article)
-    _save(article, wanted_slug=slug)
+    _save(article, wanted_slug=slug, user=user)
     log_change(
         actor=user,
         action="create",
@@ -159,10 +210,11 @@ def update_article(*, user, article: Article, **changes) -> Article:
         raise ValueError(f"not editable: {sorted(unknown)}")
     before = snapshot(article)
     wanted_slug = changes.pop("slug", None)
+    article._stored_publish_at = article.publish_at
     for name, value in changes.items():
         setattr(article, name, value)
     _validate(article)
-    _save(article, wanted_slug=article.slug if wanted_slug is None else (wanted_slug or ""))
+    _save(article, wanted_slug=article.slug if wanted_slug is None else (wanted_slug or ""), user=user)
     log_change(
         actor=user,
         action="update",
@@ -174,11 +226,30 @@ def update_article(*, user, article: Article, **changes) -> Article:
     return article
 
 
+def four_eyes() -> bool:
+    """Whether an article needs a second person to approve it (settings.PORTAL_FOUR_EYES, on by default)."""
+    return bool(getattr(settings, "PORTAL_FOUR_EYES", True))
+
+
+def _is_writer(user, article: Article) -> bool:
+    ids = {article.created_by_id, article.submitted_by_id} - {None}
+    return getattr(user, "pk", None) in ids
+
+
+def may_approve(user, article: Article) -> bool:
+    return not (four_eyes() and user is not None and _is_writer(user, article))
+
+
 @transaction.atomic
-def change_status(*, user, article: Article, status: str, publish_at: datetime | None = None) -> Article:
-    """Moves an article along draft → review → published (or back to draft). Publishing without a time
-    publishes now; with a future time the article appears by itself then."""
+def change_status(
+    *, user, article: Article, status: str, publish_at: datetime | None = None, comment: str = ""
+) -> Article:
+    """Moves an article along draft → review → published (or back to draft, with the reason). With
+    four-eyes on, whoever wrote or sent the article for review cannot approve it. Publishing without a
+    time publishes now; with a future time the article appears by itself then; a time already past is
+    corrected to now."""
     check_may_edit(user, article)
+    comment = (comment or "").strip()[:4000]
     if status not in TRANSITIONS.get(article.status, set()):
         raise ValidationError(
             {
@@ -188,11 +259,42 @@ def change_status(*, user, article: Article, status: str, publish_at: datetime |
             if status in Article.Status.values
             else {"status": _("Trạng thái: giá trị không hợp lệ.")}
         )
+    if status == Article.Status.PUBLISHED and not may_approve(user, article):
+        raise ValidationError(
+            {
+                "status": _(
+                    "Duyệt bài: bạn là người viết hoặc gửi duyệt bài này; theo quy định hai người, một biên tập "
+                    "viên khác phải duyệt."
+                )
+            }
+        )
+    if article.status == Article.Status.REVIEW and status == Article.Status.DRAFT and not comment:
+        raise ValidationError({"comment": _("Trả bài: hãy ghi lý do trả về để người viết sửa.")})
     before = snapshot(article)
+    old_status = article.status
     article.status = status
+    now = timezone.now()
+    corrected = False
+    if status == Article.Status.REVIEW:
+        article.submitted_by = user if getattr(user, "is_authenticated", False) else None
     if status == Article.Status.PUBLISHED:
-        article.publish_at = publish_at or article.publish_at or timezone.now()
-    article.save(update_fields=["status", "publish_at", "updated_at"])
+        article.approved_by = user if getattr(user, "is_authenticated", False) else None
+        when = publish_at or article.publish_at or now
+        if publish_at is None and when < now:
+            when, corrected = now, article.publish_at is not None
+        article.publish_at = when
+    article.save(update_fields=["status", "publish_at", "submitted_by", "approved_by", "updated_at"])
+    Document.objects.filter(article=article).update(published=status == Article.Status.PUBLISHED)
+    if corrected:
+        comment = (comment + " " + _("Thời điểm hẹn đã qua nên bài được xuất bản ngay lúc duyệt.")).strip()
+    ArticleComment.objects.create(
+        article=article,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        from_status=old_status,
+        to_status=status,
+        text=comment,
+    )
+    article.publish_corrected = corrected
     cache.invalidate()
     log_change(
         actor=user,
@@ -208,16 +310,33 @@ def change_status(*, user, article: Article, status: str, publish_at: datetime |
 
 @transaction.atomic
 def add_image(
-    *, user, article: Article | None, data: bytes, name: str = "", caption: str = "", credit: str = ""
+    *,
+    user,
+    article: Article | None,
+    data: bytes,
+    name: str = "",
+    caption: str = "",
+    credit: str = "",
+    alt: str = "",
+    cover: bool | None = None,
 ) -> ArticleImage:
-    """Checks an uploaded picture, stores it resized with a thumbnail; the first one becomes the cover."""
+    """Checks an uploaded picture, stores it resized with a thumbnail; the first one becomes the cover
+    (unless `cover` says otherwise). A text alternative is required (the caption serves when none is
+    given)."""
     if article is not None:
         check_may_edit(user, article)
     else:
         check_may_edit(user)
+    alt = " ".join((alt or caption or "").split())[:300]
+    if not alt:
+        raise ValidationError(
+            _("Ảnh: hãy nhập mô tả ảnh cho người khiếm thị (alt) — ví dụ: “Đoàn viên nhận quà Tết”."),
+            code="image",
+        )
     picture, thumb = prepare(data, name=name)
     image = ArticleImage(
         article=article,
+        alt=alt,
         caption=" ".join(caption.split())[:300],
         credit=" ".join(credit.split())[:200],
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
@@ -225,7 +344,7 @@ def add_image(
     image.image.save(picture.name, picture, save=False)
     image.thumbnail.save(thumb.name, thumb, save=False)
     image.save()
-    if article is not None and article.cover_id is None:
+    if article is not None and (cover or (cover is None and article.cover_id is None)):
         article.cover = image
         article.save(update_fields=["cover", "updated_at"])
         cache.invalidate()
@@ -249,7 +368,7 @@ def figure_html(image: ArticleImage) -> str:
     if image.credit:
         caption += f" <small>({escape(_('Ảnh'))}: {escape(image.credit)})</small>"
     return (
-        f'<figure><img src="{image.image.url}" alt="{escape(image.caption)}" '
+        f'<figure><img src="{image.image.url}" alt="{escape(image.alt or image.caption)}" '
         f'width="{image.width}" height="{image.height}">'
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
@@ -270,3 +389,98 @@ def draft_article_from_report(*, user, report: dict) -> Article:
     from .report_article import compose_from_report
 
     return compose_from_report(user=user, report=report)
+
+
+@transaction.atomic
+def update_site_info(*, user, **fields) -> SiteInfo:
+    """Saves the portal's legally required details shown in its footer."""
+    check_may_edit(user)
+    info = SiteInfo.objects.order_by("id").first() or SiteInfo()
+    before = snapshot(info) if info.pk else None
+    for name, value in fields.items():
+        setattr(info, name, " ".join(str(value or "").split()))
+    info.save()
+    cache.invalidate()
+    log_change(
+        actor=user,
+        action="update" if before else "create",
+        model="portal.SiteInfo",
+        object_code="site",
+        before=before,
+        after=snapshot(info),
+    )
+    return info
+
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def add_document(
+    *,
+    user,
+    title: str,
+    issued_on: date,
+    data: bytes,
+    number: str = "",
+    article: Article | None = None,
+    published: bool = False,
+    source: str = "",
+) -> Document:
+    """A PDF for the "Văn bản" section: published now, or with the article it is attached to."""
+    from django.core.files.base import ContentFile
+
+    check_may_edit(user, article)
+    title = " ".join((title or "").split())[:400]
+    if not title:
+        raise ValidationError({"title": _("Văn bản: trích yếu không được để trống.")})
+    if len(data) > MAX_PDF_BYTES:
+        raise ValidationError(
+            {
+                "file": _("Văn bản: tệp nặng %(size).1f MB, vượt quá giới hạn 20 MB.")
+                % {"size": len(data) / 1048576}
+            }
+        )
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError({"file": _("Văn bản: tệp không phải PDF.")})
+    document = Document(
+        number=" ".join((number or "").split())[:100],
+        title=title,
+        issued_on=issued_on,
+        article=article,
+        published=published or (article is not None and article.is_public()),
+        size=len(data),
+        source=source[:200],
+    )
+    document.file.save(
+        f"{timezone.localdate():%Y}/{slugify_vi(title, 60)}.pdf", ContentFile(data), save=False
+    )
+    document.save()
+    cache.invalidate()
+    log_change(
+        actor=user,
+        action="create",
+        model="portal.Document",
+        object_code=document.file.name,
+        before=None,
+        after={k: str(v) for k, v in snapshot(document).items()},
+    )
+    return document
+
+
+@transaction.atomic
+def set_document_published(*, user, document: Document, published: bool) -> Document:
+    check_may_edit(user, document.article)
+    before = snapshot(document)
+    document.published = published
+    document.save(update_fields=["published"])
+    cache.invalidate()
+    log_change(
+        actor=user,
+        action="update",
+        model="portal.Document",
+        object_code=document.file.name,
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(v) for k, v in snapshot(document).items()},
+    )
+    return document
