@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.records.timeline import at_expression
 
 
 @dataclass
@@ -123,3 +124,23 @@ class Context:
 
 def year_end(year: int) -> date:
     return date(year, 12, 31)
+
+
+# ---- where a person stood on the date that matters (indicators.md, workbook.md `qua_trinh`) -------
+# Every indicator reads a person's union and workplace through these three, never `nguoi` directly:
+# each is the range join on records.TimelineEntry's intervals, falling back to the person's columns.
+
+
+def union_on(person_path: str, day_path: str):
+    """The person's grassroots union id on the date at `day_path` ("" = the queryset is Person)."""
+    return at_expression(person_path, day_path, "grassroots_union_id")
+
+
+def workplace_on(person_path: str, day_path: str):
+    """The person's enterprise id on that date (None: no workplace)."""
+    return at_expression(person_path, day_path, "enterprise_id")
+
+
+def ownership_on(person_path: str, day_path: str):
+    """The `loai_hinh` of the person's enterprise on that date (None: no workplace)."""
+    return at_expression(person_path, day_path, "enterprise__ownership")

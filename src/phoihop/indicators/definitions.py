@@ -26,15 +26,16 @@ from phoihop.records.models import (
     Work,
 )
 
-from .context import Context, year_end
+from .context import Context, ownership_on, union_on, workplace_on, year_end
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
 GRASSROOTS_PARTY = ("chi_bo_co_so", "dang_bo_co_so")
 
 
-def _people_values(prefix: str) -> dict:
-    return {"g": F(f"{prefix}gender"), "e": F(f"{prefix}ethnicity"), "o": F(f"{prefix}enterprise__ownership")}
+def _people_values(prefix: str, day: str) -> dict:
+    """Gender, ethnicity, and the ownership of the person's workplace on the record's date `day`."""
+    return {"g": F(f"{prefix}gender"), "e": F(f"{prefix}ethnicity"), "o": ownership_on(prefix, day)}
 
 
 def _dims(row: dict) -> dict:
@@ -51,7 +52,9 @@ def _count_groups(
     """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
     keep(unit id, date): a condition on the group's unit and date checked in Python, when any."""
     dims = PEOPLE_DIMS if people_prefix is not None else ()
-    values = {"u": F(unit_field), "d": F(date_field)} | (_people_values(people_prefix) if dims else {})
+    values = {"u": F(unit_field), "d": F(date_field)} | (
+        _people_values(people_prefix, date_field) if dims else {}
+    )
     tally = Tally(ctx, tree, dims=dims)
     measure = Sum(amount) if amount else Count("pk")
     for row in qs.values(**values).annotate(n=measure).order_by():
@@ -103,10 +106,14 @@ def grassroots_founded(ctx: Context) -> Result:
     tree="U",
 )
 def members_admitted(ctx: Context) -> Result:
-    qs = Person.objects.unscoped().filter(
-        _period("union_joined_on", ctx), grassroots_union__in=_ids(ctx, "U")
+    # The union the person belonged to on the day they joined, not the one they are in now.
+    qs = (
+        Person.objects.unscoped()
+        .filter(_period("union_joined_on", ctx))
+        .annotate(union_then=union_on("", "union_joined_on"))
+        .filter(union_then__in=_ids(ctx, "U"))
     )
-    return _count_groups(ctx, "U", qs, "grassroots_union", "union_joined_on", people_prefix="")
+    return _count_groups(ctx, "U", qs, "union_then", "union_joined_on", people_prefix="")
 
 
 @indicator(
@@ -141,7 +148,7 @@ def referred_admitted(ctx: Context) -> Result:
         "referring_unit_id",
         "referred_on",
         a=F("person__admission__admitted_on"),
-        **_people_values("person__"),
+        **_people_values("person__", "person__admission__admitted_on"),
     )
     for row in rows.order_by("referred_on"):
         tally.add(
@@ -259,7 +266,12 @@ def trainees(ctx: Context) -> Result:
     tree="B",
 )
 def trainees_from_enterprises(ctx: Context) -> Result:
-    qs = _trainees(ctx).filter(person__enterprise__isnull=False)
+    # The workplace on the class's first day.
+    qs = (
+        _trainees(ctx)
+        .annotate(workplace=workplace_on("person__", "training_class__starts_on"))
+        .filter(workplace__isnull=False)
+    )
     return _count_groups(
         ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"
     )
@@ -275,8 +287,9 @@ def trainees_from_enterprises(ctx: Context) -> Result:
 def trainees_from_non_state(ctx: Context) -> Result:
     qs = (
         _trainees(ctx)
-        .filter(person__enterprise__isnull=False)
-        .exclude(person__enterprise__ownership="nha_nuoc")
+        .annotate(ownership=ownership_on("person__", "training_class__starts_on"))
+        .filter(ownership__isnull=False)
+        .exclude(ownership="nha_nuoc")
     )
     return _count_groups(
         ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"

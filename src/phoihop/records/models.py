@@ -4,7 +4,10 @@ Every model names the units that govern who may see it in `scope_paths` (see acc
 uses the fail-closed `ScopedManager`. Money is whole VND in BigIntegerField.
 """
 
+from datetime import date
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import ScopedManager
@@ -36,6 +39,8 @@ class Person(ScopedRecord):
         "referrals__receiving_party_unit",  # the party unit a member was referred to prepares them
         "admission__party_unit",
         "enrolments__training_class__organiser",
+        # A union the person belonged to keeps seeing them (records.timeline limits what it sees).
+        "timeline__grassroots_union",
     )
 
     code = models.CharField(_("mã người"), max_length=64, unique=True)
@@ -63,12 +68,20 @@ class Person(ScopedRecord):
     )
     union_joined_on = models.DateField(_("ngày vào công đoàn"), null=True, blank=True)
     union_left_on = models.DateField(_("ngày rời công đoàn"), null=True, blank=True)
+    # Citizen identity number: personal data, shown only with the personal fields (records.selectors).
+    cccd = models.CharField(_("số CCCD"), max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("người")
         verbose_name_plural = _("người")
-        indexes = [models.Index(fields=["grassroots_union", "union_joined_on"])]
+        indexes = [
+            models.Index(fields=["grassroots_union", "union_joined_on"]),
+            models.Index(fields=["search_name", "birth_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["cccd"], condition=~Q(cccd=""), name="person_unique_cccd")
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.code})"
@@ -76,6 +89,107 @@ class Person(ScopedRecord):
     def save(self, *args, **kwargs):
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)
+
+
+FAR_PAST, FAR_FUTURE = date(1, 1, 1), date(9999, 12, 31)
+
+
+class TimelineEntry(ScopedRecord):
+    """Sheet `qua_trinh`: from `starts_on` on, the person belongs to `grassroots_union` (None: not a
+    member) and works at `enterprise`. `valid_from`/`valid_to` (exclusive) are derived by
+    records.timeline.rebuild_intervals so "the union on date D" is one range join: the first row also
+    covers every earlier day, the last one every later day. People without rows have the `nguoi`
+    columns on every date."""
+
+    scope_paths = ("grassroots_union", "person__grassroots_union")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("người"), on_delete=models.CASCADE, related_name="timeline"
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    grassroots_union = models.ForeignKey(
+        Unit,
+        verbose_name=_("công đoàn cơ sở"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="timeline_members",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("doanh nghiệp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="timeline_people",
+    )
+    reason = models.CharField(_("lý do"), max_length=200, blank=True)
+    valid_from = models.DateField(default=FAR_PAST, editable=False)
+    valid_to = models.DateField(default=FAR_FUTURE, editable=False)
+
+    class Meta:
+        ordering = ["person", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "starts_on"], name="timeline_unique_person_date")
+        ]
+        indexes = [
+            models.Index(fields=["person", "valid_from", "valid_to"]),
+            models.Index(fields=["grassroots_union", "valid_from"]),
+        ]
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt công đoàn và nơi làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.starts_on}"
+
+
+class Move(ScopedRecord):
+    """A move between grassroots unions (chuyển sinh hoạt) as staff record it: the sending union
+    records it; a receiving union outside the sender's scope accepts or refuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "cho", _("Chờ tiếp nhận")
+        ACCEPTED = "nhan", _("Đã tiếp nhận")
+        REFUSED = "tu_choi", _("Từ chối")
+
+    scope_paths = ("from_union", "to_union")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("người"), on_delete=models.CASCADE, related_name="moves"
+    )
+    moved_on = models.DateField(_("ngày chuyển"))
+    from_union = models.ForeignKey(
+        Unit, verbose_name=_("công đoàn chuyển đi"), on_delete=models.PROTECT, related_name="moves_out"
+    )
+    to_union = models.ForeignKey(
+        Unit, verbose_name=_("công đoàn tiếp nhận"), on_delete=models.PROTECT, related_name="moves_in"
+    )
+    to_enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("nơi làm việc mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moves_in",
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    refusal_reason = models.CharField(_("lý do từ chối"), max_length=300, blank=True)
+    recorded_by = models.CharField(max_length=150, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-moved_on", "pk"]
+        indexes = [
+            models.Index(fields=["to_union", "status"]),
+            models.Index(fields=["from_union", "moved_on"]),
+        ]
+        verbose_name = _("chuyển sinh hoạt công đoàn")
+        verbose_name_plural = _("chuyển sinh hoạt công đoàn")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_union_id} → {self.to_union_id} ({self.moved_on})"
 
 
 class Referral(ScopedRecord):

@@ -234,6 +234,15 @@ def tax_code(raw):
     return s
 
 
+def cccd(raw):
+    from phoihop.records.identity import CccdError, clean_cccd
+
+    try:
+        return clean_cccd(raw)
+    except CccdError as bad:
+        raise CellError(bad.vi, bad.en) from bad
+
+
 def code_list(raw):
     codes = [c.strip() for c in str(raw).split(";") if c.strip()]
     if any(len(c) > 64 for c in codes):

@@ -205,9 +205,33 @@ SHEETS: tuple[Sheet, ...] = (
                 "union_left_on",
                 note=DATE_NOTE,
             ),
+            C("so_cccd", "Số CCCD", "Citizen ID no.", p.cccd, "cccd", note="12 chữ số; dữ liệu cá nhân"),
         ),
         ("ma_nguoi",),
         unit_columns=("ma_cdcs",),
+    ),
+    # A person's union and workplace over time. Its scope check is on the person (workbook.validate:
+    # a member's earlier union may lie outside the scope that holds them now), so no unit_columns.
+    Sheet(
+        "qua_trinh",
+        "Quá trình sinh hoạt công đoàn và nơi làm việc",
+        "Membership and workplace history",
+        r.TimelineEntry,
+        (
+            C("ma_nguoi", "Mã người", "Person code", p.code, "person", required=True, ref="nguoi"),
+            C("tu_ngay", "Từ ngày", "From", p.parse_date, "starts_on", required=True, note=DATE_NOTE),
+            C("ma_cdcs", "Mã CĐCS", "Grassroots union code", p.code, "grassroots_union", ref="don_vi"),
+            C(
+                "ma_doanh_nghiep",
+                "Mã doanh nghiệp",
+                "Enterprise code",
+                p.code,
+                "enterprise",
+                ref="doanh_nghiep",
+            ),
+            C("ly_do", "Lý do", "Reason", p.text(200), "reason"),
+        ),
+        ("ma_nguoi", "tu_ngay"),
     ),
     Sheet(
         "chuong_trinh",
@@ -555,6 +579,7 @@ SHEET_NAMES = {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEE
 # What each reference column must point at, beyond existing: the tree or kind of the unit.
 UNIT_RULES = {
     ("nguoi", "ma_cdcs"): ({"cdcs"}, "công đoàn cơ sở (loại cdcs)", "a grassroots union (kind cdcs)"),
+    ("qua_trinh", "ma_cdcs"): ({"cdcs"}, "công đoàn cơ sở (loại cdcs)", "a grassroots union (kind cdcs)"),
     ("gioi_thieu", "ma_don_vi_gioi_thieu"): (Unit.UNION_KINDS, "đơn vị công đoàn", "a union unit"),
     ("gioi_thieu", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
     ("lop_boi_duong", "ma_don_vi_to_chuc"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),

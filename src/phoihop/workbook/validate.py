@@ -10,6 +10,7 @@ from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
 from .parsers import fold
+from .people_checks import check_people
 from .problems import Problem
 from .reader import RawSheet, paused_gc
 from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
@@ -495,6 +496,7 @@ class Validator:
                         "mã chỉ tiêu không có trong danh mục chỉ tiêu",
                         "not an indicator code of the catalogue",
                     )
+        check_people(self)  # qua_trinh against nguoi, so_cccd unique, timeline rows in scope
         self._warnings(units)
 
     def _warnings(self, units: dict[str, UnitInfo]) -> None:

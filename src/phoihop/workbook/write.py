@@ -16,6 +16,7 @@ from phoihop.audit.models import AuditEntry
 from phoihop.orgs.closure import rebuild_closure
 from phoihop.orgs.models import Enterprise, Unit
 from phoihop.records.models import Initiative, Person, TrainingClass
+from phoihop.records.timeline import rebuild_intervals
 
 from .parsers import fold
 from .reader import paused_gc
@@ -188,6 +189,9 @@ class Writer:
             changed = self.summary.get("don_vi", {}), self.summary.get("dieu_chuyen", {})
             if any(s.get("created") or s.get("updated") for s in changed):
                 rebuild_closure()
+            if self.rows.get("qua_trinh"):  # the intervals "union on date D" is read through
+                people = self.ids_for("nguoi")
+                rebuild_intervals({people[r.values["ma_nguoi"]] for r in self.rows["qua_trinh"]})
 
     def _fields(self, sheet: Sheet, skip: set[str] = frozenset()) -> list[tuple[str, str, str | None]]:
         """(column key, model attname, referenced sheet) for the columns written as plain fields."""

@@ -1,0 +1,147 @@
+"""A person's union and workplace over time (sheet `qua_trinh`), read and kept consistent in one place.
+
+The rule (workbook.md): on a date D a person belongs to the union, and works at the enterprise, of
+their latest timeline row on or before D; before their first row, those of the first row; a person
+without rows has the `nguoi` columns on every date. Each row stores the interval it governs
+(`valid_from` .. `valid_to`, exclusive; far past / far future at the ends), so the rule is one range
+join in SQL: `row.person_id = p.id AND row.valid_from <= D AND D < row.valid_to`, falling back to the
+person's own columns when no row matches (`at_expression` builds exactly that for the ORM).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from .models import FAR_FUTURE, FAR_PAST, Person, TimelineEntry
+
+CHUNK = 5000
+
+
+def rebuild_intervals(person_ids: Iterable[int] | None = None) -> int:
+    """Recompute `valid_from`/`valid_to` of the rows of these people (all people: None). Returns how
+    many rows changed."""
+    rows = TimelineEntry.objects.unscoped().order_by("person_id", "starts_on")
+    ids = None if person_ids is None else sorted(set(person_ids))
+    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    changed = []
+    for chunk in chunks:
+        selected = rows if chunk is None else rows.filter(person_id__in=chunk)
+        by_person: dict[int, list] = defaultdict(list)
+        for row in selected.only("pk", "person_id", "starts_on", "valid_from", "valid_to"):
+            by_person[row.person_id].append(row)
+        for entries in by_person.values():
+            for i, row in enumerate(entries):
+                start = FAR_PAST if i == 0 else row.starts_on
+                end = entries[i + 1].starts_on if i + 1 < len(entries) else FAR_FUTURE
+                if (row.valid_from, row.valid_to) != (start, end):
+                    row.valid_from, row.valid_to = start, end
+                    changed.append(row)
+    TimelineEntry.objects.unscoped().bulk_update(changed, ["valid_from", "valid_to"], batch_size=1000)
+    return len(changed)
+
+
+def at_expression(person_path: str, day_path: str, field: str):
+    """An ORM expression: the person's `field` ("grassroots_union_id", "enterprise_id",
+    "enterprise__ownership") on the date at `day_path`, for a queryset whose rows reach the person
+    through `person_path` ("" for Person itself, "person__" for records naming a person).
+
+    One correlated subquery on the interval index; a row whose value is empty (not a member, no
+    workplace) yields a sentinel, so "no row" (fall back to `nguoi`) and "a row saying none" differ."""
+    person_ref = f"{person_path}pk" if person_path else "pk"
+    text = field.endswith("ownership")
+    sentinel = Value("") if text else Value(0)
+    row = TimelineEntry.objects.unscoped().filter(
+        person_id=OuterRef(person_ref), valid_from__lte=OuterRef(day_path), valid_to__gt=OuterRef(day_path)
+    )
+    found = Subquery(row.values(v=Coalesce(F(field), sentinel))[:1])
+    return NullIf(Coalesce(found, F(f"{person_path}{field}")), sentinel)
+
+
+# ---- one person, in Python (pages, services) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    union_id: int | None
+    enterprise_id: int | None
+
+
+def entries_of(person: Person) -> list[TimelineEntry]:
+    return list(
+        TimelineEntry.objects.unscoped()
+        .filter(person=person)
+        .select_related("grassroots_union", "enterprise")
+        .order_by("starts_on")
+    )
+
+
+def standing_on(person: Person, day: date, entries: list[TimelineEntry] | None = None) -> Standing:
+    """Where the person stood on `day` (the rule above)."""
+    entries = entries_of(person) if entries is None else entries
+    if not entries:
+        return Standing(person.grassroots_union_id, person.enterprise_id)
+    chosen = entries[0]
+    for entry in entries:
+        if entry.starts_on <= day:
+            chosen = entry
+    return Standing(chosen.grassroots_union_id, chosen.enterprise_id)
+
+
+# ---- checks shared by the import and the staff site ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowIn:
+    """One timeline row as given (import row or form): `no` names it in messages."""
+
+    no: int | str
+    starts_on: date
+    union: str | None  # code
+    enterprise: str | None  # code
+
+
+def problems(
+    *, rows: list[RowIn], birth_date: date | None, union: str | None, enterprise: str | None
+) -> list[tuple[RowIn, str, str]]:
+    """(row, Vietnamese, English) for each broken rule among one person's rows: a row before birth,
+    two rows on one date, a last row that disagrees with the person's `nguoi` columns."""
+    found = []
+    seen: dict[date, RowIn] = {}
+    for row in rows:
+        if birth_date and row.starts_on < birth_date:
+            found.append(
+                (
+                    row,
+                    f"từ ngày trước ngày sinh ({birth_date:%d/%m/%Y})",
+                    f"starts before the birth date ({birth_date.isoformat()})",
+                )
+            )
+        if row.starts_on in seen:
+            found.append(
+                (
+                    row,
+                    f"trùng ngày với dòng {seen[row.starts_on].no}",
+                    f"same date as row {seen[row.starts_on].no}",
+                )
+            )
+        else:
+            seen[row.starts_on] = row
+    if rows:
+        last = max(rows, key=lambda r: r.starts_on)
+        if (last.union or None, last.enterprise or None) != (union or None, enterprise or None):
+            u_vi, e_vi = union or "trống", enterprise or "trống"
+            u_en, e_en = union or "empty", enterprise or "empty"
+            found.append(
+                (
+                    last,
+                    f"dòng cuối không khớp với trang nguoi (Mã CĐCS {u_vi}, Mã doanh nghiệp {e_vi})",
+                    f"the last row disagrees with sheet nguoi (union {u_en}, enterprise {e_en})",
+                )
+            )
+    return found

@@ -1,0 +1,146 @@
+"""Checks of a workbook's people that span sheets and the database: the `qua_trinh` timeline against
+`nguoi` (records.timeline.problems), the uniqueness of `so_cccd`, and the scope of timeline rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from phoihop.records.models import Person, TimelineEntry
+from phoihop.records.timeline import RowIn, problems
+
+from .sheets import BY_KEY
+
+CHUNK = 5000
+
+
+def _chunks(values: list):
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+def check_people(validator) -> None:
+    _check_cccd(validator)
+    _check_timeline(validator)
+
+
+def _check_cccd(v) -> None:
+    sheet = BY_KEY["nguoi"]
+    column = sheet.column("so_cccd")
+    given: dict[str, list] = defaultdict(list)
+    for row in v.rows.get("nguoi", []):
+        number, code = row.values.get("so_cccd"), row.values.get("ma_nguoi")
+        if number and code:
+            given[number].append((row, code))
+    for rows in given.values():
+        for row, _code in rows[1:]:
+            v.error(
+                sheet,
+                row.no,
+                column,
+                row.values["so_cccd"],
+                f"số CCCD trùng với dòng {rows[0][0].no}",
+                f"the same citizen ID as row {rows[0][0].no}",
+            )
+    numbers = list(given)
+    holders: dict[str, str] = {}
+    for chunk in _chunks(numbers):
+        holders.update(Person.objects.unscoped().filter(cccd__in=chunk).values_list("cccd", "code"))
+    # A number may pass from one person to another within the same workbook (a correction).
+    in_book = {r.values.get("ma_nguoi"): r.values.get("so_cccd") for r in v.rows.get("nguoi", [])}
+    for number, rows in given.items():
+        holder = holders.get(number)
+        row, code = rows[0]
+        if holder and holder != code and in_book.get(holder, number) == number:
+            v.error(
+                sheet,
+                row.no,
+                column,
+                number,
+                f"số CCCD đã dùng cho người khác (mã {holder})",
+                f"the citizen ID is already used by another person (code {holder})",
+            )
+
+
+def _check_timeline(v) -> None:
+    sheet = BY_KEY["qua_trinh"]
+    given = v.rows.get("qua_trinh", [])
+    people_rows = {r.values.get("ma_nguoi"): r for r in v.rows.get("nguoi", []) if r.values.get("ma_nguoi")}
+    by_person: dict[str, dict] = defaultdict(dict)
+    for row in given:
+        code, day = row.values.get("ma_nguoi"), row.values.get("tu_ngay")
+        if code and day:
+            by_person[code].setdefault(day, []).append(row)
+    # People whose nguoi row changes while they keep timeline rows in the database are checked too.
+    codes = sorted(set(by_person) | set(people_rows))
+    stored: dict[str, dict] = defaultdict(dict)
+    for chunk in _chunks(codes):
+        for code, day, union, enterprise in (
+            TimelineEntry.objects.unscoped()
+            .filter(person__code__in=chunk)
+            .values_list("person__code", "starts_on", "grassroots_union__code", "enterprise__code")
+        ):
+            stored[code][day] = (union, enterprise)
+    db_people: dict[str, tuple] = {}
+    for chunk in _chunks([c for c in codes if c not in people_rows or c in by_person]):
+        for code, birth, union, enterprise in (
+            Person.objects.unscoped()
+            .filter(code__in=chunk)
+            .values_list("code", "birth_date", "grassroots_union__code", "enterprise__code")
+        ):
+            db_people[code] = (birth, union, enterprise)
+    visible = _visible_people(v, list(by_person))
+    nguoi = BY_KEY["nguoi"]
+    for code in codes:
+        if code not in by_person and code not in stored:
+            continue
+        if code in people_rows:
+            p = people_rows[code].values
+            birth, union, enterprise = p.get("ngay_sinh"), p.get("ma_cdcs"), p.get("ma_doanh_nghiep")
+        elif code in db_people:
+            birth, union, enterprise = db_people[code]
+        else:
+            continue  # an unknown person: already an error of the reference check
+        rows: dict = {
+            day: RowIn(f"({day:%d/%m/%Y}, đã lưu)", day, u, e) for day, (u, e) in stored[code].items()
+        }
+        for day, wb_rows in by_person.get(code, {}).items():
+            for row in wb_rows:  # two workbook rows on one date are a duplicate key, reported elsewhere
+                rows[day] = RowIn(row.no, day, row.values.get("ma_cdcs"), row.values.get("ma_doanh_nghiep"))
+        for found, vi, en in problems(
+            rows=list(rows.values()), birth_date=birth, union=union, enterprise=enterprise
+        ):
+            if isinstance(found.no, int):
+                column = sheet.column("tu_ngay")
+                v.error(sheet, found.no, column, found.starts_on.isoformat(), vi, en)
+            elif code in people_rows:  # the stored timeline disagrees with the workbook's nguoi row
+                v.error(
+                    nguoi,
+                    people_rows[code].no,
+                    nguoi.column("ma_cdcs"),
+                    union,
+                    f"không khớp với dòng quá trình cuối đã lưu {found.no}: {vi}",
+                    f"disagrees with the last stored history row {found.no}: {en}",
+                )
+        if visible is not None and code in by_person and code not in visible:
+            for wb_rows in by_person[code].values():
+                for row in wb_rows:
+                    v.error(
+                        sheet,
+                        row.no,
+                        sheet.column("ma_nguoi"),
+                        code,
+                        "người này nằm ngoài phạm vi của bạn",
+                        "the person is outside your scope",
+                    )
+
+
+def _visible_people(v, codes: list[str]) -> set[str] | None:
+    """Codes of the people the importing scope may give a timeline: those it sees now, and those the
+    workbook's own nguoi rows bring (their union is checked by the nguoi sheet). None: no limit."""
+    scope = v.scope
+    if scope is None or scope.everything:
+        return None
+    seen = {r.values.get("ma_nguoi") for r in v.rows.get("nguoi", [])}
+    for chunk in _chunks(codes):
+        seen.update(scope.filter(Person.objects.filter(code__in=chunk)).values_list("code", flat=True))
+    return seen
