@@ -7,6 +7,11 @@ PHOIHOP_SECRET_KEY secret key; a development key is generated into the data fold
 PHOIHOP_DEBUG      "1" for development error pages
 PHOIHOP_PRODUCTION "1" turns on HTTPS-only cookies, HSTS and SSL redirect
 PHOIHOP_ALLOWED_HOSTS comma-separated host names
+PHOIHOP_TRUSTED_PROXIES addresses or networks of reverse proxies whose X-Forwarded-For is believed
+PHOIHOP_REQUIRE_2FA "1"/"0": two-factor sign-in required for admin and manager (default: PHOIHOP_PRODUCTION)
+PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N` says otherwise (90)
+PHOIHOP_ANONYMISE_YEARS years after a membership ended before `phoihop anonymise` clears the person (10)
+PHOIHOP_UPLOAD_RETENTION_DAYS days uploaded and error workbooks are kept before `phoihop purge` (30)
 """
 
 import os
@@ -19,7 +24,11 @@ from django.utils.translation import gettext_lazy as _
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parents[1]
 DATA_DIR = Path(os.environ.get("PHOIHOP_DATA_DIR", REPO_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Personal data lives in the data folder (database, uploads): readable by the owner only. The umask
+# covers every file the process creates later (SQLite's -wal/-shm, uploads, error workbooks, exports).
+os.umask(0o077)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -54,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "phoihop.core",
     "phoihop.orgs",
     "phoihop.accounts",
@@ -78,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "phoihop.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -134,7 +147,9 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -147,6 +162,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "phoihop.core.client_ip.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty: none is.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("PHOIHOP_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Two-factor sign-in (TOTP): required for these roles where REQUIRE_2FA is on, optional for the others.
+REQUIRE_2FA = _env_flag("PHOIHOP_REQUIRE_2FA", default=PRODUCTION)
+ROLES_REQUIRING_2FA = ("admin", "manager")
+OTP_TOTP_ISSUER = "phoihop"
+API_TOKEN_DAYS = int(os.environ.get("PHOIHOP_TOKEN_DAYS", "90"))
+# Personal data (Law 91/2025/QH15): how long people and uploads are kept.
+ANONYMISE_AFTER_YEARS = int(os.environ.get("PHOIHOP_ANONYMISE_YEARS", "10"))
+UPLOAD_RETENTION_DAYS = int(os.environ.get("PHOIHOP_UPLOAD_RETENTION_DAYS", "30"))
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -165,6 +192,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # `__Host-` cookies are sent only over HTTPS, for this host and path "/": no subdomain can set them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_HTTPONLY = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -189,6 +223,8 @@ if DEBUG:
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Who is calling: a bearer token (`Authorization: Bearer ph_…`) or the staff site's session.
 
 A token is looked up by its SHA-256 (`ApiToken.hash`); the token itself is never stored. A request
-that carries an Authorization header with an unknown, revoked (deleted) or inactive user's token is
+that carries an Authorization header with an unknown, expired, revoked (deleted) or inactive user's token is
 refused with 401 even if a session cookie is present too, so a script never silently runs as whoever
 is signed in in the browser. The session path checks CSRF on unsafe methods (ninja's SessionAuth).
 """
@@ -28,9 +28,9 @@ class BearerToken(HttpBearer):
             if token
             else None
         )
-        if found is None or not found.user.is_active:
-            raise AuthenticationError()
         now = timezone.now()
+        if found is None or not found.user.is_active or found.expires_at <= now:
+            raise AuthenticationError()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user  # selectors and the audit log read the caller from request.user
