@@ -68,28 +68,52 @@ def record_dates(record) -> list[Placed]:
     return []
 
 
-def lock_for(unit_id: int | None, day_from: date, day_to: date):
-    """The submitted or approved report that locks a record of `unit_id` dated within [from, to]."""
-    from .models import LOCKING, PeriodReport
+class LockIndex:
+    """The submitted and approved reports and where every unit stood under their units: loaded once
+    (two queries), then asked per record or import row in memory."""
 
-    if unit_id is None:
+    def __init__(self):
+        from .models import LOCKING, PeriodReport
+
+        self.reports = list(
+            PeriodReport.objects.unscoped()
+            .filter(status__in=LOCKING)
+            .select_related("unit", "program")
+            .order_by("date_from", "unit__code")
+        )
+        self.under: dict[tuple[int, int], list[tuple[date, date]]] = {}
+        if self.reports:
+            rows = UnitClosure.objects.filter(ancestor__in={r.unit_id for r in self.reports}).values_list(
+                "ancestor_id", "descendant_id", "valid_from", "valid_to"
+            )
+            for ancestor, descendant, start, end in rows:
+                self.under.setdefault((ancestor, descendant), []).append((start, end))
+
+    def find(self, unit_id: int | None, day_from: date, day_to: date):
+        """The report locking a record of `unit_id` dated within [from, to], or None."""
+        if unit_id is None or not self.reports:
+            return None
+        for report in self.reports:
+            if report.date_from > day_to or report.date_to < day_from:
+                continue
+            placed_on = min(day_to, report.date_to)
+            for start, end in self.under.get((report.unit_id, unit_id), ()):
+                if start <= placed_on < end:
+                    return report
         return None
-    candidates = PeriodReport.objects.unscoped().filter(
-        status__in=LOCKING, date_from__lte=day_to, date_to__gte=day_from
-    )
-    for report in candidates.select_related("unit", "program").order_by("date_from", "unit__code"):
-        placed_on = min(day_to, report.date_to)
-        if UnitClosure.objects.filter(
-            ancestor=report.unit_id, descendant=unit_id, valid_from__lte=placed_on, valid_to__gt=placed_on
-        ).exists():
-            return report
-    return None
 
 
-def locks_of(record) -> list:
+def lock_for(unit_id: int | None, day_from: date, day_to: date, *, index: LockIndex | None = None):
+    return (index or LockIndex()).find(unit_id, day_from, day_to)
+
+
+def locks_of(record, *, index: LockIndex | None = None) -> list:
+    index = index or LockIndex()
     found = []
+    if not index.reports:
+        return found
     for placed in record_dates(record):
-        report = lock_for(placed.unit_id, placed.day_from, placed.day_to)
+        report = index.find(placed.unit_id, placed.day_from, placed.day_to)
         if report is not None and report not in found:
             found.append(report)
     return found
@@ -112,20 +136,30 @@ def locked_message(report) -> str:
     }
 
 
-def check_record_unlocked(*, before=None, after=None) -> None:
+def check_record_unlocked(*, before=None, after=None, index: LockIndex | None = None) -> None:
     """Raises ValidationError when the record as it was or as it would be lies in a locked period."""
+    index = index or LockIndex()
     for record in (before, after):
         if record is None:
             continue
-        reports = locks_of(record)
+        reports = locks_of(record, index=index)
         if reports:
             raise ValidationError(locked_message(reports[0]))
 
 
-def write_rule(user=None, before=None, after=None, **_kwargs):
-    """The rule registered with the write gate of accounts/scope.py: a message when refused, else None."""
+def write_rule(*, before=None, after=None, gate=None, **_kwargs):
+    """The rule registered with the write gate of accounts/scope.py: a message when refused, else None.
+    The lock index is built once per gate (an import asks the same gate for every row)."""
+    index = getattr(gate, "_periods_lock_index", None) if gate is not None else None
+    if index is None:
+        index = LockIndex()
+        if gate is not None:
+            try:
+                gate._periods_lock_index = index
+            except AttributeError:  # a gate without an instance dict: build the index per call
+                pass
     try:
-        check_record_unlocked(before=before, after=after)
+        check_record_unlocked(before=before, after=after, index=index)
     except ValidationError as refused:
         return refused.messages[0]
     return None

@@ -172,7 +172,8 @@ class ReportedValue(models.Model):
 
     scope_paths = ("unit",)
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reported_values")
+    # The program by its code, as the sheet names it (the sheet's columns are plain values, no reference).
+    program_code = models.CharField(_("mã chương trình"), max_length=64)
     period = models.CharField(_("kỳ"), max_length=8)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reported_values")
     indicator_code = models.CharField(_("mã chỉ tiêu"), max_length=80)
@@ -181,10 +182,10 @@ class ReportedValue(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        ordering = ["program", "period", "unit", "indicator_code"]
+        ordering = ["program_code", "period", "unit", "indicator_code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "period", "unit", "indicator_code"], name="reported_value_unique"
+                fields=["program_code", "period", "unit", "indicator_code"], name="reported_value_unique"
             )
         ]
         verbose_name = _("số liệu báo cáo")

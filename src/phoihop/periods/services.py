@@ -155,7 +155,11 @@ def save_reported_values(*, actor, program: Program, period: Period, unit: Unit,
         raise ValidationError(errors)
     for code, value in values.items():
         ReportedValue.objects.unscoped().update_or_create(
-            program=program, period=period.code, unit=unit, indicator_code=code, defaults={"value": value}
+            program_code=program.code,
+            period=period.code,
+            unit=unit,
+            indicator_code=code,
+            defaults={"value": value},
         )
     return values
 
@@ -164,7 +168,7 @@ def stored_reported(program: Program, period: Period, unit: Unit) -> dict:
     out = {}
     for code, value in (
         ReportedValue.objects.unscoped()
-        .filter(program=program, period=period.code, unit=unit)
+        .filter(program_code=program.code, period=period.code, unit=unit)
         .values_list("indicator_code", "value")
     ):
         out[code] = int(value) if value == value.to_integral_value() else float(value)

@@ -115,15 +115,22 @@ def _form_page(request, kind: Kind, instance=None):
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         authors = form.cleaned_data.get("authors")
-        if instance is None:
-            services.create_record(actor=request.user, instance=record, authors=authors)
-            messages.success(request, _("Đã thêm %(what)s.") % {"what": kind.label_one})
+        try:
+            if instance is None:
+                services.create_record(actor=request.user, instance=record, authors=authors)
+                messages.success(request, _("Đã thêm %(what)s.") % {"what": kind.label_one})
+            else:
+                services.update_record(actor=request.user, instance=record, authors=authors)
+                messages.success(request, _("Đã lưu thay đổi."))
+        except PermissionDenied as refused:
+            if not str(refused):
+                raise
+            # A refusal with a reason (a locked period, say) is shown on the form; nothing was written.
+            form.add_error(None, str(refused))
         else:
-            services.update_record(actor=request.user, instance=record, authors=authors)
-            messages.success(request, _("Đã lưu thay đổi."))
-        if kind.slug == "nguoi":
-            return redirect("records:person", record.code)
-        return redirect("records:list", kind.slug)
+            if kind.slug == "nguoi":
+                return redirect("records:person", record.code)
+            return redirect("records:list", kind.slug)
     return render(
         request,
         "records/form.html",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from phoihop.core.text import fold
 from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.periods.models import ReportedValue
 from phoihop.records import models as r
 
 from . import parsers as p
@@ -50,6 +51,21 @@ def _labels(choices) -> dict[str, str]:
 
 
 UNIT_KINDS = _labels(Unit.Kind)
+
+
+def _defaulted(parse, default):
+    """A parser whose blank cell (or absent column, on a new row) means `default` (periods.md)."""
+
+    def parse_with_default(raw):
+        return parse(raw)
+
+    parse_with_default.default = default
+    parse_with_default.choices = getattr(parse, "choices", None)
+    return parse_with_default
+
+
+REPORT_FREQUENCY = _defaulted(p.choice(_labels(r.ReportFrequency)), "nam")
+DUE_DAYS = _defaulted(p.count, 15)
 YEAR_NOTE = "Năm 4 chữ số"
 DATE_NOTE = "YYYY-MM-DD hoặc DD/MM/YYYY"
 
@@ -261,6 +277,8 @@ SHEETS: tuple[Sheet, ...] = (
                 ref="don_vi",
             ),
             C("ma_don_vi_dang", "Bên đảng", "Party root", p.code, "party_root", required=True, ref="don_vi"),
+            C("ky_bao_cao", "Kỳ báo cáo", "Reporting period", REPORT_FREQUENCY, "frequency"),
+            C("han_nop_sau_ngay", "Hạn nộp sau ngày", "Due days after the period", DUE_DAYS, "due_days"),
         ),
         ("ma_chuong_trinh",),
         unit_columns=("ma_don_vi_cong_doan", "ma_don_vi_dang"),
@@ -571,6 +589,29 @@ SHEETS: tuple[Sheet, ...] = (
         ("ma_chi_tieu", "ma_don_vi", "nam"),
         unit_columns=("ma_don_vi",),
     ),
+    Sheet(
+        "so_lieu_bao_cao",
+        "Số liệu báo cáo",
+        "Reported figures",
+        ReportedValue,
+        (
+            C("ma_chuong_trinh", "Mã chương trình", "Program code", p.code, "program_code", required=True),
+            C("ky", "Kỳ", "Period", p.code, "period", required=True, note="2024, 2024H1, 2024Q1"),
+            C("ma_don_vi", "Mã đơn vị", "Unit", p.code, "unit", required=True, ref="don_vi"),
+            C(
+                "ma_chi_tieu",
+                "Mã chỉ tiêu",
+                "Indicator code",
+                p.text(80),
+                "indicator_code",
+                required=True,
+                note="reported.<tên>",
+            ),
+            C("gia_tri", "Giá trị", "Value", p.count, "value", required=True),
+        ),
+        ("ma_chuong_trinh", "ky", "ma_don_vi", "ma_chi_tieu"),
+        unit_columns=("ma_don_vi",),
+    ),  # fmt: skip
 )
 
 BY_KEY = {s.key: s for s in SHEETS}

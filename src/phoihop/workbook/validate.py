@@ -6,6 +6,7 @@ from datetime import date
 
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.periods.imports import check_period_rows
 from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
@@ -40,6 +41,8 @@ class UnitInfo:
 
 
 def blank_value(column: Column):
+    if getattr(column.parse, "default", None) is not None:  # e.g. chuong_trinh.ky_bao_cao → "nam"
+        return column.parse.default
     if column.parse is p.yes_no:
         return False
     if column.parse is p.code_list:
@@ -497,6 +500,7 @@ class Validator:
                         "not an indicator code of the catalogue",
                     )
         check_people(self)  # qua_trinh against nguoi, so_cccd unique, timeline rows in scope
+        check_period_rows(self)  # locked periods (periods.md) and the rows of so_lieu_bao_cao
         self._warnings(units)
 
     def _warnings(self, units: dict[str, UnitInfo]) -> None:

@@ -61,4 +61,6 @@ def get(client_headers, path: str):
 
 
 def welfare(world, code: str, unit_code: str, day: date, amount: int = 1_000_000) -> WelfareContribution:
-    return WelfareContribution.objects.create(code=code, unit=world.unit(unit_code), date=day, amount_vnd=amount)
+    return WelfareContribution.objects.create(
+        code=code, unit=world.unit(unit_code), date=day, amount_vnd=amount
+    )

@@ -82,7 +82,14 @@ def test_submit_return_resubmit_approve_unlock(cycle):
     assert answer.json()["indicators"]["welfare.contributions_vnd"] == 2_500_000
     report = PeriodReport.objects.unscoped().get(unit__code="LDLD-A-BAC", period="2024")
     assert list(report.versions.values_list("number", flat=True)) == [1, 2, 3]
-    assert [a.kind for a in report.actions.all()] == ["submit", "return", "submit", "approve", "unlock", "submit"]
+    assert [a.kind for a in report.actions.all()] == [
+        "submit",
+        "return",
+        "submit",
+        "approve",
+        "unlock",
+        "submit",
+    ]
 
 
 @pytest.mark.django_db
