@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+import textwrap
+from datetime import date
+
 from django.db import transaction
 from django.utils.html import escape
 
 from phoihop.core import numbers
+from phoihop.core.text import slugify_vi
 
 from .models import Article, Category
 
@@ -18,6 +24,85 @@ def title_for(report: dict) -> str:
     if years.replace("–", "-") in program.replace("–", "-"):
         return f"Kết quả thực hiện {program}"[:300]
     return f"Kết quả thực hiện {program} giai đoạn {years}"[:300]
+
+
+def _years(date_from: str, date_to: str) -> tuple[int, int]:
+    return date.fromisoformat(date_from).year, date.fromisoformat(date_to).year
+
+
+def title_for_period(program_name: str, date_from: str, date_to: str) -> str:
+    return title_for({"program_name": program_name, "period": {"from": date_from, "to": date_to}})
+
+
+def slug_for(title: str, date_from: str, date_to: str, scope_code: str = "") -> str:
+    """The article's address with the period's years always at its end ("…-2021-2025"), so two periods
+    of one program never share an address however long the title."""
+    first, last = _years(date_from, date_to)
+    years = f"{first}-{last}" if first != last else f"{first}"
+    tail = "-".join(p for p in (slugify_vi(scope_code, 20) if scope_code else "", years) if p)
+    stem = re.sub(r"-?\b(19|20)\d\d\b(-(19|20)\d\d\b)?", "", slugify_vi(title, 100)).strip("-")
+    return f"{stem[: 99 - len(tail)].rstrip('-')}-{tail}"
+
+
+def free_slug(slug: str) -> str:
+    """`slug`, or `slug-2`, `slug-3`… when an article already has it."""
+    candidate, n = slug, 2
+    while Article.objects.filter(slug=candidate).exists():
+        candidate = f"{slug[: 96 - len(str(n))].rstrip('-')}-{n}"
+        n += 1
+    return candidate
+
+
+def lead_chart(report: dict) -> bytes | None:
+    """The lead picture made for the purpose: ONE chart (union members → party members in the period),
+    16:9, large type, its title inside the picture so nothing is cut off in a 16:9 frame."""
+    from phoihop.reports import charts
+
+    steps = [(label, report["indicators"].get(code, {}).get("value") or 0) for code, label in charts.PIPELINE]
+    if not any(v for _, v in steps):
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    first, last = _years(report["period"]["from"], report["period"]["to"])
+    fig, ax = plt.subplots(figsize=(12, 6.75), dpi=100)
+    fig.patch.set_facecolor("white")
+    labels = [label for label, _ in steps][::-1]
+    values = [v for _, v in steps][::-1]
+    bars = ax.barh(
+        labels, values, color=[charts.BLUE, charts.GOLD, charts.RED, charts.RED][: len(values)], height=0.62
+    )
+    ax.bar_label(bars, labels=[numbers.number(v) for v in values], padding=8, fontsize=22, fontweight="bold")
+    ax.tick_params(axis="y", labelsize=20, length=0)
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.margins(x=0.18)
+    period = f"{first}–{last}" if first != last else str(first)
+    fig.suptitle(
+        textwrap.fill(f"Từ đoàn viên đến đảng viên, {period}", 48),
+        fontsize=28,
+        fontweight="bold",
+        x=0.04,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0.02, 0.02, 0.98, 0.9))
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=100)
+    plt.close(fig)
+    return out.getvalue()
+
+
+def lead_chart_alt(report: dict) -> str:
+    from phoihop.reports import charts
+
+    parts = [
+        f"{label}: {numbers.number(report['indicators'].get(code, {}).get('value') or 0)}"
+        for code, label in charts.PIPELINE
+    ]
+    return ("Biểu đồ thanh: " + "; ".join(parts) + ".")[:300]
 
 
 def summary_for(report: dict) -> str:
@@ -43,37 +128,69 @@ def _charts(report: dict) -> tuple[dict[str, bytes], dict[str, str]]:
 
 
 @transaction.atomic
-def compose_from_report(*, user, report: dict) -> Article:
-    from .services import add_image, create_article, ensure_category, figure_html, update_article
+def compose_from_report(
+    *,
+    user,
+    report: dict,
+    title: str = "",
+    slug: str = "",
+    pdf: bytes | None = None,
+    document_number: str = "",
+) -> Article:
+    """The draft: opening and one section per content area, the report's charts placed by their
+    section, a lead picture made for the front page (cover only, not in the body) and the report's
+    PDF attached (published with the article in "Văn bản")."""
+    from .services import (
+        add_document,
+        add_image,
+        create_article,
+        ensure_category,
+        figure_html,
+        update_article,
+    )
 
     opening, paragraphs = _paragraphs(report)
     pngs, titles = _charts(report)
     category = ensure_category(name=CATEGORY[0], slug=CATEGORY[1], position=0)
+    period = report.get("period", {})
+    scope = report.get("scope") or []
     article = create_article(
         user=user,
-        title=title_for(report),
+        title=title or title_for(report),
+        slug=slug or free_slug(slug_for(title or title_for(report), period["from"], period["to"])),
         summary=summary_for(report),
         category=category,
         author_name="Ban biên tập",
-        photo_credit="Biểu đồ lập từ số liệu báo cáo",
-        source=f"report:{report.get('program', '')}:{report.get('period', {}).get('from', '')}:"
-        f"{report.get('period', {}).get('to', '')}:{','.join(report.get('scope', []))}"[:200],
+        photo_credit="Biểu đồ: Ban biên tập, lập từ số liệu báo cáo",
+        source=f"report:{report.get('program', '')}:{period.get('from', '')}:"
+        f"{period.get('to', '')}:{','.join(scope)}"[:200],
     )
+    lead = lead_chart(report)
+    if lead:
+        add_image(
+            user=user,
+            article=article,
+            data=lead,
+            name="lead.png",
+            caption="Từ đoàn viên đến đảng viên",
+            alt=lead_chart_alt(report),
+            cover=True,
+        )
     figures = {}
     for name, png in pngs.items():
         caption = titles.get(name, name)
         image = add_image(
-            user=user, article=article, data=png, name=f"{name}.png", caption=caption, credit="phoihop"
+            user=user, article=article, data=png, name=f"{name}.png", caption=caption, cover=False
         )
         figures[name] = figure_html(image)
     parts = [f"<p>{escape(opening)}</p>"] if opening else []
     placed = set()
     chart_after = {"organisation": "trend", "party": "pipeline", "awards": "ranking"}
     area_keys = list((report.get("units", {}).get("area_titles") or {}).items())
-    for title, text in paragraphs:
-        parts.append(f"<h2>{escape(title)}</h2>")
+    for section_title, text in paragraphs:
+        parts.append(f"<h2>{escape(section_title)}</h2>")
         parts.append(f"<p>{escape(text)}</p>")
-        area = next((key for key, label in area_keys if label == title), None)
+        area = next((key for key, label in area_keys if label == section_title), None)
         chart = chart_after.get(area or "")
         if chart in figures and chart not in placed:
             parts.append(figures[chart])
@@ -81,12 +198,32 @@ def compose_from_report(*, user, report: dict) -> Article:
     for name, html in figures.items():
         if name not in placed:
             parts.append(html)
+    if pdf:
+        first, last = _years(period["from"], period["to"])
+        add_document(
+            user=user,
+            title=f"Báo cáo {report.get('program_name') or report.get('program', '')}"
+            + (f" ({first}–{last})" if str(first) not in (report.get("program_name") or "") else ""),
+            number=document_number,
+            issued_on=date.today(),
+            data=pdf,
+            article=article,
+            source=article.source,
+        )
     return update_article(user=user, article=article, body="\n".join(parts))
 
 
 def existing_article_for(report: dict) -> Article | None:
     """The article already written from this report (same program, period and scope), if any."""
-    return Article.objects.filter(title=title_for(report), category__slug=CATEGORY[1]).first()
+    period = report.get("period", {})
+    source = (
+        f"report:{report.get('program', '')}:{period.get('from', '')}:{period.get('to', '')}:"
+        f"{','.join(report.get('scope', []))}"[:200]
+    )
+    return (
+        Article.objects.filter(source=source).first()
+        or Article.objects.filter(title=title_for(report), category__slug=CATEGORY[1]).first()
+    )
 
 
 __all__ = ["compose_from_report", "existing_article_for", "Category"]

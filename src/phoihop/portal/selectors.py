@@ -48,7 +48,7 @@ def article_row(slug: str):
     """The few columns an article page needs before its cached render: id, status, times, views."""
     return (
         Article.objects.filter(slug=slug)
-        .values("id", "status", "publish_at", "updated_at", "view_count")
+        .values("id", "status", "publish_at", "updated_at", "view_count", "category__slug")
         .first()
     )
 
@@ -118,3 +118,68 @@ def is_scheduled(article: Article, now: datetime | None = None) -> bool:
         and article.publish_at is not None
         and article.publish_at > (now or timezone.now())
     )
+
+
+def _revision_lines(revision) -> list[str]:
+    import re
+
+    from .html import text_of
+
+    lines = [f"# {revision.title}"]
+    if revision.summary:
+        lines.append(revision.summary)
+    for block in re.split(r"</(?:p|h[1-6]|li|figure|tr|blockquote)>", revision.body or ""):
+        text = text_of(block)
+        if text:
+            lines.append(text)
+    for label, value in (("Tác giả", revision.author_name), ("Nguồn ảnh", revision.photo_credit)):
+        if value:
+            lines.append(f"{label}: {value}")
+    return lines
+
+
+def revision_diff(older, newer) -> list[tuple[str, str]]:
+    """(kind, text) lines comparing two saved versions paragraph by paragraph: kind is "same", "add"
+    or "del"; the first version is all "add"."""
+    import difflib
+
+    old = _revision_lines(older) if older else []
+    new = _revision_lines(newer)
+    out: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(("same", line) for line in old[a1:a2])
+            continue
+        out.extend(("del", line) for line in old[a1:a2])
+        out.extend(("add", line) for line in new[b1:b2])
+    return out
+
+
+def site_info():
+    """The footer's legally required details (an unsaved, empty row until staff fill them in)."""
+    from .models import SiteInfo
+
+    return SiteInfo.objects.order_by("id").first() or SiteInfo()
+
+
+def public_documents() -> QuerySet:
+    from .models import Document
+
+    return Document.objects.filter(published=True).filter(
+        Q(article__isnull=True)
+        | Q(article__status=Article.Status.PUBLISHED, article__publish_at__lte=timezone.now())
+    )
+
+
+def related(article: Article, limit: int = 4) -> list[Article]:
+    """Articles of the same section first, then the latest, never the article itself."""
+    items = (
+        list(public_articles().filter(category=article.category_id).exclude(pk=article.pk)[:limit])
+        if article.category_id
+        else []
+    )
+    if len(items) < limit:
+        items += list(
+            public_articles().exclude(pk__in=[article.pk, *[a.pk for a in items]])[: limit - len(items)]
+        )
+    return items

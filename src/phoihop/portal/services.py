@@ -66,7 +66,7 @@ def search_text_for(article: Article) -> str:
 def _unique_slug(title: str, wanted: str, *, exclude_pk: int | None) -> str:
     taken = Article.objects.exclude(pk=exclude_pk)
     if wanted:
-        slug = slugify_vi(wanted)
+        slug = slugify_vi(wanted, max_length=100)
         other = taken.filter(slug=slug).first()
         if other is not None:
             raise ValidationError(
@@ -383,12 +383,23 @@ def ensure_category(*, name: str, slug: str = "", position: int = 0) -> Category
     return category
 
 
-def draft_article_from_report(*, user, report: dict) -> Article:
+def draft_article_from_report(
+    *,
+    user,
+    report: dict,
+    title: str = "",
+    slug: str = "",
+    pdf: bytes | None = None,
+    document_number: str = "",
+) -> Article:
     """A draft article written from a review report: one section per content area with its paragraph,
-    and the report's charts as pictures. The editor then reviews and publishes it."""
+    the report's charts as pictures, a lead chart as cover and the report's PDF attached. The editor
+    then reviews and publishes it."""
     from .report_article import compose_from_report
 
-    return compose_from_report(user=user, report=report)
+    return compose_from_report(
+        user=user, report=report, title=title, slug=slug, pdf=pdf, document_number=document_number
+    )
 
 
 @transaction.atomic

@@ -9,11 +9,13 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
@@ -36,9 +38,11 @@ def _live_values(request) -> dict[str, str]:
     return {name: number(getattr(stats, name)) for name in STAT_NAMES}
 
 
-def _common(request) -> dict:
+def _common(request, current: str = "") -> dict:
     return {
         "site_name": selectors.site_name(),
+        "site_info": selectors.site_info(),
+        "current": current,
         "nav_categories": selectors.categories(),
         "stats": _stat_markers(),
         "canonical": request.build_absolute_uri(request.path),
@@ -46,12 +50,12 @@ def _common(request) -> dict:
     }
 
 
-def _shell(request, key: tuple, template: str, context_fn) -> str:
+def _shell(request, key: tuple, template: str, context_fn, current: str = "") -> str:
     """The page rendered with markers for the live figures, from the cache when fresh."""
     full_key = (*key, request.get_host(), get_language(), request.is_secure())
     html = cache.get(full_key)
     if html is None:
-        html = render_to_string(template, {**_common(request), **context_fn()}, request=request)
+        html = render_to_string(template, {**_common(request, current), **context_fn()}, request=request)
         cache.put(full_key, html)
     return html
 
@@ -71,16 +75,22 @@ def home(request):
     counting.count_request(request)
 
     def context():
+        # Each article appears once on the page: featured, then the latest, then the sections, then
+        # "Đọc nhiều" take only what is not shown yet.
         featured = selectors.featured(3)
-        shown = [a.pk for a in featured]
-        return {
-            "featured": featured,
-            "latest": [a for a in selectors.latest(12) if a.pk not in shown][:8],
-            "sections": selectors.categories_with_latest(4),
-            "most_viewed": selectors.most_viewed(5),
-        }
+        shown = {a.pk for a in featured}
+        latest = [a for a in selectors.latest(20) if a.pk not in shown][:6]
+        shown |= {a.pk for a in latest}
+        sections = []
+        for category, items in selectors.categories_with_latest(12):
+            items = [a for a in items if a.pk not in shown][:4]
+            shown |= {a.pk for a in items}
+            if items:
+                sections.append((category, items))
+        most_viewed = [a for a in selectors.most_viewed(30) if a.pk not in shown][:5]
+        return {"featured": featured, "latest": latest, "sections": sections, "most_viewed": most_viewed}
 
-    return _respond(request, _shell(request, ("home",), "portal/home.html", context))
+    return _respond(request, _shell(request, ("home",), "portal/home.html", context, current="home"))
 
 
 @require_safe
@@ -104,20 +114,39 @@ def article(request, slug: str):
 
     def context():
         item = selectors.public_articles().prefetch_related("images").get(pk=row["id"])
-        return {
-            "article": item,
-            "body": clean_html(item.body),
-            "views": cache.marker("views"),
-            "latest": selectors.latest(8, exclude_id=item.pk),
-            "related": list(
-                selectors.public_articles().filter(category=item.category_id).exclude(pk=item.pk)[:4]
-            )
-            if item.category_id
-            else [],
-        }
+        return _article_context(item)
 
-    html = _shell(request, ("article", row["id"], row["updated_at"]), "portal/article.html", context)
+    current = f"category:{row['category__slug']}" if row.get("category__slug") else ""
+    html = _shell(request, ("article", row["id"], row["updated_at"]), "portal/article.html", context, current)
     return _respond(request, html, {"views": number(views)})
+
+
+def _article_context(item: Article) -> dict:
+    return {
+        "article": item,
+        "body": clean_html(item.body),
+        "views": cache.marker("views"),
+        "latest": selectors.latest(8, exclude_id=item.pk),
+        "related": selectors.related(item),
+        "documents": list(item.documents.all()),
+    }
+
+
+def render_article_page(request, item: Article, *, preview: bool) -> HttpResponse:
+    """The portal's article page for an article that may not be public yet (the newsroom's preview):
+    the same template and layout, never cached or counted, marked as a preview."""
+    context = {
+        **_common(request, f"category:{item.category.slug}" if item.category_id else ""),
+        **_article_context(item),
+        "preview": preview,
+    }
+    html = render_to_string("portal/article.html", context, request=request)
+    values = _live_values(request)
+    values["views"] = number(item.view_count)
+    response = HttpResponse(cache.fill(html, values))
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe
@@ -134,10 +163,37 @@ def category(request, slug: str):
             page = paginator.page(int(page_number))
         except EmptyPage as empty:
             raise Http404 from empty
-        return {"category": item, "page": page, "latest": selectors.latest(6)}
+        return {"category": item, "page": page, "latest": selectors.latest(6), "crumbs": [(None, item.name)]}
 
-    html = _shell(request, ("category", slug, page_number), "portal/category.html", context)
+    html = _shell(
+        request, ("category", slug, page_number), "portal/category.html", context, current=f"category:{slug}"
+    )
     return _respond(request, html)
+
+
+@require_safe
+def documents(request):
+    """ "Văn bản": published documents (PDF) with their number and date, newest first."""
+    counting.count_request(request)
+    page_number = request.GET.get("trang", "1")
+    if not page_number.isdigit() or not 0 < int(page_number) < 10_000:
+        raise Http404
+
+    def context():
+        paginator = Paginator(selectors.public_documents().select_related("article"), 20)
+        try:
+            page = paginator.page(int(page_number))
+        except EmptyPage as empty:
+            raise Http404 from empty
+        return {"page": page, "latest": selectors.latest(6), "crumbs": [(None, _("Văn bản"))]}
+
+    html = _shell(request, ("documents", page_number), "portal/documents.html", context, current="documents")
+    return _respond(request, html)
+
+
+@require_safe
+def favicon(request):
+    return redirect(static("portal/icons/favicon.ico"), permanent=True)
 
 
 @require_safe
@@ -151,7 +207,13 @@ def search(request):
     page = paginator.get_page(page_number)
     html = render_to_string(
         "portal/search.html",
-        {**_common(request), "query": query, "page": page, "latest": selectors.latest(6)},
+        {
+            **_common(request, "search"),
+            "query": query,
+            "page": page,
+            "latest": selectors.latest(6),
+            "crumbs": [(None, _("Tìm kiếm"))],
+        },
         request=request,
     )
     return _respond(request, html)
