@@ -164,7 +164,29 @@ def build_pairs(w: World) -> list[Pair]:
         {"indicator_code": "union.members_new", "unit": x_root, "year": 2024, "value": 10})  # fmt: skip
     pairs.extend(_portal_pairs(a_bac, x_root))
     pairs.extend(_import_job_pairs(w.users[DISTRICT_ADMIN], w.users["outsider"]))
+    pairs.extend(_account_pairs(unit_in, unit_out, w.users[DISTRICT_ADMIN], w.users["outsider"]))
     return pairs
+
+
+def _account_pairs(
+    inside_unit: Unit, outside_unit: Unit, inside_owner: User, outside_owner: User
+) -> list[Pair]:
+    """Accounts an admin manages (held on a unit of their subtree) and API tokens (their owner's)."""
+    from phoihop.accounts.models import ApiToken
+
+    pk = BASE_PK + 9_200
+    inside = User.objects.create(pk=pk, username="nv-bac-9", role="editor", unit=inside_unit)
+    outside = User.objects.create(pk=pk + 1, username="nv-x-9", role="editor", unit=outside_unit)
+    ApiToken.issue(inside_owner, name="bac")
+    ApiToken.issue(outside_owner, name="x")
+    # Token numbers in the same disjoint range as the other mirrors.
+    ApiToken.objects.filter(user=inside_owner, name="bac").update(id=pk + 2)
+    ApiToken.objects.filter(user=outside_owner, name="x").update(id=pk + 3)
+    token_in, token_out = ApiToken.objects.get(pk=pk + 2), ApiToken.objects.get(pk=pk + 3)
+    return [
+        Pair("account", DISTRICT_ADMIN, inside, outside),
+        Pair("api_token", DISTRICT_ADMIN, token_in, token_out),
+    ]
 
 
 def _portal_pairs(inside_unit: Unit, outside_unit: Unit) -> list[Pair]:
