@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from phoihop.accounts.scope import scope_for
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change, log_read
+from phoihop.core.client_ip import client_ip
 from phoihop.records.models import Person
 
 from . import tasks
@@ -219,7 +220,7 @@ def export(request):
                 object_codes=list(codes),
                 action=AuditEntry.Action.EXPORT,
                 detail=_("xuất sổ dữ liệu"),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
             log_change(
                 actor=request.user,
