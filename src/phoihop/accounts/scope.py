@@ -51,8 +51,16 @@ class Scope:
             return Unit.objects.values("pk")
         return UnitClosure.objects.filter(ancestor__in=self.unit_ids).values("descendant_id")
 
+    def covers(self, outer: str) -> Exists:
+        """A semi-join through the closure: the unit in column `outer` of the outer query stood under a
+        unit of the scope on some day. One index probe per row (`closure_down`), so a paged list stops
+        after its page instead of hashing the whole scope first."""
+        return Exists(
+            UnitClosure.objects.filter(ancestor_id__in=self.unit_ids, descendant_id=OuterRef(outer))
+        )
+
     def units(self) -> models.QuerySet[Unit]:
-        return Unit.objects.all() if self.everything else Unit.objects.filter(pk__in=self.visible_unit_ids())
+        return Unit.objects.all() if self.everything else Unit.objects.filter(self.covers("pk"))
 
     def covers_unit(self, unit: Unit | int | None) -> bool:
         if unit is None:
@@ -68,11 +76,15 @@ class Scope:
         (the ones where a union is still to be founded)."""
         if self.everything:
             return Enterprise.objects.all()
-        ids = self.visible_unit_ids()
-        visible = Q(units__in=ids) | Q(people__grassroots_union__in=ids)
+        person_model = Enterprise._meta.get_field("people").related_model
+        people = person_model._base_manager.filter(enterprise=OuterRef("pk"))
+        units = Unit.objects.filter(enterprise=OuterRef("pk"))
+        visible = Q(Exists(units.filter(self.covers("pk")))) | Q(
+            Exists(people.filter(self.covers("grassroots_union")))
+        )
         if self.holds_root:
-            visible |= Q(units__isnull=True, people__isnull=True)
-        return Enterprise.objects.filter(pk__in=Enterprise.objects.filter(visible).values("pk"))
+            visible |= ~Q(Exists(units)) & ~Q(Exists(people))
+        return Enterprise.objects.filter(visible)
 
     def filter(self, queryset: models.QuerySet) -> models.QuerySet:
         """Restrict a queryset of a scoped model (one with `scope_paths`) to this scope."""
@@ -82,15 +94,34 @@ class Scope:
             queryset = queryset._mark_scoped()
         if self.everything:
             return queryset
-        ids = self.visible_unit_ids()
+        # One semi-join through the closure per path: a column of the row itself (or of a row it points
+        # to) is probed directly; a path through a multi-valued relation (a person's referrals) probes
+        # inside an EXISTS over that relation, so rows are never repeated and no id list is built.
         base = model._base_manager
         visible = Q()
         for path in paths:
-            visible |= Q(pk__in=base.filter(**{f"{path}__in": ids}).values("pk"))
+            visible |= Q(self._covers_path(model, path))
         if self.holds_root:
-            # A subquery, like the paths above: joining multi-valued paths here would repeat rows.
-            visible |= Q(pk__in=base.filter(**{f"{path}__isnull": True for path in paths}).values("pk"))
+            unitless = Q()
+            for path in paths:
+                unitless &= (
+                    Q(**{f"{path}__isnull": True})
+                    if _single_valued(model, path)
+                    else ~Q(Exists(base.filter(pk=OuterRef("pk"), **{f"{path}__isnull": False})))
+                )
+            visible |= unitless
         return queryset.filter(visible)
+
+    def _covers_path(self, model, path: str) -> Exists:
+        if _single_valued(model, path):
+            return self.covers(path)
+        first, _, rest = path.partition("__")
+        relation = model._meta.get_field(first)
+        if relation.one_to_many and rest and _single_valued(relation.related_model, rest):
+            # person → referrals → referring_unit: EXISTS over the referrals of this row.
+            related = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+            return Exists(related.filter(self.covers(rest)))
+        return Exists(model._base_manager.filter(pk=OuterRef("pk")).filter(self.covers(path)))
 
     def get_or_404(self, queryset: models.QuerySet, **lookup):
         """One object by lookup if the scope covers it; otherwise 404, never revealing that it exists."""
@@ -104,6 +135,16 @@ class Scope:
             return self.units().get(code=code)
         except Unit.DoesNotExist as missing:
             raise Http404 from missing
+
+
+def _single_valued(model, path: str) -> bool:
+    """Does `path` lead from a row to at most one unit (forward foreign keys and one-to-ones only)?"""
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if not (field.many_to_one or field.one_to_one):
+            return False
+        model = field.related_model
+    return True
 
 
 NO_SCOPE = Scope(unit_ids=())

@@ -80,7 +80,8 @@ class PersonItem(Schema):
 
 
 class PeoplePage(Schema):
-    count: int
+    count: int = Field(description="Số người, đếm tối đa đến 10.001 (xem count_capped)")
+    count_capped: bool = Field(False, description="Đúng khi có hơn 10.000 người: count chỉ là cận dưới")
     page: int
     page_size: int
     items: list[PersonItem]

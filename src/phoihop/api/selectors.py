@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from phoihop.accounts.scope import Scope
 from phoihop.audit.services import log_read
+from phoihop.core import paging
 from phoihop.orgs import selectors as orgs
 from phoihop.orgs.models import Enterprise, Unit
 from phoihop.records.models import Person
@@ -96,7 +97,8 @@ def page_of_people(
     people: QuerySet[Person], *, page: int, page_size: int, actor, ip_address: str | None
 ) -> dict:
     """One page of a people list; the names on it are personal data, so the read is logged."""
-    count = people.count()
+    # An exact count over a national scope would read every row; it stops past 10,000 (core.paging).
+    count = paging.capped_count(people)
     rows = list(people[(page - 1) * page_size : page * page_size])
     if rows:
         log_read(
@@ -106,7 +108,13 @@ def page_of_people(
             detail="api: danh sách",
             ip_address=ip_address,
         )
-    return {"count": count, "page": page, "page_size": page_size, "items": [person_item(p) for p in rows]}
+    return {
+        "count": count,
+        "count_capped": count > paging.COUNT_CAP,
+        "page": page,
+        "page_size": page_size,
+        "items": [person_item(p) for p in rows],
+    }
 
 
 def person_out(detail: PersonDetail) -> dict:

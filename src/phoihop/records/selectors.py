@@ -21,10 +21,11 @@ from django.http import Http404
 
 from phoihop.accounts.scope import Scope, scope_for
 from phoihop.audit.services import log_read
+from phoihop.core.paging import capped_count
 from phoihop.core.text import fold
 from phoihop.orgs.models import Enterprise, Unit
 
-from .models import Admission, Enrolment, Person, Referral
+from .models import Admission, Enrolment, Move, Person, Referral, TimelineEntry
 
 PERSON_MODEL = Person._meta.label  # "records.Person", as the importer writes it in the audit log
 
@@ -89,6 +90,12 @@ class PersonDetail:
     referrals: list[Referral] = field(default_factory=list)
     enrolments: list[Enrolment] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
+    # Rows of `qua_trinh` the scope may see: a former union sees only its own stretch of the history.
+    history: list[TimelineEntry] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+    # The viewer sees the person only as a former member: where they are now is not theirs to see.
+    former_only: bool = False
+    left_on: date | None = None  # for a former-only viewer: when the person left its unions
 
     @property
     def is_admitted(self) -> bool:
@@ -137,9 +144,35 @@ def person_detail(*, user, code: str, ip_address: str | None = None) -> PersonDe
         referrals=referrals,
         enrolments=enrolments,
     )
+    _add_history(detail, scope)
     detail.timeline = _timeline(detail)
     log_read(actor=user, model=PERSON_MODEL, object_codes=[person.code], ip_address=ip_address)
     return detail
+
+
+def _add_history(d: PersonDetail, scope: Scope) -> None:
+    """The visible timeline rows and moves; whether the viewer only knew the person as a former member."""
+    p = d.person
+    every = list(
+        TimelineEntry.objects.unscoped()
+        .filter(person=p)
+        .select_related("grassroots_union", "enterprise")
+        .order_by("starts_on")
+    )
+    visible = set(scope.filter(TimelineEntry.objects.filter(person=p)).values_list("pk", flat=True))
+    d.history = [e for e in every if e.pk in visible]
+    d.moves = list(
+        scope.filter(Move.objects.filter(person=p))
+        .select_related("from_union", "to_union")
+        .order_by("moved_on")
+    )
+    current = p.grassroots_union_id is not None and scope.covers_unit(p.grassroots_union_id)
+    d.former_only = not (
+        current or scope.everything or d.admission_access != "none" or d.referrals or d.enrolments
+    )
+    if d.former_only and d.history:
+        last = every.index(d.history[-1])
+        d.left_on = every[last + 1].starts_on if last + 1 < len(every) else None
 
 
 def _timeline(d: PersonDetail) -> list[TimelineEvent]:
@@ -148,7 +181,11 @@ def _timeline(d: PersonDetail) -> list[TimelineEvent]:
     p = d.person
     events: list[TimelineEvent] = []
     if p.union_joined_on:
-        events.append(TimelineEvent(p.union_joined_on, "joined", _("Vào công đoàn"), p.grassroots_union))
+        joined_at = _union_on(d, p.union_joined_on)
+        events.append(TimelineEvent(p.union_joined_on, "joined", _("Vào công đoàn"), joined_at))
+    for e in d.history[1:]:
+        label = _("Chuyển sinh hoạt") if e.grassroots_union else _("Thôi sinh hoạt công đoàn")
+        events.append(TimelineEvent(e.starts_on, "moved", label, e.grassroots_union, detail=e.reason))
     for r in d.referrals:
         events.append(
             TimelineEvent(r.referred_on, "referred", _("Được giới thiệu cho Đảng"), r.referring_unit)
@@ -173,11 +210,24 @@ def _timeline(d: PersonDetail) -> list[TimelineEvent]:
             events.append(
                 TimelineEvent(a.full_member_on, "full_member", _("Chuyển đảng viên chính thức"), a.party_unit)
             )
-    if p.union_left_on:
+    if p.union_left_on and not d.former_only:
         events.append(TimelineEvent(p.union_left_on, "left", _("Rời công đoàn"), p.grassroots_union))
-    order = {"joined": 0, "referred": 1, "trained": 2, "admitted": 3, "full_member": 4, "left": 5}
+    if d.former_only:  # what came after the person left the viewer's unions is not theirs to see
+        events = [e for e in events if d.left_on is None or (e.on and e.on < d.left_on)]
+    order = {"joined": 0, "moved": 1, "referred": 2, "trained": 3, "admitted": 4, "full_member": 5, "left": 6}
     events.sort(key=lambda e: (e.on or date.max, order[e.kind]))
     return events
+
+
+def _union_on(d: PersonDetail, day: date) -> Unit | None:
+    """The union of the visible history on `day` (the timeline rule), else the current one if visible."""
+    if d.history:
+        chosen = d.history[0]
+        for e in d.history:
+            if e.starts_on <= day:
+                chosen = e
+        return chosen.grassroots_union
+    return None if d.former_only else d.person.grassroots_union
 
 
 # ---- any kind of record, as the generic list pages show them ------------------------------------
@@ -243,11 +293,11 @@ def _search_q(rows: QuerySet, paths: tuple[str, ...], query: str) -> Q:
 
 
 def kind_counts(*, scope) -> list[tuple[object, int]]:
-    """(kind, number of its records in scope) for every kind, in declaration order."""
+    """(kind, number of its records in scope, stopping past COUNT_CAP) for every kind, in declaration order."""
     from .kinds import KINDS
 
     scope = _scope(scope)
-    return [(kind, scope.filter(kind.model.objects.all()).count()) for kind in KINDS]
+    return [(kind, capped_count(scope.filter(kind.model.objects.all()))) for kind in KINDS]
 
 
 # ---- units and enterprises offered in forms and filters -----------------------------------------

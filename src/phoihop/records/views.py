@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core.client_ip import client_ip
+from phoihop.core.paging import CappedPaginator, shown_count
 from phoihop.orgs.models import Unit
 
 from . import selectors, services
@@ -34,7 +35,7 @@ def _kind(slug: str) -> Kind:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)  # X-Forwarded-For only from a trusted proxy (core.client_ip)
 
 
 def _row_url(kind: Kind, obj, may_write: bool) -> str | None:
@@ -49,7 +50,7 @@ def _row_url(kind: Kind, obj, may_write: bool) -> str | None:
 def index(request):
     _require(request, "read")
     counts = selectors.kind_counts(scope=request.user)
-    cards = [(kind, f"{n:,}".replace(",", ".")) for kind, n in counts]  # 13.876, as Vietnamese write it
+    cards = [(kind, shown_count(n)) for kind, n in counts]  # 13.876, as Vietnamese write it; hơn 10.000
     return render(request, "records/index.html", {"counts": counts, "cards": cards})
 
 
@@ -66,7 +67,7 @@ def record_list(request, slug: str):
     rows = selectors.records_for(
         scope=scope, kind=kind, query=query, unit_code=unit_code, year=year, sort=sort
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     may_write = request.user.can("write")
 
     kept = {k: v for k, v in {"q": query, "don_vi": unit_code, "nam": year, "sap_xep": sort}.items() if v}
@@ -92,7 +93,7 @@ def record_list(request, slug: str):
         {
             "kind": kind,
             "page": page,
-            "total": f"{page.paginator.count:,}".replace(",", "."),
+            "total": page.paginator.shown_count,
             "headers": headers,
             "table": table,
             "query": query,
@@ -169,5 +170,13 @@ def person(request, code: str):
     return render(
         request,
         "records/person.html",
-        {"d": detail, "p": detail.person, "may_edit": request.user.can("write") and detail.show_personal},
+        {
+            "d": detail,
+            "p": detail.person,
+            "may_edit": request.user.can("write") and detail.show_personal,
+            # Chuyển đi is recorded by the person's union (or a unit above it).
+            "may_move": request.user.can("write")
+            and detail.person.grassroots_union_id is not None
+            and scope_for(request.user).covers_unit(detail.person.grassroots_union_id),
+        },
     )
