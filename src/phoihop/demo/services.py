@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from phoihop.accounts.models import User
@@ -25,7 +26,9 @@ DEMO_PASSWORD = "phoihop-demo-2025"  # noqa: S105 - a published demo password
 
 
 def load_demo(*, progress=None) -> ImportResult:
-    """Generate the demo workbook and import it; a second run finds everything unchanged."""
+    """Generate the demo workbook and import it; a second run finds everything unchanged. Refused
+    where production settings are on."""
+    refuse_in_production()
     with tempfile.TemporaryDirectory(prefix="phoihop-demo-") as folder:
         path = write_csv_workbook(build_demo_rows(), Path(folder) / "lao-cai")
         result = import_workbook(path, progress=progress)
@@ -34,16 +37,32 @@ def load_demo(*, progress=None) -> ImportResult:
     return result
 
 
+class DemoRefused(RuntimeError):
+    """The demo was asked for where production settings are on."""
+
+
+def refuse_in_production() -> None:
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "Không nạp dữ liệu mẫu: đang chạy với cấu hình vận hành thật (PHOIHOP_PRODUCTION=1). "
+            "Dữ liệu và tài khoản mẫu chỉ dùng cho bản trình diễn."
+        )
+
+
 @transaction.atomic
 def ensure_demo_users() -> list[tuple[str, str, str, str]]:
+    """Create the demo sign-ins that do not exist yet. An account that exists is never touched: its
+    password, role and unit stay as its owner or an admin left them."""
+    refuse_in_production()
     units = {u.code: u for u in Unit.objects.filter(code__in=[u[2] for u in DEMO_USERS])}
+    existing = set(
+        User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("username", flat=True)
+    )
     for username, role, unit_code, _ in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"role": role, "unit": units[unit_code]}
-        )
-        if created or not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-        user.role, user.unit, user.is_staff = role, units[unit_code], role == "admin"
+        if username in existing:
+            continue
+        user = User(username=username, role=role, unit=units[unit_code], is_staff=role == "admin")
+        user.set_password(DEMO_PASSWORD)
         user.save()
     return DEMO_USERS
 

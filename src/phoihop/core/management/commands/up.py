@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
@@ -17,11 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        if settings.PRODUCTION:
+            no_demo = True  # the demo never reaches production: no demo data, no demo sign-ins
+            self.stdout.write("Cấu hình vận hành thật (PHOIHOP_PRODUCTION=1): không nạp dữ liệu mẫu.")
         loaded_now = not no_demo and "demo" in get_commands() and not Unit.objects.exists()
         if loaded_now:
             self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
             call_command("demo")  # prints the sign-ins itself
-        elif "demo" in get_commands():
+        elif not settings.PRODUCTION and "demo" in get_commands():
             from phoihop.demo.services import demo_loaded, sign_in_lines
 
             if demo_loaded():

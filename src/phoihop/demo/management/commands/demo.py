@@ -1,9 +1,15 @@
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from phoihop.demo.services import load_demo, load_demo_portal, sign_in_lines
+from phoihop.demo.services import (
+    DemoRefused,
+    load_demo,
+    load_demo_portal,
+    refuse_in_production,
+    sign_in_lines,
+)
 from phoihop.workbook.progress import ProgressBar
 
 
@@ -12,6 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        try:
+            refuse_in_production()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
         result = load_demo(progress=ProgressBar(sys.stderr))
         if not result.ok:
             for error in result.errors:
