@@ -12,6 +12,7 @@ PHOIHOP_REQUIRE_2FA "1"/"0": two-factor sign-in required for admin and manager (
 PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N` says otherwise (90)
 PHOIHOP_ANONYMISE_YEARS years after a membership ended before `phoihop anonymise` clears the person (10)
 PHOIHOP_UPLOAD_RETENTION_DAYS days uploaded and error workbooks are kept before `phoihop purge` (30)
+PHOIHOP_STATEMENT_TIMEOUT_MS limit of one SQL statement in a web request, PostgreSQL (30000; 0 = none)
 """
 
 import os
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "phoihop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "phoihop.core.db_timeout.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phoihop.core.middleware.LanguageMiddleware",
     "phoihop.core.middleware.StripNulMiddleware",
@@ -125,6 +127,8 @@ DATABASES = {
     )
 }
 EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
+for _path in DATA_DIR.glob("*.sqlite3*"):  # a database created before the umask above was set
+    _path.chmod(0o600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the portal read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
     DATABASES["default"]["OPTIONS"] = {
@@ -133,6 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Web requests only (core.db_timeout): on PostgreSQL every statement of a page or API call stops after this.
+STATEMENT_TIMEOUT_MS = int(os.environ.get("PHOIHOP_STATEMENT_TIMEOUT_MS", "30000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
