@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "phoihop.periods",
     "phoihop.portal",
     "phoihop.api",
+    "phoihop.privacy",
     "phoihop.demo",
 ]
 

@@ -1,0 +1,45 @@
+"""A time limit on every SQL statement a web request runs (PostgreSQL).
+
+A page that asks the database for something unexpectedly large must not keep a connection busy after
+the browser has given up: on PostgreSQL each web connection gets `SET statement_timeout` (the setting
+STATEMENT_TIMEOUT_MS, env PHOIHOP_STATEMENT_TIMEOUT_MS, 0 = none) before the view runs, and a statement
+cut off by it answers 503 with a Vietnamese message instead of a 500. Only web requests pass through
+this middleware: imports, reports and jobs run from the command line and the worker are not limited.
+SQLite has no statement timeout and is left alone.
+"""
+
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+
+def _applied(raw, limit: int) -> bool:
+    done = getattr(connection, "_phoihop_timeout", None)
+    return done is not None and done[0] is raw and done[1] == limit
+
+
+class StatementTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "STATEMENT_TIMEOUT_MS", 0)
+        if limit and connection.vendor == "postgresql":
+            connection.ensure_connection()
+            raw = connection.connection
+            if not _applied(raw, limit):  # once per database connection (connections outlive requests)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"])
+                connection._phoihop_timeout = (raw, limit)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        cause = getattr(exception, "__cause__", None)
+        if isinstance(exception, OperationalError) and type(cause).__name__ == "QueryCanceled":
+            message = _(
+                "Yêu cầu cần quá nhiều thời gian và đã bị dừng. Hãy thu hẹp phạm vi, bộ lọc hoặc kỳ rồi thử lại."
+            )
+            return HttpResponse(f"<!doctype html><title>503</title><p>{escape(message)}</p>", status=503)
+        return None
