@@ -278,10 +278,21 @@ class PersonForm(RecordForm):
             "grassroots_union",
             "union_joined_on",
             "union_left_on",
+            "cccd",
         ]
+        help_texts = {"cccd": _("12 chữ số; dữ liệu cá nhân, có thể để trống.")}
+
+    def clean_cccd(self):
+        from .identity import CccdError, clean_cccd
+
+        try:
+            return clean_cccd(self.cleaned_data.get("cccd"))
+        except CccdError as bad:
+            raise ValidationError(bad.vi) from bad
 
     def clean(self):
         data = super().clean()
+        self._check_timeline(data)
         self.check_order("union_joined_on", "union_left_on", _("Ngày rời phải sau ngày vào công đoàn."))
         self.check_order("birth_date", "union_joined_on", _("Ngày vào công đoàn phải sau ngày sinh."))
         if (
@@ -291,6 +302,54 @@ class PersonForm(RecordForm):
         ):
             self.add_error("grassroots_union", _("Có ngày vào công đoàn thì cần công đoàn cơ sở."))
         return data
+
+    def _check_timeline(self, data) -> None:
+        """With a timeline, nguoi is its last row: a change of union or workplace is a move."""
+        if not self.instance.pk:
+            return
+        last = r.TimelineEntry.objects.unscoped().filter(person=self.instance).order_by("-starts_on").first()
+        if last is None:
+            return
+        union, enterprise = data.get("grassroots_union"), data.get("enterprise")
+        if (getattr(union, "pk", None), getattr(enterprise, "pk", None)) != (
+            last.grassroots_union_id,
+            last.enterprise_id,
+        ):
+            self.add_error(
+                "grassroots_union",
+                _(
+                    "Người này có quá trình sinh hoạt (dòng cuối từ %(day)s): công đoàn và doanh nghiệp "
+                    "hiện tại phải khớp dòng đó; hãy dùng “Chuyển sinh hoạt” để ghi một lần chuyển."
+                )
+                % {"day": last.starts_on.strftime("%d/%m/%Y")},
+            )
+
+
+class MoveForm(forms.Form):
+    """Chuyển đi: the date and the receiving grassroots union (any, by code: it may lie outside the
+    sender's scope), optionally the new workplace."""
+
+    moved_on = DayField(label=_("Ngày chuyển"))
+    to_union = forms.CharField(label=_("Mã công đoàn cơ sở tiếp nhận"), max_length=64)
+    to_enterprise = forms.CharField(
+        label=_("Mã doanh nghiệp nơi làm việc mới"), max_length=64, required=False
+    )
+
+    def clean_to_union(self):
+        code = self.cleaned_data["to_union"].strip()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise ValidationError(_("Không có đơn vị mã %(code)s.") % {"code": code})
+        return unit
+
+    def clean_to_enterprise(self):
+        code = (self.cleaned_data.get("to_enterprise") or "").strip()
+        if not code:
+            return None
+        found = Enterprise.objects.filter(code=code).first()
+        if found is None:
+            raise ValidationError(_("Không có doanh nghiệp mã %(code)s.") % {"code": code})
+        return found
 
 
 class ReferralForm(RecordForm):

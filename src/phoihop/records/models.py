@@ -101,7 +101,10 @@ class TimelineEntry(ScopedRecord):
     covers every earlier day, the last one every later day. People without rows have the `nguoi`
     columns on every date."""
 
-    scope_paths = ("grassroots_union", "person__grassroots_union")
+    # Seen by the union of the row (a former union: its own stretch), the person's union now (the whole
+    # file moves with them) and the admitting party unit; written only by the union side.
+    scope_paths = ("grassroots_union", "person__grassroots_union", "person__admission__party_unit")
+    write_paths = ("grassroots_union", "person__grassroots_union")
 
     person = models.ForeignKey(
         Person, verbose_name=_("người"), on_delete=models.CASCADE, related_name="timeline"
