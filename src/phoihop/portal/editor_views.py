@@ -249,7 +249,7 @@ def draft_from_report(request):
     """Step 1 (GET): the title and address the draft will get, editable. Step 2 (POST with "confirm"):
     builds the review report for the user's scope (the report page's own rule, reports.selectors),
     its PDF, and the draft article."""
-    from phoihop.reports.assemble import ReportError
+    from phoihop.reports.assemble import ReportError, parse_day
     from phoihop.reports.render import render as render_report
     from phoihop.reports.selectors import programs_for, report_for
 
@@ -266,17 +266,25 @@ def draft_from_report(request):
     program = programs_for(user=request.user).filter(code=data["program"]).first()
     if program is None:
         messages.error(
-            request, _("Chương trình: không có chương trình mã “%(code)s”.") % {"code": data["program"]}
+            request, _("Không có chương trình phối hợp mã “%(code)s”.") % {"code": data["program"]}
         )
         return back
-    date_from = data["date_from"] or program.starts_on.isoformat()
-    date_to = data["date_to"] or program.ends_on.isoformat()
     try:
-        title_default = title_for_period(program.name, date_from, date_to)
-        slug_default = free_slug(slug_for(title_default, date_from, date_to, data["scope"].strip()))
-    except ValueError:
-        messages.error(request, _("Kỳ báo cáo: ngày không hợp lệ (dạng YYYY-MM-DD)."))
+        start = parse_day(data["date_from"] or None, name=_("Từ ngày")) or program.starts_on
+        end = parse_day(data["date_to"] or None, name=_("Đến ngày")) or program.ends_on
+    except ReportError as error:
+        messages.error(request, error.message)
         return back
+    if end < start:
+        messages.error(
+            request,
+            _("Kỳ báo cáo không hợp lệ: ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+            % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")},
+        )
+        return back
+    date_from, date_to = start.isoformat(), end.isoformat()
+    title_default = title_for_period(program.name, date_from, date_to)
+    slug_default = free_slug(slug_for(title_default, date_from, date_to, data["scope"].strip()))
     context = {
         "program": program,
         "date_from": date_from,

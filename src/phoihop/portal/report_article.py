@@ -180,7 +180,12 @@ def compose_from_report(
     for name, png in pngs.items():
         caption = titles.get(name, name)
         image = add_image(
-            user=user, article=article, data=png, name=f"{name}.png", caption=caption, cover=False
+            user=user,
+            article=article,
+            data=png,
+            name=f"{name}.png",
+            caption=caption,
+            cover=False if lead else None,
         )
         figures[name] = figure_html(image)
     parts = [f"<p>{escape(opening)}</p>"] if opening else []

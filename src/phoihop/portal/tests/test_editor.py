@@ -67,9 +67,22 @@ def test_news_editor_writes_sends_for_review_and_publishes(client, world):
     assert client.get(article.get_absolute_url()).status_code == 404
     client.post(reverse("portal:editor_status", args=[article.pk]), {"status": "review"})
     assert client.get(article.get_absolute_url()).status_code == 404
+    # Four-eyes (on by default): the writer cannot approve their own article …
+    response = client.post(
+        reverse("portal:editor_status", args=[article.pk]), {"status": "published"}, follow=True
+    )
+    assert "một biên tập viên khác phải duyệt" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == "review"
+    # … a second news editor can.
+    from phoihop.accounts.models import User
+
+    second = User.objects.create(username="bientap_2", role="news_editor", unit=user.unit)
+    client.force_login(second)
     client.post(reverse("portal:editor_status", args=[article.pk]), {"status": "published"})
     article.refresh_from_db()
     assert article.status == "published" and article.publish_at is not None
+    assert article.approved_by == second and article.submitted_by == user
     assert client.get(article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0").status_code == 200
     actions = list(AuditEntry.objects.filter(model="portal.Article").values_list("detail", flat=True))
     assert "status review → published" in actions and "status draft → review" in actions
@@ -118,12 +131,17 @@ def test_empty_title_is_refused_with_the_field_named(client, world):
     assert Article.objects.count() == 0
 
 
-def _upload(client, article, data, name="anh.png"):
+def _upload(client, article, data, name="anh.png", alt="Lễ ra quân"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
         reverse("portal:editor_upload", args=[article.pk]),
-        {"image": SimpleUploadedFile(name, data), "caption": "Chú thích", "credit": "Tác giả ảnh"},
+        {
+            "image": SimpleUploadedFile(name, data),
+            "caption": "Chú thích",
+            "credit": "Tác giả ảnh",
+            "alt": alt,
+        },
         follow=True,
     ).content.decode()
 
@@ -139,7 +157,17 @@ def test_good_upload_is_resized_with_thumbnail_and_becomes_the_cover(client, wor
     assert str(settings.MEDIA_ROOT) in image.image.path
     article.refresh_from_db()
     assert article.cover == image
-    assert "&lt;figure&gt;&lt;img src=&quot;/media/portal/" in html  # the code to paste into the body
+    assert image.alt == "Lễ ra quân"
+    # The gallery offers the picture to the editor's "Chèn" (insert) button.
+    assert f'data-insert-image data-src="{image.image.url}" data-alt="Lễ ra quân"' in html
+
+
+def test_upload_without_alt_text_is_refused(client, world):
+    signed_in(client, world, "news_a")
+    article = services.create_article(user=world.users["news_a"], title="Tin có ảnh")
+    html = _upload(client, article, png_bytes(), alt="")
+    assert "hãy nhập mô tả ảnh cho người khiếm thị" in html
+    assert ArticleImage.objects.count() == 0
 
 
 def _huge_png() -> bytes:
