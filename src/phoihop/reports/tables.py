@@ -32,6 +32,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # per row: "count" | "vnd" | "pct" | "group"
     widths: list[float] | None = None  # column shares on a printed page; None: first column wide
+    column_kinds: list[str] | None = None  # "units" tables: the kind of each indicator column
 
     def add(self, row: list, kind: str = "count") -> None:
         self.rows.append(row)
@@ -42,7 +43,7 @@ def title_block(report: dict) -> dict:
     period = report["period"]
     return {
         "organisations": report.get("scope_names") or report["scope"],
-        "title": "BÁO CÁO SƠ KẾT, TỔNG KẾT CHƯƠNG TRÌNH PHỐI HỢP",
+        "title": "BÁO CÁO",
         "program": report.get("program_name") or report["program"],
         "program_code": report["program"],
         "period": f"Từ ngày {fmt.day(period['from'])} đến ngày {fmt.day(period['to'])}",
@@ -50,9 +51,7 @@ def title_block(report: dict) -> dict:
         "generated_text": f"Lập ngày {fmt.day(report['generated_at'][:10])}"
         if report.get("generated_at")
         else "",
-        "scope": ", ".join(
-            f"{n} ({c})" for n, c in zip(report.get("scope_names", []), report["scope"], strict=False)
-        ),
+        "scope": ", ".join(report.get("scope_names") or report["scope"]),
     }
 
 
@@ -104,21 +103,57 @@ def targets_table(report: dict) -> Table:
     return table
 
 
-def unit_table(report: dict) -> Table:
-    """Each indicator's breakdown by the child units of the scope (the units a reader knows: districts)."""
-    kinds = report["units"]["kinds"]
+def unit_codes(report: dict) -> list[str]:
+    """The child units that have a figure, in the order the report lists them."""
     units: list[str] = []
     for entry in report["indicators"].values():
         for code, value in (entry.get("by_unit") or {}).items():
             if value and code not in units:
                 units.append(code)
-    labels = report["units"]["labels"]
-    table = Table("Kết quả theo đơn vị trực thuộc", ["Chỉ tiêu", *(labels.get(u, u) for u in units)])
-    for entry_code, entry in report["indicators"].items():
-        by_unit = entry.get("by_unit") or {}
-        if any(by_unit.get(u) for u in units):
-            table.add([entry["label"], *(by_unit.get(u) for u in units)], kinds.get(entry_code, "count"))
+    return units
+
+
+def unit_table(report: dict, codes: list[str] | None = None, *, title: str | None = None) -> Table:
+    """Units as rows (the units a reader knows: districts), indicators as columns, with the whole
+    scope's figure last (it also holds rows that name no unit, so it may exceed the column's sum).
+    Only units with a figure in one of the columns are listed."""
+    kinds, labels = report["units"]["kinds"], report["units"]["labels"]
+    indicators = report["indicators"]
+    units = unit_codes(report)
+    if codes is None:
+        codes = [c for c, e in indicators.items() if any((e.get("by_unit") or {}).get(u) for u in units)]
+    table = Table(
+        title or "Kết quả theo đơn vị trực thuộc", ["STT", "Đơn vị", *(indicators[c]["label"] for c in codes)]
+    )
+    table.column_kinds = [kinds.get(c, "count") for c in codes]
+    n = 0
+    for unit in units:
+        values = [(indicators[c].get("by_unit") or {}).get(unit) for c in codes]
+        if any(values):
+            n += 1
+            table.add([n, labels.get(unit, unit), *values], "units")
+    table.add(["", "Toàn phạm vi báo cáo", *(indicators[c]["value"] for c in codes)], "total")
     return table
+
+
+def unit_tables(report: dict, *, per_table: int = 5) -> list[Table]:
+    """The same, cut into printable tables of a few indicators each (A4 portrait): the union side's
+    indicators over the union units, the party side's over the party units."""
+    from phoihop.indicators.registry import REGISTRY
+
+    indicators, units = report["indicators"], unit_codes(report)
+    codes = [c for c, e in indicators.items() if any((e.get("by_unit") or {}).get(u) for u in units)]
+    groups: list[tuple[str, list[str]]] = []
+    for tree, name in (("U", "công đoàn"), ("B", "tổ chức đảng"), ("S", "")):
+        mine = [c for c in codes if getattr(REGISTRY.get(c), "tree", "S") == tree]
+        groups += [(name, mine[i : i + per_table]) for i in range(0, len(mine), per_table)]
+    out = []
+    for n, (name, chunk) in enumerate(groups, 1):
+        side = f" — {name}" if name else ""
+        out.append(
+            unit_table(report, chunk, title=f"Kết quả theo đơn vị trực thuộc{side} ({n}/{len(groups)})")
+        )
+    return out
 
 
 def breakdown_table(report: dict) -> Table:
@@ -135,6 +170,8 @@ def breakdown_table(report: dict) -> Table:
 
 def cell_text(value, kind: str) -> str:
     """A cell as the printed documents show it."""
+    if kind in ("units", "total"):
+        kind = "count"
     if value is None:
         return "" if kind == "group" else fmt.MISSING
     if isinstance(value, str):
@@ -142,3 +179,13 @@ def cell_text(value, kind: str) -> str:
     if kind == "million":
         return fmt.number(value)
     return fmt.value(value, kind)
+
+
+def cell_for(table: Table, kind: str, col: int, value) -> str:
+    """A cell of any table as printed: units tables take each indicator column's own kind."""
+    if kind in ("units", "total"):
+        if col < 2:
+            return "" if value in (None, "") else str(value)
+        column = (table.column_kinds or [])[col - 2] if table.column_kinds else "count"
+        return fmt.MISSING if value is None else fmt.value(value, "pct" if column == "pct" else "count")
+    return cell_text(value, kind)

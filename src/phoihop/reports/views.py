@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from .assemble import ReportError
 from .forms import ReportForm
 from .render import available, filename, renderer
+from .render import render as render_document
 from .render.html import context as document_context
 from .selectors import report_for
 
@@ -18,6 +19,7 @@ def _report(request, form):
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
         scope_code=data.get("scope") or None,
+        approved_only=bool(data.get("approved_only")),
     )
 
 
@@ -67,7 +69,7 @@ def download(request, fmt: str):
         name = filename(report, "json")
     else:
         maker = renderer(fmt)
-        body, content_type, name = maker.render(report), maker.content_type, filename(report, maker.extension)
+        body, content_type, name = render_document(report, fmt), maker.content_type, filename(report, maker.extension)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

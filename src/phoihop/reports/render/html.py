@@ -6,17 +6,18 @@ from .. import tables
 from . import Document, Renderer, register
 
 
-def context(report: dict) -> dict:
+def context(report: dict | None = None, *, doc: Document | None = None) -> dict:
     """What the HTML templates need; the staff report page reuses it for its preview."""
-    doc = Document(report)
+    doc = doc or Document(report)
     return {
         "doc": doc,
+        "off": doc.official,
         "tables": [
             {
                 "title": t.title,
                 "header": t.header,
                 "rows": [
-                    {"kind": kind, "cells": [tables.cell_text(v, kind) for v in row]}
+                    {"kind": kind, "cells": [tables.cell_for(t, kind, i, v) for i, v in enumerate(row)]}
                     for row, kind in zip(t.rows, t.kinds, strict=True)
                 ],
             }
@@ -33,5 +34,5 @@ class HtmlRenderer(Renderer):
     content_type = "text/html; charset=utf-8"
     extension = "html"
 
-    def render(self, report: dict) -> bytes:
-        return render_to_string("reports/document.html", context(report)).encode()
+    def render(self, doc: Document, *, template: bytes | None = None) -> bytes:
+        return render_to_string("reports/document.html", context(doc=doc)).encode()
