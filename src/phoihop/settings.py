@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "phoihop.periods",
     "phoihop.portal",
     "phoihop.api",
-    "phoihop.privacy",
     "phoihop.demo",
 ]
 
