@@ -190,7 +190,8 @@ def merge_people(*, actor, keep_code: str, drop_code: str) -> AuditEntry:
     if keep_code == drop_code:
         raise MergeError(_("Hãy chọn hai người khác nhau."))
     people = {
-        p.code: p for p in _comparable(scope).filter(code__in=[keep_code, drop_code]).select_for_update()
+        p.code: p
+        for p in _comparable(scope).filter(code__in=[keep_code, drop_code]).select_for_update(of=("self",))
     }
     if len(people) != 2:
         raise MergeError(_("Không tìm thấy một trong hai người trong phạm vi của bạn."))
@@ -293,7 +294,7 @@ def undo_merge(*, actor, entry_id: int) -> r.Person:
     """Puts both people back as they were before the merge the audit entry describes."""
     if not getattr(actor, "is_authenticated", False) or not actor.can("write"):
         raise PermissionDenied
-    entry = AuditEntry.objects.select_for_update().filter(pk=entry_id, model=MERGE_MODEL).first()
+    entry = AuditEntry.objects.select_for_update(of=("self",)).filter(pk=entry_id, model=MERGE_MODEL).first()
     if entry is None or (entry.detail or "").startswith(UNDO_PREFIX):
         raise MergeError(_("Không tìm thấy lần gộp này."))
     if AuditEntry.objects.filter(model=MERGE_MODEL, detail=f"{UNDO_PREFIX}{entry.pk}").exists():
@@ -301,7 +302,7 @@ def undo_merge(*, actor, entry_id: int) -> r.Person:
     data = entry.before or {}
     keep_pk = data["keep"]["id"]
     scope = scope_for(actor)
-    keep = scope.filter(r.Person.objects.filter(pk=keep_pk)).select_for_update().first()
+    keep = scope.filter(r.Person.objects.filter(pk=keep_pk)).select_for_update(of=("self",)).first()
     if keep is None:
         raise MergeError(_("Không tìm thấy lần gộp này."))
     drop = _restore(r.Person, data["drop"])
