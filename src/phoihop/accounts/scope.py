@@ -259,9 +259,9 @@ class Refusal:
     """Why a write is refused. `field` is the model field concerned (None: the record as a whole).
 
     reason: "role" (the role may not do this at all), "not_found" (a referenced object the user may not
-    see — worded exactly like one that does not exist), "not_yours" (the record as it is now, or as it
-    would be, belongs to no unit of the user's scope), "hidden" (the record exists but the user may not
-    see it), or a registered rule's own code."""
+    see — worded exactly like one that does not exist), "not_yours" (the record as it is now belongs to
+    no unit of the user's scope), "no_unit" (as it would be, it names no unit of the scope), "hidden"
+    (the record exists but the user may not see it), or "rule" (a registered rule refused it)."""
 
     reason: str
     message: str
@@ -320,7 +320,8 @@ class WriteGate:
     def __init__(self, user, *, bulk: bool = False, scope: Scope | None = None):
         self.user = user
         self.scope = scope or (scope_for(user) if user is not None else EVERYTHING)
-        self.system = user is None  # `phoihop import` from the command line, the demo
+        # No user: system code (`phoihop import`, the demo) — no role to check; a scope may still be given.
+        self.system = user is None
         self.bulk = bulk
         self._sets: dict[str, set] = {}
         self._lookups: dict[tuple, tuple] = {}
@@ -411,7 +412,7 @@ class WriteGate:
 
         if not self.has_permission(model):
             return Refusal("role", _("Vai trò của bạn không được làm việc này."))
-        if not self.system and not self.scope.everything:
+        if not self.scope.everything:
             found = self._refuse_scope(model, before, after)
             if found is not None:
                 return found
@@ -465,9 +466,7 @@ class WriteGate:
                     )
                 if field and state_value(after, f"{field}_id") is not None:
                     return Refusal("not_found", _not_found_unit(), field, state_value(after, f"{field}_id"))
-                return Refusal(
-                    "not_yours", _("Bản ghi không gắn với đơn vị nào trong phạm vi của bạn."), field
-                )
+                return Refusal("no_unit", _("Bản ghi không gắn với đơn vị nào trong phạm vi của bạn."), field)
         return None
 
     def _refuse_references(self, model, before, after) -> Refusal | None:
@@ -507,7 +506,7 @@ class WriteGate:
         kept = before is not None and state_value(before, "parent_id") == parent
         if not kept and not self.covers(parent):
             if parent is None:
-                return Refusal("not_yours", _("Chỉ quản trị hệ thống được tạo đơn vị cấp gốc."), "parent")
+                return Refusal("no_unit", _("Chỉ quản trị hệ thống được tạo đơn vị cấp gốc."), "parent")
             return Refusal("not_found", _not_found_unit(), "parent", parent)
         merged = state_value(after, "merged_into_id")
         if merged is not None and merged != state_value(before, "merged_into_id") and not self.covers(merged):

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from phoihop.audit.models import AuditEntry
 
+from .gating import RowGate
 from .problems import ImportResult, Problem
 from .reader import SourceError, read_source
+from .sheets import BY_KEY
 from .validate import Validator
 from .write import Writer
 
@@ -41,28 +43,68 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
         # gets every error of the workbook in one go. Unknown sheets alone also let the rest be checked.
         validator.check()
     result.errors, result.warnings = validator.errors, validator.warnings
+    # A user's import passes every row through the write gate; `phoihop import` (no user) is the system.
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    gated = user is not None or (scope is not None and not scope.everything)
     if result.errors:
+        if gated and validator.rows:
+            result.errors = result.errors + _refusals_of_valid_rows(validator, user, scope)
         return result
-    writer = Writer(validator.rows, progress)
-    with transaction.atomic():
-        writer.run()
-        who = {
-            "actor": actor if getattr(actor, "is_authenticated", False) else None,
-            "actor_name": actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
-        }
-        for entry in writer.audit:
-            entry.actor, entry.actor_name = who["actor"], who["actor_name"]
-        AuditEntry.objects.bulk_create(writer.audit, batch_size=2000)
-        AuditEntry.objects.create(
-            **who,
-            action="import",
-            model="workbook",
-            object_code=_source_name(source),
-            after=writer.summary,
-            detail=f"{len(result.warnings)} cảnh báo",
-        )
+    gate = RowGate(user, scope=scope) if gated else None
+    writer = Writer(validator.rows, progress, gate=gate)
+    try:
+        with transaction.atomic():
+            _write(writer, actor, source, result)
+    except _Refused:
+        result.errors = gate.errors
+        return result
     result.ok, result.summary = True, writer.summary
     return result
+
+
+class _Refused(Exception):
+    """Some rows were refused by the write gate: the transaction is rolled back."""
+
+
+def _refusals_of_valid_rows(validator: Validator, user, scope) -> list[Problem]:
+    """So that the user gets every error at once: the rows without errors are written in a transaction
+    that is always rolled back, through the write gate, and its refusals returned. Best effort — rows
+    that lean on a rejected row may fail in the database, and then only the cell errors are shown."""
+    bad = {(p.sheet, p.row) for p in validator.errors}
+    rows = {
+        key: [r for r in sheet_rows if (BY_KEY[key].label, r.no) not in bad]
+        for key, sheet_rows in validator.rows.items()
+    }
+    gate = RowGate(user, scope=scope)
+    try:
+        with transaction.atomic():
+            Writer(rows, gate=gate).run()
+            raise _Refused
+    except _Refused:
+        return gate.errors
+    except DatabaseError:
+        return []
+
+
+def _write(writer: Writer, actor, source, result: ImportResult) -> None:
+    writer.run()
+    if writer.gate is not None and writer.gate.errors:
+        raise _Refused
+    who = {
+        "actor": actor if getattr(actor, "is_authenticated", False) else None,
+        "actor_name": actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
+    }
+    for entry in writer.audit:
+        entry.actor, entry.actor_name = who["actor"], who["actor_name"]
+    AuditEntry.objects.bulk_create(writer.audit, batch_size=2000)
+    AuditEntry.objects.create(
+        **who,
+        action="import",
+        model="workbook",
+        object_code=_source_name(source),
+        after=writer.summary,
+        detail=f"{len(result.warnings)} cảnh báo",
+    )
 
 
 def _source_name(source) -> str:

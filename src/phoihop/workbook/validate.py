@@ -11,6 +11,7 @@ from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
 from .parsers import fold
+from .partial import fill_absent
 from .people_checks import check_people
 from .problems import Problem
 from .reader import RawSheet, paused_gc
@@ -24,6 +25,12 @@ CODE_COLUMN = {
     "lop_boi_duong": "ma_lop",
 }
 CHUNK = 5000
+# Reference columns that may name a unit outside the importer's scope (the other side of a relation).
+ANY_UNIT_COLUMNS = {
+    ("gioi_thieu", "ma_to_chuc_dang"),
+    ("chuong_trinh", "ma_don_vi_cong_doan"),
+    ("chuong_trinh", "ma_don_vi_dang"),
+}
 
 
 @dataclass
@@ -70,6 +77,7 @@ class Validator:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.rows: dict[str, list[Row]] = {}
+        self.present: dict[str, set[str]] = {}  # sheet key → the column keys the sheet has
 
     # ---- helpers ------------------------------------------------------------------------------
     def error(self, sheet: Sheet, row: int | None, column: Column | None, value, vi: str, en: str) -> None:
@@ -142,6 +150,7 @@ class Validator:
             else:
                 positions.append((i, column))
         present = {c.key for _, c in positions}
+        self.present[sheet.key] = present
         for column in sheet.columns:
             if column.required and column.key not in present:
                 self.error(sheet, 1, column, None, "thiếu cột bắt buộc", "a required column is missing")
@@ -190,12 +199,13 @@ class Validator:
             self._check()
 
     def _check(self) -> None:
+        fill_absent(self)
         self._check_duplicates()
         self._check_references()
         self._check_units()
         self._check_rules()
-        if self.scope is not None and not self.scope.everything:
-            self._check_scope()
+        # Scope and roles are decided per row by the write gate while writing (workbook.write), where
+        # each row's record is known as it is now and as it would be.
 
     def _check_duplicates(self) -> None:
         for key, rows in self.rows.items():
@@ -273,11 +283,25 @@ class Validator:
                                 f"no {en} with this code in the workbook or the database",
                             )
 
-    def unit_info(self) -> dict[str, UnitInfo]:
+    def unit_info(self, *, every_unit: bool = False) -> dict[str, UnitInfo]:
+        """Units of the database and the workbook by code. For a user with a limited scope, the database
+        units outside it are left out: checks say nothing about them (no hint that a code exists); the
+        write gate refuses a row that would newly name one, exactly like a code that does not exist.
+        `every_unit`: also those, for the columns that may name any unit (a receiving party unit)."""
+        if every_unit and self.scope is not None and not self.scope.everything:
+            if not hasattr(self, "_all_units"):
+                self._all_units = {
+                    code: UnitInfo(kind, None, None, None)
+                    for code, kind in Unit.objects.values_list("code", "kind")
+                } | self.unit_info()
+            return self._all_units
         if not hasattr(self, "_units"):
+            db_units = Unit.objects.all()
+            if self.scope is not None and not self.scope.everything:
+                db_units = self.scope.units()
             units = {
                 code: UnitInfo(kind, parent, founded, dissolved)
-                for code, kind, parent, founded, dissolved in Unit.objects.values_list(
+                for code, kind, parent, founded, dissolved in db_units.values_list(
                     "code", "kind", "parent__code", "founded_on", "dissolved_on"
                 )
             }
@@ -450,10 +474,12 @@ class Validator:
         units = self.unit_info()
         for (key, col_key), (kinds, vi, en) in UNIT_RULES.items():
             sheet = BY_KEY[key]
+            units = self.unit_info(every_unit=(key, col_key) in ANY_UNIT_COLUMNS)
             for row in self.rows.get(key, []):
                 code = row.values.get(col_key)
                 if code and code in units and units[code].kind not in kinds:
                     self.error(sheet, row.no, sheet.column(col_key), code, f"cần {vi}", f"expected {en}")
+        units = self.unit_info()
         for row in self.rows.get("chuong_trinh", []):
             v = row.values
             if v.get("tu_ngay") and v.get("den_ngay") and v["den_ngay"] < v["tu_ngay"]:
@@ -552,45 +578,6 @@ class Validator:
                     f"kết nạp trước ngày được giới thiệu ({first_referral[code]:%d/%m/%Y})",
                     f"admitted before the referral ({first_referral[code].isoformat()})",
                 )
-
-    def _check_scope(self) -> None:
-        visible = set(self.scope.units().values_list("code", flat=True))
-        units = self.unit_info()
-        # New units of the workbook are in scope when their parent chain reaches the scope.
-        for _ in range(6):
-            for row in self.rows.get("don_vi", []):
-                code, parent = row.values.get("ma_don_vi"), row.values.get("ma_cap_tren")
-                if code and parent in visible and code not in visible and not _in_db(code, units, self):
-                    visible.add(code)
-        outside_vi, outside_en = "đơn vị nằm ngoài phạm vi của bạn", "the unit is outside your scope"
-        for key, rows in self.rows.items():
-            sheet = BY_KEY[key]
-            for row in rows:
-                if key == "don_vi":
-                    code = row.values.get("ma_don_vi")
-                    if code and code not in visible:
-                        self.error(sheet, row.no, sheet.column("ma_don_vi"), code, outside_vi, outside_en)
-                    continue
-                named = [row.values.get(c) for c in sheet.unit_columns if row.values.get(c)]
-                for code in named:
-                    if code not in visible:
-                        col = next(c for c in sheet.unit_columns if row.values.get(c) == code)
-                        self.error(sheet, row.no, sheet.column(col), code, outside_vi, outside_en)
-                if sheet.unit_columns and not named and not self.scope.holds_root:
-                    self.error(
-                        sheet,
-                        row.no,
-                        None,
-                        None,
-                        "dòng không gắn với đơn vị nào trong phạm vi của bạn",
-                        "the row names no unit of your scope",
-                    )
-
-
-def _in_db(code: str, units, validator: Validator) -> bool:
-    if not hasattr(validator, "_db_unit_codes"):
-        validator._db_unit_codes = set(Unit.objects.values_list("code", flat=True))
-    return code in validator._db_unit_codes
 
 
 def _tree(kind: str) -> str:

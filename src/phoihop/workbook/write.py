@@ -20,7 +20,7 @@ from phoihop.records.timeline import rebuild_intervals
 
 from .parsers import fold
 from .reader import paused_gc
-from .sheets import SHEETS, Sheet
+from .sheets import BY_KEY, SHEETS, Sheet
 from .validate import Row
 
 ID_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
@@ -165,12 +165,19 @@ def _indexes_built_after(model, *, empty: bool, rows: int):
 
 
 class Writer:
-    def __init__(self, rows: dict[str, list[Row]], progress=None):
+    """Writes the validated rows. With a `gate` (workbook.gating.RowGate, for an importer who is a
+    user), every row that would create or change a record asks the write gate first; refusals are
+    collected in `gate.errors` and the caller rolls the whole import back."""
+
+    def __init__(self, rows: dict[str, list[Row]], progress=None, gate=None):
         self.rows = rows
         self.progress = progress
+        self.gate = gate
         self.ids: dict[str, dict[str, int]] = {}
         self.summary: dict[str, dict[str, int]] = {}
         self.audit: list[AuditEntry] = []
+        self._unit_states: dict[str, tuple[Row, dict | None, dict]] = {}  # don_vi rows, gated in pass 2
+        self._initiatives: dict[str, tuple[Row, dict, bool]] = {}  # sang_kien rows: state, already gated
 
     def ids_for(self, sheet_key: str) -> dict[str, int]:
         if sheet_key not in self.ids:
@@ -218,6 +225,7 @@ class Writer:
         plan = [(key, attname, self.ids_for(ref) if ref else None) for key, attname, ref in fields]
         creates, updates, changed_fields = [], [], set()
         counts = {"created": 0, "updated": 0, "unchanged": 0}
+        gate = self.gate
         for row in rows:
             given = row.values
             values = {
@@ -231,6 +239,8 @@ class Writer:
             if key in existing:
                 pk, before = existing[key]
                 diff = {a: v for a, v in values.items() if _norm(before[a]) != _norm(v)}
+                if gate is not None and not self._passes(sheet, row, pk, before, values, changed=bool(diff)):
+                    continue
                 if diff:
                     updates.append({"pk": pk, **values})
                     changed_fields.update(diff)
@@ -247,17 +257,103 @@ class Writer:
                 else:
                     counts["unchanged"] += 1
             else:
+                if gate is not None and not self._passes(sheet, row, None, None, values, changed=True):
+                    continue
                 creates.append(values)
                 existing[key] = (None, values)
                 counts["created"] += 1
         with _indexes_built_after(model, empty=was_empty, rows=len(creates)):
             insert_rows(model, creates)
+        if gate is not None and creates and "code" in key_attnames:
+            self._note_created(model, [c["code"] for c in creates])
         update_rows(model, updates, sorted(changed_fields))
         if sheet.key == "don_vi":
             self._write_unit_links(rows, counts)
         if sheet.key == "sang_kien":
             self._write_authors(rows, counts)
         self.summary[sheet.key] = counts
+
+    # ---- the write gate -------------------------------------------------------------------------------
+    def _passes(self, sheet: Sheet, row: Row, pk, before: dict | None, after: dict, *, changed: bool) -> bool:
+        """Whether the row may go on to be written. A key naming a record outside the scope is refused
+        even when the row changes nothing; units wait for their links (pass 2), initiatives for authors."""
+        model = sheet.model
+        if pk is not None and not self.gate.sees(model, pk):
+            # A key that names something hidden (van_hoa's enterprise) gets the words of a missing code.
+            for column in (sheet.column(k) for k in sheet.key_columns):
+                if column.ref and not self.gate.sees(ID_MODELS[column.ref], after.get(f"{column.field}_id")):
+                    self.gate.refuse_reference(sheet, row, column.key, row.values.get(column.key))
+                    return False
+            self.gate.hidden(sheet, row)
+            return False
+        old = None if before is None else {"pk": pk, **before}
+        new = after if pk is None else {"pk": pk, **after}
+        if model is Unit:
+            self._unit_states[row.values["ma_don_vi"]] = (row, old, new) if changed else (row, old, None)
+            return True
+        if model is Initiative:
+            self._initiatives[row.values["ma_sang_kien"]] = (row, old or new, changed)
+        if not changed:
+            return True
+        return self.gate.allows(sheet, row, model, before=old, after=new)
+
+    def _authors_pass(self, row: Row, pk: int, added: set[int]) -> bool:
+        """New authors must be people the importer sees; changing authors is changing the initiative."""
+        sheet = BY_KEY["sang_kien"]
+        state = self._initiatives.get(row.values["ma_sang_kien"])
+        if state is None:  # refused in the first pass
+            return False
+        _, record, gated = state
+        if not gated and not self.gate.allows(
+            sheet, row, Initiative, before={**record, "pk": pk}, after=record
+        ):
+            return False
+        if not hasattr(self, "_person_codes"):
+            self._person_codes = {pk: code for code, pk in self.ids_for("nguoi").items()}
+        hidden = [self._person_codes[p] for p in sorted(added) if not self.gate.sees(Person, p)]
+        for code in hidden:
+            self.gate.refuse_reference(sheet, row, "tac_gia", code)
+        return not hidden
+
+    def _note_created(self, model, codes: list[str]) -> None:
+        manager = _manager(model)
+        for i in range(0, len(codes), 5000):
+            for pk in manager.filter(code__in=codes[i : i + 5000]).values_list("pk", flat=True):
+                self.gate.note_created(model, pk)
+
+    def _gate_units(self, rows: list[Row], ids: dict[str, int], links: dict[int, tuple]) -> None:
+        """Pass 2 of don_vi under the gate: a new unit is the importer's when its parent is (a parent may
+        be another new unit of the sheet, so this runs until nothing changes); then every new or changed
+        unit is asked as it was and as it would be."""
+        sheet = BY_KEY["don_vi"]
+        pending = {code for code, (_, old, _) in self._unit_states.items() if old is None}
+        progress = True
+        while pending and progress:
+            progress = False
+            for code in sorted(pending):
+                parent = links[ids[code]][0]
+                if parent is not None and self.gate.gate.covers(parent):
+                    self.gate.note_created(Unit, ids[code])
+                    pending.discard(code)
+                    progress = True
+        for row in rows:
+            code = row.values["ma_don_vi"]
+            found = self._unit_states.get(code)
+            if found is None:
+                continue
+            _, old, new = found
+            parent, merged = links[ids[code]]
+            if old is not None:
+                old = {**old, "parent_id": self._stored_links[ids[code]][0]}
+                old["merged_into_id"] = self._stored_links[ids[code]][1]
+            after = {**(new or old), "pk": ids[code], "parent_id": parent, "merged_into_id": merged}
+            if (
+                old is not None
+                and new is None
+                and (parent, merged) == (old["parent_id"], old["merged_into_id"])
+            ):
+                continue  # unchanged
+            self.gate.allows(sheet, row, Unit, before=old, after=after)
 
     def _write_unit_links(self, rows: list[Row], counts: dict) -> None:
         """Second pass of don_vi: parent and merger target, which may point at rows of the same sheet."""
@@ -266,16 +362,22 @@ class Writer:
             pk: (parent, merged)
             for pk, parent, merged in Unit.objects.values_list("pk", "parent_id", "merged_into_id")
         }
-        updates = []
+        updates, wanted = [], {}
         for row in rows:
-            pk = ids[row.values["ma_don_vi"]]
+            pk = ids.get(row.values["ma_don_vi"])
+            if pk is None:  # refused by the gate in pass 1
+                continue
             parent = ids.get(row.values.get("ma_cap_tren") or "")
             merged = ids.get(row.values.get("ma_don_vi_tiep_nhan") or "")
+            wanted[pk] = (parent, merged)
             if current[pk] != (parent, merged):
                 updates.append({"pk": pk, "parent_id": parent, "merged_into_id": merged})
                 if current[pk] != (None, None):  # a new unit's links are part of its creation
                     counts["updated"] += 1
                     counts["unchanged"] = max(0, counts["unchanged"] - 1)
+        if self.gate is not None:
+            self._stored_links = current
+            self._gate_units(rows, ids, wanted)
         update_rows(Unit, updates, ["parent_id", "merged_into_id"])
 
     def _write_authors(self, rows: list[Row], counts: dict) -> None:
@@ -287,9 +389,13 @@ class Writer:
             current.setdefault(initiative_id, set()).add(person_id)
         stale, links = [], []
         for row in rows:
-            pk = ids[row.values["ma_sang_kien"]]
+            pk = ids.get(row.values["ma_sang_kien"])
+            if pk is None:  # refused by the gate
+                continue
             wanted = {people[c] for c in row.values.get("tac_gia") or []}
             if wanted != current.get(pk, set()):
+                if self.gate is not None and not self._authors_pass(row, pk, wanted - current.get(pk, set())):
+                    continue
                 if pk in current:  # only initiatives that have links need them cleared
                     stale.append(pk)
                 links += [{"initiative_id": pk, "person_id": person} for person in wanted]

@@ -3,7 +3,6 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from phoihop.accounts.scope import scope_for
 from phoihop.audit.models import AuditEntry
 from phoihop.orgs import selectors
 from phoihop.orgs.models import Enterprise, Unit
@@ -177,10 +176,14 @@ def test_editor_of_one_district_cannot_import_rows_of_another(world, tmp_path):
     units = [["ma_don_vi", "ten", "loai", "ma_cap_tren"]]
     result = import_workbook(
         write_csv(tmp_path / "wb", {"don_vi": units, "an_sinh": welfare}),
-        scope=scope_for(world.users["editor_bac"]),
+        actor=world.users["editor_bac"],
     )
     text = "\n".join(messages(result))
-    assert "dòng 3, cột 'Đơn vị': giá trị 'CDCS-NAM-1': đơn vị nằm ngoài phạm vi của bạn" in text
+    # Worded exactly like a unit code that does not exist: no hint that CDCS-NAM-1 exists elsewhere.
+    assert (
+        "dòng 3, cột 'Đơn vị': giá trị 'CDCS-NAM-1': không có đơn vị mã này trong sổ hoặc trong cơ sở dữ liệu"
+        in text
+    )
     assert "CDCS-BAC-1" not in text
     assert not WelfareContribution.objects.unscoped().exists()
 

@@ -124,8 +124,9 @@ def test_errors_write_nothing_and_give_a_marked_error_workbook(
     sheets["an_sinh"] = [
         WELFARE_HEAD,
         ["AS-1", "CDCS-BAC-1", "2022-01-15", "17.000.000", "Tết"],
-        ["AS-2", "CDCS-NAM-1", "2022-02-15", "-5", ""],  # another district, and negative money
+        ["AS-2", "CDCS-NAM-1", "2022-02-15", "5", ""],  # another district: refused by the write gate
         ["AS-3", "CDCS-BAC-1", "31/02/2022", "100", ""],
+        ["AS-4", "CDCS-BAC-1", "2022-02-15", "-5", ""],  # negative money
     ]
     upload(
         client, world.users["editor_bac"], xlsx_upload(tmp_path, sheets), django_capture_on_commit_callbacks
@@ -137,8 +138,9 @@ def test_errors_write_nothing_and_give_a_marked_error_workbook(
 
     by_cell = {(e["row"], e["column"]): e for e in job.errors}
     assert by_cell[(3, "Đơn vị")]["value"] == "CDCS-NAM-1"
-    assert "ngoài phạm vi" in by_cell[(3, "Đơn vị")]["message"]
-    assert by_cell[(3, "Số tiền (đồng)")]["message"] == "cần số tiền không âm"
+    # Worded like a code that does not exist (no hint that CDCS-NAM-1 exists in another district).
+    assert by_cell[(3, "Đơn vị")]["message"] == "không có đơn vị mã này trong sổ hoặc trong cơ sở dữ liệu"
+    assert by_cell[(5, "Số tiền (đồng)")]["message"] == "cần số tiền không âm"
     assert by_cell[(4, "Ngày")]["sheet"] == "An sinh xã hội, từ thiện"
 
     page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
@@ -160,9 +162,9 @@ def test_errors_write_nothing_and_give_a_marked_error_workbook(
         for cell in row
         if cell.fill.fgColor.rgb and cell.fill.fgColor.rgb.endswith("F8C9C5")
     }
-    assert red == {"B3", "D3", "C4"}
-    assert "ngoài phạm vi" in sheet["B3"].comment.text
-    assert "không âm" in sheet["D3"].comment.text
+    assert red == {"B3", "D5", "C4"}
+    assert "không có đơn vị mã này" in sheet["B3"].comment.text
+    assert "không âm" in sheet["D5"].comment.text
     assert sheet["A2"].comment is None and sheet["B3"].value == "CDCS-NAM-1"
 
 

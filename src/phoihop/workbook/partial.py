@@ -1,0 +1,76 @@
+"""Partial sheets: a column absent from a sheet leaves that field as it is in the database; an empty cell
+in a present column clears it (docs/workbook.md).
+
+The validator parses absent columns as blanks (what a new row gets). Before its checks run, the rows
+whose natural key names a record that already exists take, for each absent column, the value the
+record holds now — as the export would write it — so checks and the writer see the record as it would
+be, and the writer finds those fields unchanged. Only records the importer may see are filled in: a row
+naming a record outside the scope is refused whatever it holds (workbook.write), and must not learn
+anything from the checks either."""
+
+from __future__ import annotations
+
+from . import parsers as p
+from .sheets import BY_KEY, Sheet
+
+CHUNK = 5000
+
+
+def _path(column) -> str:
+    if column.key == "tac_gia":
+        return "pk"
+    return f"{column.field}__code" if column.ref else column.field
+
+
+def _records(sheet: Sheet, scope):
+    model = sheet.model
+    manager = model.objects.unscoped() if hasattr(model.objects, "unscoped") else model.objects
+    if scope is None or scope.everything:
+        return manager.all()
+    from .export import _queryset
+
+    return _queryset(sheet, scope)
+
+
+def fill_absent(validator) -> None:
+    """Give rows of existing records the stored values of the columns their sheet lacks."""
+    for key, rows in validator.rows.items():
+        sheet = BY_KEY[key]
+        present = validator.present.get(key, set())
+        absent = [
+            c for c in sheet.columns if c.key not in present and c.field and c.key not in sheet.key_columns
+        ]
+        if not absent or not rows:
+            continue
+        key_columns = [sheet.column(k) for k in sheet.key_columns]
+        stored = {}
+        records = _records(sheet, validator.scope).values_list(
+            *[_path(c) for c in key_columns], *[_path(c) for c in absent]
+        )
+        for values in records.iterator(chunk_size=CHUNK):
+            stored[tuple(values[: len(key_columns)])] = values[len(key_columns) :]
+        authors = _authors(sheet, absent)
+        for row in rows:
+            found = stored.get(tuple(row.values.get(c.key) for c in key_columns))
+            if found is None:
+                continue
+            for column, value in zip(absent, found, strict=True):
+                if column.key == "tac_gia":
+                    row.values[column.key] = authors.get(value, [])
+                elif column.parse is p.yes_no:
+                    row.values[column.key] = bool(value)
+                elif value is None and column.parse is p.tax_code:
+                    row.values[column.key] = ""
+                else:
+                    row.values[column.key] = value
+
+
+def _authors(sheet: Sheet, absent) -> dict[int, list[str]]:
+    if not any(c.key == "tac_gia" for c in absent):
+        return {}
+    from phoihop.records.models import Initiative
+
+    out: dict[int, list[str]] = {}
+    for initiative, code in Initiative.authors.through.objects.values_list("initiative_id", "person__code"):
+        out.setdefault(initiative, []).append(code)
+    return out
