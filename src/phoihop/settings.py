@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "phoihop.core",
     "phoihop.orgs",
     "phoihop.accounts",
@@ -77,7 +79,9 @@ INSTALLED_APPS = [
     "phoihop.periods",
     "phoihop.portal",
     "phoihop.api",
+    "phoihop.privacy",
     "phoihop.demo",
+    "phoihop.jobs",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Background jobs (imports, report documents, reminders): a queue in the database, run by `phoihop worker`
+# (phoihop.jobs); `phoihop serve` starts one worker itself on the embedded database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Web requests only (core.db_timeout): on PostgreSQL every statement of a page or API call stops after this.
 STATEMENT_TIMEOUT_MS = int(os.environ.get("PHOIHOP_STATEMENT_TIMEOUT_MS", "30000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

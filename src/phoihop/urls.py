@@ -11,7 +11,9 @@ urlpatterns = [
     path("so-du-lieu/", include("phoihop.workbook.urls")),
     path("chi-tieu/", include("phoihop.indicators.urls")),
     path("bao-cao/", include("phoihop.reports.urls")),
+    path("bao-cao-dinh-ky/", include("phoihop.periods.urls")),
     path("nhat-ky/", include("phoihop.audit.urls")),
+    path("du-lieu-ca-nhan/", include("phoihop.privacy.urls")),
     path("", include("phoihop.core.urls")),
     # The public portal owns the site root ("/", "/tin-tuc/<slug>/", feeds, sitemap); it comes last.
     path("", include("phoihop.portal.urls")),
