@@ -1,7 +1,9 @@
 """Imports uploaded on the staff site, run in the background.
 
-The upload view stores the file and an `ImportJob`, then `enqueue` starts `run_job` in a thread once
-the upload's transaction has committed (or inline when `PHOIHOP_IMPORT_INLINE` is set, as tests do).
+The upload view stores the file and an `ImportJob`, then `enqueue` puts an `import_job` task in the
+job queue (phoihop.jobs: a row written in the upload's own transaction, so a job exists exactly when its
+upload does) for `phoihop worker` to run — on this server or any other — or, when
+`PHOIHOP_IMPORT_INLINE` is set (as most tests do), runs it inline once the upload has committed.
 `run_job` calls the same engine as `phoihop import` (services.import_workbook) with the uploader as
 actor and scope, so a district editor's rows of another district are errors naming them.
 
@@ -16,7 +18,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
 import zipfile
 from contextlib import contextmanager
@@ -24,9 +25,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from phoihop.accounts.scope import scope_for
 
@@ -38,9 +40,6 @@ from .sheets import BY_KEY
 
 log = logging.getLogger(__name__)
 
-# One import at a time per process: each writes in one big transaction, and on SQLite a second
-# writer would only wait for the lock and might time out.
-_ONE_AT_A_TIME = threading.Lock()
 STALE_AFTER_SECONDS = 2 * 3600
 
 
@@ -53,22 +52,21 @@ def job_dir(job: ImportJob) -> Path:
 
 
 def enqueue(job: ImportJob) -> None:
-    """Start the job after the current transaction commits."""
-    transaction.on_commit(lambda: _start(job.pk))
-
-
-def _start(job_id: int) -> None:
+    """Queue the job for a worker (in the current transaction), or run it inline after the commit."""
     if getattr(settings, "PHOIHOP_IMPORT_INLINE", False):
-        run_job(job_id)
+        transaction.on_commit(lambda: run_job(job.pk))
         return
-    threading.Thread(target=_thread_main, args=(job_id,), name=f"import-{job_id}", daemon=True).start()
+    import_job.enqueue(job.pk)
 
 
-def _thread_main(job_id: int) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        connections.close_all()
+@task()
+def import_job(job_id: int) -> str:
+    """The queued import. A worker that died while running it left the job marked running, and its
+    transaction rolled back with it (nothing written): run by the next worker, it starts over."""
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.QUEUED
+    )
+    return run_job(job_id).status
 
 
 # ---- progress -----------------------------------------------------------------------------------
@@ -119,16 +117,6 @@ def mark_stale(job: ImportJob) -> bool:
     return True
 
 
-def fail_interrupted() -> int:
-    """Called as the server starts: an import still queued or running then was cut off by a stop or
-    restart (its transaction rolled back, so nothing was half-written). Say so on its page at once."""
-    return ImportJob.objects.exclude(status__in=ImportJob.FINISHED).update(
-        status=ImportJob.Status.CRASHED,
-        phase=_("Quá trình nhập bị gián đoạn do máy chủ khởi động lại; chưa ghi gì, hãy tải lên lại."),
-        finished_at=timezone.now(),
-    )
-
-
 class Reporter:
     """The engine's progress(stage, done, total) mapped to 0–100 with a Vietnamese phase."""
 
@@ -165,27 +153,27 @@ class Reporter:
 
 def run_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:  # already run (or being run): running it twice would do nothing anyway
         return job
-    _publish(job, 1, _("Đang chờ lần nhập khác hoàn tất"))
-    with _ONE_AT_A_TIME:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
-        job.status = ImportJob.Status.RUNNING
-        _publish(job, 2, _("Đang đọc tệp"))
-        try:
-            _run(job)
-        except Exception:
-            log.exception("import job %s crashed", job.pk)
-            job.status = ImportJob.Status.CRASHED
-            job.phase = _("Lỗi hệ thống khi nhập; chưa có dữ liệu nào được ghi. Lỗi đã được ghi lại.")
-        job.finished_at = timezone.now()
-        if job.status == ImportJob.Status.SUCCEEDED:
-            job.progress = 100
-        job.save()
-        _progress_file(job).unlink(missing_ok=True)
-        # The upload carries personal data and is no longer needed: the records are in the database,
-        # and for a rejected file the error workbook has what the user needs to fix it.
-        Path(job.stored_path).unlink(missing_ok=True)
+    job.status = ImportJob.Status.RUNNING
+    _publish(job, 2, _("Đang đọc tệp"))
+    try:
+        _run(job)
+    except Exception:
+        log.exception("import job %s crashed", job.pk)
+        job.status = ImportJob.Status.CRASHED
+        job.phase = _("Lỗi hệ thống khi nhập; chưa có dữ liệu nào được ghi. Lỗi đã được ghi lại.")
+    job.finished_at = timezone.now()
+    if job.status == ImportJob.Status.SUCCEEDED:
+        job.progress = 100
+    job.save()
+    _progress_file(job).unlink(missing_ok=True)
+    # The upload carries personal data and is no longer needed: the records are in the database,
+    # and for a rejected file the error workbook has what the user needs to fix it.
+    Path(job.stored_path).unlink(missing_ok=True)
     return job
 
 

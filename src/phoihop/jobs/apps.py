@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "phoihop.jobs"
+    verbose_name = "Công việc nền"
