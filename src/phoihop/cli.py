@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     command = argv[1] if len(argv) > 1 else "help"
+    from phoihop.core import runtime
+
+    if command not in runtime.WEB_COMMANDS:
+        runtime.mark_batch()  # a command-line run or the worker: the import may pause the cycle collector
     if command not in NO_AUTO_MIGRATE:
         ensure_schema()
     from django.db import DatabaseError

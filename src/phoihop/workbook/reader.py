@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from phoihop.core import runtime
+
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
@@ -38,7 +40,12 @@ class RawSheet:
 def paused_gc():
     """Python's cycle collector paused while a stage of the import builds its hundreds of thousands of
     rows, cells and values: none of them form cycles, yet every few hundred allocations the collector
-    would walk them all again (a fifth of an import's time at 50,000 people). Nested uses are fine."""
+    would walk them all again (a fifth of an import's time at 50,000 people). Nested uses are fine.
+    Only in batch processes (`phoihop import`, the worker): in a web process the pause would stop
+    collection for every request thread, so there it does nothing (core.runtime)."""
+    if not runtime.is_batch():
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from phoihop.core import runtime
 from phoihop.jobs.worker import run_worker
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-tasks", type=int, default=None)
 
     def handle(self, *args, batch, interval, max_tasks, **options):
+        runtime.mark_batch()  # its own process: it may pause the cycle collector, and owns its signals
         worker_id = run_worker(
             batch=batch, interval=interval, max_tasks=max_tasks, signals=True, freeze_gc=True
         )
