@@ -54,8 +54,11 @@ class ChildrenOut(Schema):
     children: list[ChildOut]
 
 
+MAX_PAGE = 1_000_000  # beyond it the offset overflows SQLite's integers (a 500 before)
+
+
 class PageIn(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=200)
 
 
