@@ -76,6 +76,7 @@ ROW_FIELDS = {
         "ma_don_vi_tiep_nhan",
     ],
     "dieu_chuyen": ["ma_don_vi", "ngay_hieu_luc", "ma_cap_tren_moi", "so_quyet_dinh"],
+    "qua_trinh": ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
     "nguoi": [
         "ma_nguoi",
         "ho_ten",
@@ -1120,6 +1121,86 @@ class DemoBuilder:
                 {"ma_chi_tieu": code, "ma_don_vi": "LDLD-LC", "nam": 2025, "gia_tri": value}
             )
 
+    # ---- members who moved between districts --------------------------------------------------------
+    MOVES = 60  # members who joined in 2017–2020 and moved to another district's union in 2023–2024
+
+    def build_moves(self) -> None:
+        """Some members change jobs and unions in 2023–2024: each gets a `qua_trinh` row where they
+        joined and one where they moved; `nguoi` holds where they are now. Drawn from a generator of
+        its own, so every record built before stays exactly as it was (the 2017–2020 figures too)."""
+        rng = random.Random(18)
+        start, end = date(2023, 1, 1), date(2024, 12, 31)
+
+        def district(union: Unit, day: date) -> str:
+            return union.parent_on(day) or ""
+
+        targets = [
+            u
+            for u in self.units.values()
+            if u.kind == "cdcs" and u.exists_on(start) and u.exists_on(REORG) and self.in_province(u, end)
+        ]
+        # Bát Xát (the demo editor's district) sends some and receives some, so its lists show both.
+        batxat = [u for u in targets if district(u, end) == "LDLD-H-BATXAT"]
+        candidates = [c for c in self.new_members if not self.people[c]["ngay_roi_cong_doan"]]
+        moved = 0
+        self.moves_done: list[tuple[str, date, str, str]] = []
+        for code in rng.sample(candidates, len(candidates)):
+            if moved >= self.MOVES:
+                break
+            person = self.people[code]
+            source = self.units[person["ma_cdcs"]]
+            day = start + timedelta(days=rng.randint(0, (end - start).days))
+            if not (source.exists_on(day) and district(source, day).startswith("LDLD-H-")):
+                continue
+            pool = batxat if moved % 4 == 0 and district(source, day) != "LDLD-H-BATXAT" else targets
+            pool = [u for u in pool if district(u, day) != district(source, day) and u.exists_on(day)]
+            if not pool:
+                continue
+            target = rng.choice(pool)
+            joined = date.fromisoformat(person["ngay_vao_cong_doan"])
+            workplace = target.enterprise or person["ma_doanh_nghiep"]
+            self.rows["qua_trinh"] += [
+                {
+                    "ma_nguoi": code,
+                    "tu_ngay": _d(joined),
+                    "ma_cdcs": source.code,
+                    "ma_doanh_nghiep": person["ma_doanh_nghiep"],
+                    "ly_do": "vào công đoàn",
+                },
+                {
+                    "ma_nguoi": code,
+                    "tu_ngay": _d(day),
+                    "ma_cdcs": target.code,
+                    "ma_doanh_nghiep": workplace,
+                    "ly_do": "chuyển sinh hoạt",
+                },
+            ]
+            person["ma_cdcs"], person["ma_doanh_nghiep"] = target.code, workplace
+            self.moves_done.append((code, day, source.code, target.code))
+            moved += 1
+        # Staff's own records of those moves (accepted), and three still waiting for Bát Xát's answer.
+        self.rows["_chuyen_sinh_hoat"] = [
+            {"ma_nguoi": c, "ngay": d, "tu": f, "den": t, "trang_thai": "nhan"}
+            for c, d, f, t in self.moves_done
+        ]
+        waiting = [c for c in candidates if c not in {m[0] for m in self.moves_done}]
+        for code in rng.sample(waiting, 40):
+            if len(self.rows["_chuyen_sinh_hoat"]) >= len(self.moves_done) + 3:
+                break
+            source = self.units[self.people[code]["ma_cdcs"]]
+            day = date(2026, 10, 1) + timedelta(days=rng.randint(0, 40))
+            if not source.exists_on(day) or source.code in {u.code for u in batxat}:
+                continue
+            self.rows["_chuyen_sinh_hoat"].append(
+                {
+                    "ma_nguoi": code,
+                    "ngay": day,
+                    "tu": source.code,
+                    "den": rng.choice(batxat).code,
+                    "trang_thai": "cho",
+                }
+            )
+
     # ---- output -------------------------------------------------------------------------------------
     def build(self) -> dict[str, list[dict]]:
         self.build_enterprises()
@@ -1132,6 +1213,7 @@ class DemoBuilder:
         self.build_yearly()
         self.build_welfare()
         self.build_programs()
+        self.build_moves()
         rows = self.rows
         rows["doanh_nghiep"] = [
             {k: v for k, v in e.items() if k != "district"} for e in self.enterprises.values()

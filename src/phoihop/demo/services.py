@@ -29,12 +29,44 @@ def load_demo(*, progress=None) -> ImportResult:
     """Generate the demo workbook and import it; a second run finds everything unchanged. Refused
     where production settings are on."""
     refuse_in_production()
+    rows = build_demo_rows()
     with tempfile.TemporaryDirectory(prefix="phoihop-demo-") as folder:
-        path = write_csv_workbook(build_demo_rows(), Path(folder) / "lao-cai")
+        path = write_csv_workbook(rows, Path(folder) / "lao-cai")
         result = import_workbook(path, progress=progress)
     if result.ok:
         ensure_demo_users()
+        ensure_demo_moves(rows.get("_chuyen_sinh_hoat", []))
     return result
+
+
+@transaction.atomic
+def ensure_demo_moves(moves: list[dict]) -> int:
+    """The staff records of the demo's moves (chuyển sinh hoạt): those the timeline shows as done, and a
+    few still waiting for Bát Xát's answer. Moves already there are left alone. Returns how many were new."""
+    from phoihop.records.models import Move, Person
+
+    people = dict(
+        Person.objects.unscoped().filter(code__in=[m["ma_nguoi"] for m in moves]).values_list("code", "pk")
+    )
+    units = dict(
+        Unit.objects.filter(code__in={m[k] for m in moves for k in ("tu", "den")}).values_list("code", "pk")
+    )
+    existing = set(Move.objects.unscoped().values_list("person_id", "moved_on"))
+    new = [
+        Move(
+            person_id=people[m["ma_nguoi"]],
+            moved_on=m["ngay"],
+            from_union_id=units[m["tu"]],
+            to_union_id=units[m["den"]],
+            status=m["trang_thai"],
+            recorded_by="demo",
+            decided_by="demo" if m["trang_thai"] != "cho" else "",
+        )
+        for m in moves
+        if (people[m["ma_nguoi"]], m["ngay"]) not in existing
+    ]
+    Move.objects.unscoped().bulk_create(new)
+    return len(new)
 
 
 class DemoRefused(RuntimeError):
