@@ -112,6 +112,65 @@ def unit_detail(request, code: s.Code):
     return selectors.unit_out(scope, scope.get_unit_or_404(code))
 
 
+@router.post(
+    "/people/{path:code}/moves",
+    response={201: s.MoveOut, 403: s.Error},
+    url_name="person_move",
+    tags=["người"],
+)
+def person_move(request, code: s.Code, payload: s.MoveIn):
+    """Chuyển đi: công đoàn đang quản lý người này ghi một lần chuyển sinh hoạt. Công đoàn tiếp nhận ngoài
+    phạm vi người gọi sẽ tiếp nhận hoặc từ chối (trạng thái "cho"); trong cùng phạm vi là xong ngay."""
+    from phoihop.orgs.models import Unit
+    from phoihop.records import moves
+    from phoihop.records.models import Person
+
+    scope = scope_for(request.user)
+    found = scope.get_or_404(Person.objects.all(), code=code)
+    _require(request, "write")
+    target = Unit.objects.filter(code=payload.to_union).first()
+    if target is None:
+        raise ValidationError({"to_union": _("Không có đơn vị mã %(code)s.") % {"code": payload.to_union}})
+    workplace = None
+    if payload.to_enterprise:
+        workplace = Enterprise.objects.filter(code=payload.to_enterprise).first()
+        if workplace is None:
+            raise ValidationError(
+                {"to_enterprise": _("Không có doanh nghiệp mã %(code)s.") % {"code": payload.to_enterprise}}
+            )
+    try:
+        move = moves.record_move(
+            actor=request.user,
+            person=found,
+            moved_on=payload.moved_on,
+            to_union=target,
+            to_enterprise=workplace,
+        )
+    except moves.MoveError as bad:
+        raise ValidationError({"moved_on": str(bad)}) from None
+    return Status(201, selectors.move_out(move))
+
+
+@router.post(
+    "/moves/{int:move_id}/decision",
+    response={200: s.MoveOut, 403: s.Error},
+    url_name="move_decision",
+    tags=["người"],
+)
+def move_decision(request, move_id: int, payload: s.MoveDecisionIn):
+    """Công đoàn tiếp nhận trả lời một lần chuyển đang chờ: tiếp nhận, hoặc từ chối kèm lý do."""
+    from phoihop.records import moves
+
+    try:
+        if payload.accept:
+            move = moves.accept_move(actor=request.user, move_id=move_id)
+        else:
+            move = moves.refuse_move(actor=request.user, move_id=move_id, reason=payload.reason)
+    except moves.MoveError as bad:
+        raise ValidationError({"reason" if not payload.accept else "move": str(bad)}) from None
+    return selectors.move_out(move)
+
+
 @router.get("/people/{path:code}", response={200: s.PersonOut}, url_name="person_detail", tags=["người"])
 def person(request, code: s.Code):
     """Hồ sơ một người. Thông tin kết nạp đảng chỉ đầy đủ với bên đảng quản lý; đơn vị đã giới thiệu chỉ

@@ -116,12 +116,41 @@ class AdmissionOut(Schema):
     full_member_on: date | None = None
 
 
+class HistoryOut(Schema):
+    starts_on: date = Field(..., description="Từ ngày (sheet qua_trinh, tu_ngay)")
+    grassroots_union: UnitRef | None
+    enterprise: EnterpriseRef | None
+    reason: str
+
+
+class MoveOut(Schema):
+    id: int
+    person: str
+    moved_on: date
+    from_union: UnitRef
+    to_union: UnitRef
+    status: str = Field(..., description="cho (chờ tiếp nhận), nhan (đã tiếp nhận), tu_choi (từ chối)")
+    refusal_reason: str
+
+
+class MoveIn(Schema):
+    moved_on: date
+    to_union: Code = Field(..., description="Mã công đoàn cơ sở tiếp nhận")
+    to_enterprise: Code | None = Field(None, description="Mã doanh nghiệp nơi làm việc mới (không bắt buộc)")
+
+
+class MoveDecisionIn(Schema):
+    accept: bool
+    reason: str = Field("", max_length=300, pattern=NO_NUL, description="Lý do, bắt buộc khi từ chối")
+
+
 class PersonOut(Schema):
     code: str
     full_name: str
     personal_data_shown: bool = Field(
-        ..., description="Ngày sinh, giới tính, dân tộc chỉ hiện cho đơn vị quản lý hồ sơ"
+        ..., description="Ngày sinh, giới tính, dân tộc, số CCCD chỉ hiện cho đơn vị quản lý hồ sơ"
     )
+    cccd: str | None = Field(None, description="Số CCCD (dữ liệu cá nhân)")
     birth_date: date | None
     gender: str | None
     ethnicity: str | None
@@ -130,6 +159,11 @@ class PersonOut(Schema):
     grassroots_union: UnitRef | None
     union_joined_on: date | None
     union_left_on: date | None
+    history: list[HistoryOut] = Field(
+        default_factory=list,
+        description="Quá trình sinh hoạt công đoàn và nơi làm việc; đơn vị cũ chỉ thấy đoạn của mình",
+    )
+    moves: list[MoveOut] = Field(default_factory=list)
     referrals: list[ReferralOut]
     trainings: list[TrainingOut]
     admission: AdmissionOut | None = Field(

@@ -117,6 +117,18 @@ def page_of_people(
     }
 
 
+def move_out(move) -> dict:
+    return {
+        "id": move.pk,
+        "person": move.person.code,
+        "moved_on": move.moved_on,
+        "from_union": unit_ref(move.from_union),
+        "to_union": unit_ref(move.to_union),
+        "status": move.status,
+        "refusal_reason": move.refusal_reason,
+    }
+
+
 def person_out(detail: PersonDetail) -> dict:
     """Shape `records.selectors.person_detail` for the API, keeping its party-data rule."""
     p = detail.person
@@ -141,9 +153,21 @@ def person_out(detail: PersonDetail) -> dict:
         "birth_date": p.birth_date if personal else None,
         "gender": (p.gender or None) if personal else None,
         "ethnicity": (p.ethnicity or None) if personal else None,
+        "cccd": (p.cccd or None) if personal else None,
         "is_business_owner": p.is_business_owner,
-        "enterprise": enterprise_ref(p.enterprise),
-        "grassroots_union": unit_ref(p.grassroots_union),
+        # A former union does not learn where the person went (records.selectors.PersonDetail.former_only).
+        "enterprise": None if detail.former_only else enterprise_ref(p.enterprise),
+        "grassroots_union": None if detail.former_only else unit_ref(p.grassroots_union),
+        "history": [
+            {
+                "starts_on": e.starts_on,
+                "grassroots_union": unit_ref(e.grassroots_union),
+                "enterprise": enterprise_ref(e.enterprise),
+                "reason": e.reason,
+            }
+            for e in detail.history
+        ],
+        "moves": [move_out(m) for m in detail.moves],
         "union_joined_on": p.union_joined_on,
         "union_left_on": p.union_left_on,
         "referrals": [
