@@ -7,8 +7,15 @@ REDIS_URL, hits go to Redis (HINCRBY, sets) and every process's flusher moves th
 under a batch token recorded in the same transaction, so a batch is never written twice.
 
 What a page shows is the stored figure plus the hits not yet written, so "Lượt xem" counts the page
-view being shown. Visitors are browsers, known by the `phv` cookie; "online" is seen in the last five
-minutes, "today" and "this week" (from Monday) are days in Asia/Ho_Chi_Minh.
+view being shown. Visitors are browsers, known by the signed cookie `portal.browsers` issues; "online"
+is seen in the last five minutes, "today" and "this week" (from Monday) are days in Asia/Ho_Chi_Minh.
+
+A view is counted once per browser and article per `VIEW_WINDOW` (30 minutes); a load without a valid
+cookie once per (address, user agent, article) per window (`portal.browsers` says who is who). The
+counted keys are marked: in Redis (SET NX with the window as expiry, in the same script as the count);
+without Redis in this process's memory and, at each batch, in the `ViewMark` table inside the batch's
+transaction — an event whose key already had that article counted in the window (by another worker, or
+before a restart) is dropped there, so the stored figure stays exact across processes and restarts.
 """
 
 from __future__ import annotations
@@ -16,7 +23,6 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import re
 import secrets
 import signal
 import threading
@@ -30,29 +36,23 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article, FlushBatch, Visitor, VisitorDay
+from . import browsers
+from .models import Article, FlushBatch, PrunedVisitors, ViewMark, Visitor, VisitorDay
 
 log = logging.getLogger(__name__)
 
-COOKIE = "phv"
-COOKIE_AGE = 2 * 365 * 24 * 3600
 ONLINE_WINDOW = timedelta(minutes=5)
 FLUSH_INTERVAL = 1.0
 EXACT_PENDING = 256  # up to this many buffered browsers, the visitor figures are recounted every time
-_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
-# Known crawlers and link previewers (matched case-insensitively in the User-Agent).
-CRAWLERS = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|facebookexternalhit|facebookcatalog|embedly|bingpreview|"
-    r"mediapartners|adsbot|feedfetcher|yandex|baidu|sogou|exabot|ia_archiver|archive\.org|"
-    r"semrush|ahrefs|mj12|petalbot|bytespider|gptbot|ccbot|claudebot|perplexity|applebot|"
-    r"duckduckbot|seznambot|zalo.*bot|coccocbot|python-requests|curl/|wget/|httpclient|okhttp|"
-    r"go-http-client|headless.*lighthouse|pingdom|uptimerobot|statuscake|monitor",
-    re.IGNORECASE,
-)
+MAX_LOCAL_MARKS = 200_000  # beyond it this process forgets its marks; the database's still hold
+MARK_PRUNE_INTERVAL = 60.0
+
+# One view (keys, article id, when): counted unless one of the keys had the article counted in the window.
+ViewEvent = tuple[tuple[str, ...], int, datetime]
 
 
-def is_crawler(user_agent: str) -> bool:
-    return not user_agent or bool(CRAWLERS.search(user_agent))
+def view_window() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "PORTAL_VIEW_WINDOW_SECONDS", 30 * 60)))
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,27 @@ def db_visitor_stats(now: datetime) -> VisitorStats:
         online=Visitor.objects.filter(last_seen__gte=now - ONLINE_WINDOW, last_seen__lte=now).count(),
         today=days.filter(day=today).count(),
         week=days.values("key").distinct().count(),
-        total=Visitor.objects.filter(first_seen__lte=now).count(),
+        total=Visitor.objects.filter(first_seen__lte=now).count() + pruned_visitors(),
     )
 
 
-def write_batch(views: dict[int, int], visitors: dict[str, tuple[datetime, datetime]], days: set) -> None:
-    """One transaction: view increments, visitor upserts (first seen kept, last seen moved), visitor days."""
+def pruned_visitors() -> int:
+    return PrunedVisitors.objects.values_list("count", flat=True).first() or 0
+
+
+def write_batch(
+    views: dict[int, int],
+    visitors: dict[str, tuple[datetime, datetime]],
+    days: set,
+    events: list[ViewEvent] | tuple = (),
+) -> int:
+    """One transaction: view increments, visitor upserts (first seen kept, last seen moved), visitor days.
+    `views` are added as they are; `events` only when their keys had no view of the article counted in
+    the window (see `count_events`). Returns the views written."""
     with transaction.atomic():
+        if events:
+            views = Counter(views)
+            views.update(count_events(events))
         for article_id in sorted(views):
             Article.objects.filter(pk=article_id).update(view_count=F("view_count") + views[article_id])
         # The press staff's statistics page (portal.stats): the same views, per article and day.
@@ -108,6 +122,49 @@ def write_batch(views: dict[int, int], visitors: dict[str, tuple[datetime, datet
             VisitorDay.objects.bulk_create(
                 [VisitorDay(key=k, day=d) for k, d in days], batch_size=500, ignore_conflicts=True
             )
+    return sum(views.values())
+
+
+_marks_pruned_at = 0.0
+
+
+def count_events(events: list[ViewEvent]) -> Counter:
+    """The views among `events` to count, against the marks in the database (called inside the batch's
+    transaction); marks the counted keys. Marks past the window are deleted once a minute."""
+    global _marks_pruned_at
+    window = view_window()
+    articles = {article for _keys, article, _at in events}
+    articles = set(Article.objects.filter(pk__in=articles).values_list("pk", flat=True))
+    keys = sorted({key for keys, article, _at in events if article in articles for key in keys})
+    oldest = min(at for _keys, _article, at in events) - window
+    marks: dict[tuple[str, int], datetime] = {}
+    for i in range(0, len(keys), 500):
+        for key, article, at in ViewMark.objects.filter(
+            key__in=keys[i : i + 500], article__in=articles, counted_at__gt=oldest
+        ).values_list("key", "article_id", "counted_at"):
+            marks[(key, article)] = at
+    counted: Counter = Counter()
+    changed: dict[tuple[str, int], datetime] = {}
+    for keys_, article, at in sorted(events, key=lambda event: event[2]):
+        if article not in articles:
+            continue  # deleted since
+        if any(at - marks.get((key, article), at - window) < window for key in keys_):
+            continue
+        counted[article] += 1
+        for key in keys_:
+            marks[(key, article)] = changed[(key, article)] = at
+    if changed:
+        ViewMark.objects.bulk_create(
+            [ViewMark(key=key, article_id=article, counted_at=at) for (key, article), at in changed.items()],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["key", "article"],
+            update_fields=["counted_at"],
+        )
+    if time.monotonic() - _marks_pruned_at > MARK_PRUNE_INTERVAL:
+        _marks_pruned_at = time.monotonic()
+        ViewMark.objects.filter(counted_at__lt=timezone.now() - window).delete()
+    return counted
 
 
 def _stored_views(article_id: int) -> int:
@@ -125,12 +182,18 @@ class LocalCounters:
     def __init__(self):
         self._cond = threading.Condition()
         self._flush_lock = threading.Lock()  # one batch at a time (the writer thread and the exit hook)
+        self.allow_new_browser = browsers.LocalBudget()
         self._reset()
 
     def _reset(self):
         self._epoch = 0
         self._views: Counter = Counter()
         self._inflight_views: Counter = Counter()
+        self._events: list[ViewEvent] = []
+        self._inflight_events: list[ViewEvent] = []
+        # Views this process counted in the window, by (key, article): reloads are not even buffered.
+        self._marks: dict[tuple[str, int], datetime] = {}
+        self._marks_pruned_at = time.monotonic()
         self._visitors: dict[str, tuple[datetime, datetime]] = {}
         self._inflight_visitors: dict[str, tuple[datetime, datetime]] = {}
         self._new: set[str] = set()
@@ -149,10 +212,22 @@ class LocalCounters:
 
     # -- hits -------------------------------------------------------------------------------------
     def record(
-        self, *, article_id: int | None, visitor: str | None, new_visitor: bool, now: datetime
+        self,
+        *,
+        article_id: int | None,
+        visitor: str | None,
+        new_visitor: bool,
+        now: datetime,
+        view_keys: tuple[str, ...] = (),
     ) -> None:
+        """A page load; with `view_keys`, the article's view counts only if none of the keys had it
+        counted in the window (without keys it always counts)."""
         with self._cond:
-            if article_id is not None:
+            if article_id is not None and view_keys:
+                if self._mark(view_keys, article_id, now):
+                    self._views[article_id] += 1
+                    self._events.append((view_keys, article_id, now))
+            elif article_id is not None:
                 self._views[article_id] += 1
             if visitor:
                 first = self._visitors.get(visitor, (now, now))[0]
@@ -161,6 +236,25 @@ class LocalCounters:
                 if new_visitor:
                     self._new.add(visitor)
         self._ensure_thread()
+
+    def _mark(self, keys: tuple[str, ...], article_id: int, now: datetime) -> bool:
+        # Called with self._cond held.
+        window = view_window()
+        if any(now - self._marks.get((key, article_id), now - window) < window for key in keys):
+            return False
+        if len(self._marks) >= MAX_LOCAL_MARKS:
+            self._marks.clear()
+        for key in keys:
+            self._marks[(key, article_id)] = now
+        return True
+
+    def _prune_marks(self) -> None:
+        # Called with self._cond held.
+        if time.monotonic() - self._marks_pruned_at < MARK_PRUNE_INTERVAL:
+            return
+        self._marks_pruned_at = time.monotonic()
+        cutoff = timezone.now() - view_window()
+        self._marks = {mark: at for mark, at in self._marks.items() if at >= cutoff}
 
     def pending_views(self, article_id: int) -> int:
         with self._cond:
@@ -206,18 +300,26 @@ class LocalCounters:
     def _flush(self) -> int:
         with self._cond:
             if not (self._views or self._visitors or self._days):
+                self._prune_marks()
                 return 0
             self._inflight_views, self._views = self._views, Counter()
+            self._inflight_events, self._events = self._events, []
             self._inflight_visitors, self._visitors = self._visitors, {}
             self._inflight_new, self._new = self._new, set()
             self._inflight_days, self._days = self._days, set()
             self._epoch += 1
+        # Views with keys are checked against the database's marks; the others are added as they are.
+        direct = self._inflight_views - Counter(article for _keys, article, _at in self._inflight_events)
         try:
-            write_batch(dict(self._inflight_views), self._inflight_visitors, self._inflight_days)
+            written = write_batch(
+                dict(direct), self._inflight_visitors, self._inflight_days, self._inflight_events
+            )
         except Exception:
             log.exception("portal counters: flush failed, keeping the hits for the next try")
             with self._cond:
                 self._views.update(self._inflight_views)
+                self._events = self._inflight_events + self._events
+                self._inflight_events = []
                 for key, (first, last) in self._inflight_visitors.items():
                     first0, last0 = self._visitors.get(key, (first, last))
                     self._visitors[key] = (min(first, first0), max(last, last0))
@@ -227,10 +329,11 @@ class LocalCounters:
                 self._clear_inflight_visitors()
                 self._end_write()
             return 0
-        written = sum(self._inflight_views.values())
         with self._cond:
             # Article pages wait only for the write itself, not for the visitor figures below.
             self._inflight_views = Counter()
+            self._inflight_events = []
+            self._prune_marks()
             self._end_write()
         try:
             stats = db_visitor_stats(timezone.now())
@@ -343,12 +446,22 @@ class RedisCounters:
     if moved == 1 then redis.call('SADD', KEYS[1] .. ':batches', ARGV[1]) end
     return moved
     """
+    # KEYS[1] the views hash, KEYS[2..] the marks of the view's keys; ARGV: window in seconds, article.
+    _VIEW = """
+    for i = 2, #KEYS do
+      if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+    end
+    for i = 2, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', ARGV[1]) end
+    redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+    return 1
+    """
 
     def __init__(self, url: str):
         import redis
 
         self.redis = redis.Redis.from_url(url)
         self._move = self.redis.register_script(self._MOVE)
+        self._view = self.redis.register_script(self._VIEW)
         self._stats: VisitorStats | None = None
         self._stats_at = 0.0
         self._thread: threading.Thread | None = None
@@ -362,12 +475,31 @@ class RedisCounters:
     def _batch_keys(self) -> list[str]:
         return [self.k("views"), self.k("visitors"), self.k("new"), self.k("days")]
 
+    def allow_new_browser(self, address_hash: str) -> bool:
+        """One more new browser for this address this hour, shared by every process."""
+        key = self.k(f"new-browsers:{address_hash}:{int(time.time() // 3600)}")
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, 3600)
+        used, _ = pipe.execute()
+        return used <= browsers.new_browsers_per_hour()
+
     def record(
-        self, *, article_id: int | None, visitor: str | None, new_visitor: bool, now: datetime
+        self,
+        *,
+        article_id: int | None,
+        visitor: str | None,
+        new_visitor: bool,
+        now: datetime,
+        view_keys: tuple[str, ...] = (),
     ) -> None:
         ts = now.timestamp()
         pipe = self.redis.pipeline(transaction=True)
-        if article_id is not None:
+        if article_id is not None and view_keys:
+            marks = [self.k(f"seen:{article_id}:{key}") for key in view_keys]
+            window = max(1, int(view_window().total_seconds()))
+            self._view(keys=[self.k("views"), *marks], args=[window, article_id], client=pipe)
+        elif article_id is not None:
             pipe.hincrby(self.k("views"), str(article_id), 1)
         if visitor:
             day = local_day(now).isoformat()
@@ -542,28 +674,46 @@ def _exit_on_sigterm(signum, frame):
 
 
 # -- the request side ----------------------------------------------------------------------------------
-def visitor_key(request) -> tuple[str, bool]:
-    """The browser's id from its cookie, or a new one (then the response sets the cookie)."""
-    key = request.COOKIES.get(COOKIE, "")
-    if _KEY_RE.match(key):
-        return key, False
-    return secrets.token_urlsafe(16), True
-
-
 def count_request(request, response=None, *, article_id: int | None = None, now: datetime | None = None):
-    """Counts this page load (a view of the article, if any, and the visitor) unless a crawler made it;
-    sets the visitor cookie on `response` when the browser has none."""
-    if request.method != "GET" or is_crawler(request.META.get("HTTP_USER_AGENT", "")):
+    """Counts this page load — the browser as a visitor and, on an article, a view if this browser (or,
+    without a valid cookie, this address and user agent) had none of it counted in the window — unless
+    an automated client made it or its address is over its new browsers for the hour. Returns the
+    `browsers.Browser`, or None when nothing was counted."""
+    if request.method != "GET":
         return None
-    key, new = visitor_key(request)
-    counters().record(article_id=article_id, visitor=key, new_visitor=new, now=now or timezone.now())
-    request.portal_visitor = (key, new)
-    return key, new
+    c = counters()
+    browser = browsers.identify(request, budget=c.allow_new_browser)
+    if browser is None:
+        return None
+    c.record(
+        article_id=article_id,
+        visitor=browser.visitor,
+        new_visitor=browser.new,
+        now=now or timezone.now(),
+        view_keys=browser.view_keys,
+    )
+    request.portal_browser = browser
+    return browser
 
 
 def set_visitor_cookie(request, response) -> None:
-    key, new = getattr(request, "portal_visitor", ("", False))
-    if new:
-        response.set_cookie(
-            COOKIE, key, max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
-        )
+    """Sets the signed cookie on the response of a new browser's first page."""
+    browser = getattr(request, "portal_browser", None)
+    if browser is not None and browser.new:
+        browsers.set_cookie(request, response, browser)
+
+
+def prune_visitors(*, days: int, now: datetime | None = None) -> tuple[int, int]:
+    """Deletes browsers not seen for `days` days and their visit days past that age, and view marks past
+    the window; the all-time total keeps the deleted browsers. Returns (browsers, visit days) deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    with transaction.atomic():
+        _total, deleted = Visitor.objects.filter(last_seen__lt=cutoff).delete()
+        browsers_deleted = deleted.get(Visitor._meta.label, 0)
+        if browsers_deleted:
+            PrunedVisitors.objects.get_or_create(pk=1)
+            PrunedVisitors.objects.filter(pk=1).update(count=F("count") + browsers_deleted)
+        days_deleted, _ = VisitorDay.objects.filter(day__lt=local_day(cutoff)).delete()
+        ViewMark.objects.filter(counted_at__lt=now - view_window()).delete()
+    return browsers_deleted, days_deleted

@@ -289,6 +289,8 @@ def draft_from_report(request):
         "program": program,
         "date_from": date_from,
         "date_to": date_to,
+        "start": start,
+        "end": end,
         "scope": data["scope"].strip(),
         "title": data["title"] or title_default,
         "slug": data["slug"] or slug_default,

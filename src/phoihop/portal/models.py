@@ -173,6 +173,14 @@ class ArticleComment(models.Model):
     def __str__(self) -> str:
         return f"{self.article_id} {self.from_status}→{self.to_status}"
 
+    @property
+    def step(self) -> str:
+        """ "Chờ duyệt → Đã xuất bản", in the reader's language."""
+        labels = dict(Article.Status.choices)
+        return (
+            f"{labels.get(self.from_status, self.from_status)} → {labels.get(self.to_status, self.to_status)}"
+        )
+
 
 class Document(models.Model):
     """A published document (PDF) listed in the portal's "Văn bản" section, with its number and date;
@@ -269,3 +277,28 @@ class FlushBatch(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ViewMark(models.Model):
+    """That a view of an article by this key (a browser, or an address with its user agent, as a keyed
+    hash) was counted at `counted_at`: another view by the same key within the counting window is not
+    counted. Rows past the window are deleted by the counter batches and `phoihop prune_visitors`."""
+
+    key = models.CharField(max_length=40)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    counted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "article"], name="portal_viewmark_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.article_id} {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class PrunedVisitors(models.Model):
+    """How many browsers the retention command removed (one row), so the all-time total still holds them."""
+
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.count)

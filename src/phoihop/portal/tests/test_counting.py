@@ -29,54 +29,102 @@ def stored_views(article) -> int:
     return Article.objects.values_list("view_count", flat=True).get(pk=article.pk)
 
 
+def new_browser(**extra) -> Client:
+    """A browser that opened the home page first, so it holds the cookie the site issued."""
+    client = Client(HTTP_USER_AGENT=BROWSER, **extra)
+    assert client.get("/").status_code == 200
+    assert client.cookies["phv"].value
+    return client
+
+
 @pytest.mark.django_db(transaction=True)
-def test_400_concurrent_loads_from_16_threads_add_exactly_400_views(settings, concurrent_sqlite):
+def test_400_new_browsers_from_16_threads_each_opening_home_then_the_article_add_exactly_400_views(
+    settings, concurrent_sqlite
+):
     settings.PORTAL_FLUSH_THREAD = True  # the background writer runs while the pages are loaded
     article = publish("Đại hội Công đoàn tỉnh")
     url = article.get_absolute_url()
     statuses = []
 
     def load(i):
-        client = Client(HTTP_USER_AGENT=BROWSER)
-        client.cookies[counting.COOKIE] = f"browser-{i:04d}-xxxxxxxxxxxx"
-        statuses.append(client.get(url).status_code)
+        statuses.append(new_browser().get(url).status_code)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(load, range(400)))
     counting.counters().stop()
     counting.flush()
     assert statuses == [200] * 400
-    assert stored_views(article) == 400
+    assert stored_views(article) == 400  # one office address, one user agent: 400 browsers all the same
     assert Visitor.objects.count() == 400
 
 
 @pytest.mark.django_db
-def test_page_shows_views_not_yet_written(browser_client):
+def test_page_shows_views_not_yet_written():
     article = publish()
-    first = browser_client.get(article.get_absolute_url())
-    second = browser_client.get(article.get_absolute_url())
+    first = new_browser().get(article.get_absolute_url())
+    second = new_browser().get(article.get_absolute_url())
     assert (shown_views(first), shown_views(second)) == (1, 2)
     assert stored_views(article) == 0
     assert counting.flush() == 2
     assert stored_views(article) == 2
-    assert shown_views(browser_client.get(article.get_absolute_url())) == 3
+    assert shown_views(new_browser().get(article.get_absolute_url())) == 3
+
+
+AUTOMATED = [
+    "Googlebot/2.1 (+http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/119.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse",
+    "Scrapy/2.11.0 (+https://scrapy.org)",
+    "axios/1.6.2",
+    "Java/17.0.2",
+    "python-requests/2.31.0",
+    "curl/8.4.0",
+    "Wget/1.21.4",
+    "Go-http-client/1.1",
+    "okhttp/4.12.0",
+    "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+    "",
+]
+PEOPLE = [
+    BROWSER,
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) coc_coc_browser/117.0.0 "
+    "Chrome/111.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
+    "Safari/537.36",
+]
 
 
 @pytest.mark.django_db
-def test_crawlers_and_clients_without_user_agent_do_not_count(client):
+def test_automated_clients_and_clients_without_user_agent_are_never_counted(client):
     article = publish()
-    for agent in ["Googlebot/2.1 (+http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)",
-                  "facebookexternalhit/1.1", "curl/8.0", ""]:  # fmt: skip
-        assert client.get(article.get_absolute_url(), HTTP_USER_AGENT=agent).status_code == 200
+    for agent in AUTOMATED:
+        response = client.get(article.get_absolute_url(), HTTP_USER_AGENT=agent)
+        assert response.status_code == 200
+        assert "phv" not in response.cookies, agent
     counting.flush()
     assert stored_views(article) == 0
     assert Visitor.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_a_failed_write_keeps_the_hits_for_the_next_one(browser_client, monkeypatch):
+def test_people_s_browsers_are_counted():
     article = publish()
-    browser_client.get(article.get_absolute_url())
+    for agent in PEOPLE:
+        Client(HTTP_USER_AGENT=agent).get(article.get_absolute_url())
+    counting.flush()
+    assert stored_views(article) == len(PEOPLE)
+
+
+@pytest.mark.django_db
+def test_a_failed_write_keeps_the_hits_for_the_next_one(monkeypatch):
+    article = publish()
+    new_browser().get(article.get_absolute_url())
     real = counting.write_batch
 
     def broken(*args, **kwargs):
@@ -84,17 +132,17 @@ def test_a_failed_write_keeps_the_hits_for_the_next_one(browser_client, monkeypa
 
     monkeypatch.setattr(counting, "write_batch", broken)
     assert counting.flush() == 0
-    assert shown_views(browser_client.get(article.get_absolute_url())) == 2
+    assert shown_views(new_browser().get(article.get_absolute_url())) == 2
     monkeypatch.setattr(counting, "write_batch", real)
     assert counting.flush() == 2
     assert stored_views(article) == 2
 
 
 @pytest.mark.django_db
-def test_exit_hook_writes_what_is_left(browser_client):
+def test_exit_hook_writes_what_is_left():
     article = publish()
     for _ in range(3):
-        browser_client.get(article.get_absolute_url())
+        new_browser().get(article.get_absolute_url())
     counting._at_exit()
     assert stored_views(article) == 3
 
@@ -212,7 +260,7 @@ def redis_url(tmp_path):
             break
         except redis.ConnectionError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    yield f"redis://127.0.0.1:{port}/3"
     proc.terminate()
     proc.wait(5)
 
@@ -229,9 +277,7 @@ def test_redis_counters_are_exact_under_concurrency_and_never_written_twice(
     url = article.get_absolute_url()
 
     def load(i):
-        client = Client(HTTP_USER_AGENT=BROWSER)
-        client.cookies[counting.COOKIE] = f"redis-browser-{i:04d}-xxxx"
-        return client.get(url).status_code
+        return new_browser().get(url).status_code
 
     flusher_done = threading.Event()
 
@@ -266,10 +312,11 @@ def test_hits_recorded_while_batches_are_written_are_counted_once_and_shown_cons
 
     stored = Counter()
 
-    def slow_write(views, visitors, days):
+    def slow_write(views, visitors, days, events=()):
         for article_id, n in views.items():
             stored[article_id] += n
             time.sleep(0.0005)  # a write that takes a while, with the batch half applied
+        return sum(views.values())
 
     monkeypatch.setattr(counting, "write_batch", slow_write)
     monkeypatch.setattr(counting, "db_visitor_stats", lambda now: counting.VisitorStats(0, 0, 0, 0))
