@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(User.Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in actor.grantable_roles()]
+        self.fields["role"].initial = User.Role.VIEWER  # the least a new account needs
         self.fields["unit"].scope = scope
         if creating:
             del self.fields["is_active"]
@@ -85,6 +87,12 @@ class UserForm(forms.Form):
         data = super().clean()
         if "password1" in self.fields and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("Hai lần nhập mật khẩu không khớp."))
+        elif data.get("password1") and data.get("username"):
+            # Every problem at once: the password rules are shown beside a wrong unit code, say.
+            try:
+                validate_password(data["password1"], User(username=data["username"]))
+            except forms.ValidationError as weak:
+                self.add_error("password1", weak)
         return data
 
 

@@ -115,7 +115,13 @@ def otp_setup(request):
                 messages.success(request, _("Đã bật xác thực hai bước."))
                 return redirect(_next_url(request, reverse("accounts:otp_setup")))
             form.add_error("code", _("Mã xác thực không đúng; hãy quét lại mã QR và nhập mã đang hiện."))
-    context = {"form": form, "device": device, "required": required, "next": _next_url(request, "")}
+    context = {
+        "form": form,
+        "device": device,
+        "required": required,
+        "next": _next_url(request, ""),
+        "pending": pending_user(request) is not None,
+    }
     if device is None:
         pending = twofactor.enrolment_device(user)
         context |= {"qr_svg": twofactor.qr_svg(pending), "secret": twofactor.secret_text(pending)}
