@@ -34,6 +34,12 @@ class Pair:
     insider: str  # username that sees `inside`
     inside: models.Model
     outside: models.Model
+    # Path parameters that name something other than the object, by name: (name, inside, outside),
+    # e.g. the period and the unit of a program's period report.
+    named: tuple[tuple[str, str, str], ...] = ()
+
+    def named_values(self, which: str) -> dict[str, str]:
+        return {name: inside if which == "inside" else outside for name, inside, outside in self.named}
 
     def values(self, which: str) -> list[str]:
         obj = self.inside if which == "inside" else self.outside
@@ -130,6 +136,11 @@ def build_pairs(w: World) -> list[Pair]:
     add("admission", PARTY_ADMIN, r.Admission,
         {"person": person_in, "admitted_on": date(2022, 5, 1), "party_unit": cb_a},
         {"person": person_out, "admitted_on": date(2022, 5, 1), "party_unit": cb_x})  # fmt: skip
+    add("move", DISTRICT_ADMIN, r.Move,
+        {"person": person_in, "moved_on": date(2024, 3, 1), "from_union": w.unit("CDCS-NAM-1"),
+         "to_union": unit_in},
+        {"person": person_out, "moved_on": date(2024, 3, 1), "from_union": w.unit("CDCS-X-1"),
+         "to_union": unit_out})  # fmt: skip
     add("work", DISTRICT_ADMIN, r.Work,
         {"code": "CT-A-9", "name": "Công trình A", "unit": unit_in, "year": 2022},
         {"code": "CT-X-9", "name": "Công trình X", "unit": unit_out, "year": 2022})  # fmt: skip
@@ -159,6 +170,14 @@ def build_pairs(w: World) -> list[Pair]:
          "union_root": w.unit("LDLD-A"), "party_root": w.unit("DUK-A")},
         {"code": "CTPH-X-9", "name": "Chương trình X", "starts_on": date(2021, 1, 1), "ends_on": date(2025, 12, 31),
          "union_root": x_root, "party_root": duk_x})  # fmt: skip
+    program_in, program_out = pairs[-1].inside, pairs[-1].outside
+    # A program's period report (periods.md): period 2024, a reporting unit of each province; the
+    # district's admin submits it, the province's admin decides on it.
+    for insider in (DISTRICT_ADMIN, PROVINCE_ADMIN):
+        pairs.append(
+            Pair("period_report", insider, program_in, program_out,
+                 named=(("period", "2024", "2024"), ("unit", "LDLD-A-BAC", "CDCS-X-1")))
+        )  # fmt: skip
     add("target", DISTRICT_ADMIN, r.Target,
         {"indicator_code": "union.members_new", "unit": a_bac, "year": 2024, "value": 10},
         {"indicator_code": "union.members_new", "unit": x_root, "year": 2024, "value": 10})  # fmt: skip
