@@ -25,6 +25,8 @@ from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.core import signing
 
+from phoihop.core.client_ip import client_ip
+
 SALT = "phoihop.portal.visitor"
 COOKIE_AGE = 2 * 365 * 24 * 3600
 DEFAULT_NEW_BROWSERS_PER_HOUR = 1000
@@ -69,8 +71,7 @@ class Browser:
 
 
 def client_address(request) -> str:
-    # TODO(acct): core.client_ip.client_ip (X-Forwarded-For from TRUSTED_PROXIES only) once committed.
-    return request.META.get("REMOTE_ADDR", "") or ""
+    return client_ip(request) or ""  # X-Forwarded-For only from a listed proxy (PHOIHOP_TRUSTED_PROXIES)
 
 
 def identify(request, *, budget) -> Browser | None:
