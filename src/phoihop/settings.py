@@ -13,6 +13,8 @@ PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N`
 PHOIHOP_ANONYMISE_YEARS years after a membership ended before `phoihop anonymise` clears the person (10)
 PHOIHOP_UPLOAD_RETENTION_DAYS days uploaded and error workbooks are kept before `phoihop purge` (30)
 PHOIHOP_STATEMENT_TIMEOUT_MS limit of one SQL statement in a web request, PostgreSQL (30000; 0 = none)
+PHOIHOP_NEW_BROWSERS_PER_HOUR new portal browsers (visitor cookies) issued to one address per hour (1000)
+PHOIHOP_VISITOR_RETENTION_DAYS days a portal browser unseen is kept before `phoihop prune_visitors` (365)
 """
 
 import os
@@ -149,6 +151,11 @@ STATEMENT_TIMEOUT_MS = int(os.environ.get("PHOIHOP_STATEMENT_TIMEOUT_MS", "30000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Portal counting (portal.browsers, portal.counting): one view per browser and article per window.
+PORTAL_NEW_BROWSERS_PER_HOUR = int(os.environ.get("PHOIHOP_NEW_BROWSERS_PER_HOUR", "1000"))
+PORTAL_VISITOR_RETENTION_DAYS = int(os.environ.get("PHOIHOP_VISITOR_RETENTION_DAYS", "365"))
+PORTAL_VIEW_WINDOW_SECONDS = 30 * 60
+PORTAL_VISITOR_COOKIE = "__Host-phv" if PRODUCTION else "phv"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
