@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -68,15 +67,15 @@ def period_of(program: Program, code: str) -> Period | None:
     return next((p for p in periods_of(program) if p.code == code), None)
 
 
-def default_program(*, today: date | None = None) -> Program | None:
-    """The program running today; else the one that ended last; else the newest."""
+def default_program(*, today: date | None = None, among=None) -> Program | None:
+    """The program running today; else the one that ended last; else the newest. `among`: a list of
+    programs to choose from (those a user sees); default: every program."""
     today = today or timezone.localdate()
-    programs = Program.objects.unscoped()
-    return (
-        programs.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on").first()
-        or programs.filter(ends_on__lt=today).order_by("-ends_on").first()
-        or programs.order_by("-starts_on").first()
-    )
+    programs = list(among) if among is not None else list(Program.objects.unscoped().order_by("-starts_on"))
+    running = [p for p in programs if p.starts_on <= today <= p.ends_on]
+    ended = sorted((p for p in programs if p.ends_on < today), key=lambda p: p.ends_on, reverse=True)
+    newest = sorted(programs, key=lambda p: p.starts_on, reverse=True)
+    return (sorted(running, key=lambda p: p.starts_on, reverse=True) or ended or newest or [None])[0]
 
 
 # ---- who reports -----------------------------------------------------------------------------------
@@ -291,7 +290,3 @@ def history(report: PeriodReport | None) -> list[dict]:
         out.append({"version": version, "diff": diff})
         previous = version
     return list(reversed(out))
-
-
-def user_unit_q(user) -> Q:
-    return Q(unit=user.unit_id)

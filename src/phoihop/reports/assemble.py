@@ -117,8 +117,16 @@ def compute_targets(ctx: Context, program: Program) -> list[dict]:
     return out
 
 
-def build_report(*, program_code: str, date_from=None, date_to=None, scope_code: str | None = None) -> dict:
-    """The JSON report of report.md. Raises ReportError."""
+def build_report(
+    *,
+    program_code: str,
+    date_from=None,
+    date_to=None,
+    scope_code: str | None = None,
+    approved_only: bool = False,
+) -> dict:
+    """The JSON report of report.md. Raises ReportError. `approved_only`: the figures of approved period
+    reports only (periods.md); otherwise the report marks the units whose figures are not yet approved."""
     program, ctx = frame(
         program_code=program_code, date_from=date_from, date_to=date_to, scope_code=scope_code
     )
@@ -142,7 +150,7 @@ def build_report(*, program_code: str, date_from=None, date_to=None, scope_code:
             )
         )
     )
-    return {
+    report = {
         "program": program.code,
         "program_name": program.name,
         "period": {"from": ctx.date_from.isoformat(), "to": ctx.date_to.isoformat()},
@@ -158,3 +166,6 @@ def build_report(*, program_code: str, date_from=None, date_to=None, scope_code:
         },
         "targets": compute_targets(ctx, program),
     }
+    from phoihop.periods.reporting import apply_periods  # periods builds on reports, not the reverse
+
+    return apply_periods(report, program, ctx, approved_only=approved_only)

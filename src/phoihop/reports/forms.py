@@ -13,10 +13,15 @@ class ReportForm(forms.Form):
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     scope = forms.ChoiceField(label=_("Phạm vi"), required=False)
+    approved_only = forms.BooleanField(label=_("Chỉ số liệu đã duyệt"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [(p.code, f"{p.name} ({p.code})") for p in programs_for(user=user)]
+        from phoihop.periods.selectors import default_program  # the program running today comes first
+
+        if (current := default_program()) is not None:
+            self.fields["program"].initial = current.code
         self.fields["scope"].choices = [("", _("Theo chương trình (hoặc đơn vị của tôi)"))] + [
             (u.code, f"{u.name} ({u.code})") for u in units_for(user=user)
         ]

@@ -41,7 +41,13 @@ def program_scope_code(*, user, program: Program) -> str | None:
 
 
 def report_for(
-    *, user, program_code: str, date_from=None, date_to=None, scope_code: str | None = None
+    *,
+    user,
+    program_code: str,
+    date_from=None,
+    date_to=None,
+    scope_code: str | None = None,
+    approved_only: bool = False,
 ) -> dict:
     """The JSON report as `phoihop report` makes it, cut to what the user may see. Raises ReportError
     for bad input and Http404 for a unit outside the user's scope."""
@@ -62,5 +68,9 @@ def report_for(
                 raise Http404
             scope_code = user.unit.code
     return build_report(
-        program_code=program_code, date_from=date_from, date_to=date_to, scope_code=scope_code
+        program_code=program_code,
+        date_from=date_from,
+        date_to=date_to,
+        scope_code=scope_code,
+        approved_only=approved_only,
     )

@@ -24,6 +24,9 @@ def context(report: dict | None = None, *, doc: Document | None = None) -> dict:
             for t in doc.tables
         ],
         "charts": [(title, base64.b64encode(png).decode()) for title, png in doc.charts],
+        # periods.md: which units' figures are not yet approved, and the reported indicators.
+        "approval": doc.report.get("approval"),
+        "reported": doc.report.get("reported"),
     }
 
 

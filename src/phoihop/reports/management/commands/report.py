@@ -20,13 +20,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scope", help="a unit code: report on its subtree instead of the program's roots"
         )
+        parser.add_argument(
+            "--approved-only",
+            action="store_true",
+            help="figures of approved period reports only (default: all records, unapproved units marked)",
+        )
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument("--output", help="file to write (default: standard output for json)")
 
     def handle(self, *args, program, date_from, date_to, scope, format, output, **options):
         try:
             report = build_report(
-                program_code=program, date_from=date_from, date_to=date_to, scope_code=scope
+                program_code=program,
+                date_from=date_from,
+                date_to=date_to,
+                scope_code=scope,
+                approved_only=options.get("approved_only", False),
             )
         except ReportError as error:
             self.stderr.write(f"Lỗi: {error.message}")

@@ -1,0 +1,13 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    """The number of unread notifications of the signed-in user (shown beside the link in the top bar)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from phoihop.periods.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
