@@ -108,3 +108,15 @@ def test_wrong_code_at_enrolment_enrols_nothing(world, client, required):
     assert "Mã xác thực không đúng" in response.content.decode()
     assert not TOTPDevice.objects.filter(user__username="manager_a", confirmed=True).exists()
     assert client.get(HOME).status_code == 302
+
+
+def test_django_admin_signs_in_through_the_staff_sign_in(world, client, required):
+    from phoihop.accounts.models import User
+
+    User.objects.create_superuser("goc", password="Mat-khau-goc-2025")
+    response = client.get("/quan-tri-he-thong/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/tai-khoan/dang-nhap/")
+    sign_in(client, "goc", "Mat-khau-goc-2025")
+    assert client.get("/quan-tri-he-thong/").status_code == 302  # half signed in: no admin site
+    device = enrol(client, "goc")
+    assert device.confirmed and client.get("/quan-tri-he-thong/").status_code == 200
