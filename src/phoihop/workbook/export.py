@@ -37,7 +37,8 @@ def _queryset(sheet: Sheet, scope):
     elif model is Transfer:
         qs = Transfer.objects.filter(unit__in=scope.units()) if scope else Transfer.objects.all()
     else:
-        qs = scope.filter(model.objects.all()) if scope else model.objects.unscoped()
+        narrower = getattr(model, "export_scope_paths", None)  # records.Person: not former members
+        qs = scope.filter(model.objects.all(), paths=narrower) if scope else model.objects.unscoped()
     return qs
 
 

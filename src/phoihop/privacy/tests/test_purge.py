@@ -61,3 +61,16 @@ def test_files_older_than_the_retention_are_deleted_and_recent_ones_kept(world, 
 def test_negative_days_are_refused(world, media):
     with pytest.raises(CommandError, match="Số ngày phải từ 0 trở lên"):
         call_command("purge", "--days", "-1", stdout=io.StringIO())
+
+
+def test_an_uploaded_workbook_is_readable_by_the_owner_only(world, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = Client()
+    browser.force_login(world.users["editor_bac"])
+    upload = SimpleUploadedFile("so.csv", "ma_nguoi,ho_ten\nP-BAC-1,Nguyễn Thị Hoa\n".encode(), "text/csv")
+    response = browser.post("/so-du-lieu/", {"file": upload})
+    assert response.status_code == 302
+    stored = ImportJob.objects.get(owner=world.users["editor_bac"]).stored_path
+    assert oct(os.stat(stored).st_mode & 0o777) == oct(0o600)
+    assert oct(os.stat(os.path.dirname(stored)).st_mode & 0o777) == oct(0o700)
