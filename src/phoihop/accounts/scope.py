@@ -86,10 +86,11 @@ class Scope:
             visible |= ~Q(Exists(units)) & ~Q(Exists(people))
         return Enterprise.objects.filter(visible)
 
-    def filter(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Restrict a queryset of a scoped model (one with `scope_paths`) to this scope."""
+    def filter(self, queryset: models.QuerySet, *, paths: tuple[str, ...] | None = None) -> models.QuerySet:
+        """Restrict a queryset of a scoped model (one with `scope_paths`) to this scope. `paths`: a
+        narrower set of the model's paths (the export leaves out people known only as former members)."""
         model = queryset.model
-        paths: tuple[str, ...] = model.scope_paths
+        paths = model.scope_paths if paths is None else paths
         if isinstance(queryset, ScopedQuerySet):
             queryset = queryset._mark_scoped()
         if self.everything:

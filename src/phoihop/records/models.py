@@ -42,6 +42,9 @@ class Person(ScopedRecord):
         # A union the person belonged to keeps seeing them (records.timeline limits what it sees).
         "timeline__grassroots_union",
     )
+    # Who holds the person's file now: a former union is not told where the person went, so the
+    # workbook export (nguoi is "where they are now") leaves out people it knows only from the past.
+    export_scope_paths = tuple(p for p in scope_paths if not p.startswith("timeline__"))
 
     code = models.CharField(_("mã người"), max_length=64, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=200)

@@ -1,6 +1,8 @@
 """Sheet `qua_trinh` and column `so_cccd`: what the import refuses (with the row named, nothing written),
 and the export of a timeline that imports back unchanged."""
 
+from datetime import date
+
 import pytest
 
 from phoihop.records.models import Person, TimelineEntry
@@ -124,3 +126,44 @@ def test_a_cccd_already_used_by_another_person_is_refused(tmp_path):
     )
     assert "trùng với dòng 2" in "\n".join(_messages(inside))
     assert not Person.objects.unscoped().filter(code__in=["N3", "N4", "N5"]).exists()
+
+
+@pytest.mark.django_db
+def test_each_side_of_a_move_reimports_its_own_export_unchanged(world, tmp_path):
+    from phoihop.accounts.models import User
+    from phoihop.accounts.scope import scope_for
+    from phoihop.records.moves import record_move
+
+    record_move(
+        actor=world.users["manager_a"],
+        person=world.people["P-BAC-1"],
+        moved_on=date(2024, 3, 1),
+        to_union=world.unit("CDCS-NAM-1"),
+    )
+    editor_nam = User.objects.create(username="editor_nam", role="editor", unit=world.unit("LDLD-A-NAM"))
+    for user in (world.users["editor_bac"], editor_nam):
+        scope = scope_for(user)
+        folder = tmp_path / user.username
+        write_csv_folder(folder, scope=scope)
+        result = import_workbook(folder, actor=user, scope=scope)
+        assert result.ok, (user.username, _messages(result))
+        assert all(not (c["created"] or c["updated"]) for c in result.summary.values()), result.summary
+
+
+@pytest.mark.django_db
+def test_the_former_union_exports_its_stretch_not_where_the_member_went(world, tmp_path):
+    from phoihop.accounts.scope import scope_for
+    from phoihop.records.moves import record_move
+
+    record_move(
+        actor=world.users["manager_a"],
+        person=world.people["P-BAC-1"],
+        moved_on=date(2024, 3, 1),
+        to_union=world.unit("CDCS-NAM-1"),
+    )
+    folder = tmp_path / "bac"
+    write_csv_folder(folder, scope=scope_for(world.users["editor_bac"]))
+    people = (folder / "nguoi.csv").read_text(encoding="utf-8-sig")
+    history = (folder / "qua_trinh.csv").read_text(encoding="utf-8-sig")
+    assert "P-BAC-1" not in people and "CDCS-NAM-1" not in people + history
+    assert "P-BAC-1,2015-03-01,CDCS-BAC-1,DN-BAC" in history
