@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from phoihop.accounts.scope import Scope
 from phoihop.core.text import fold
+from phoihop.jobs.dataversion import cached_report
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
-from phoihop.reports.assemble import build_report
 from phoihop.reports.selectors import program_scope_code
 
 from . import svg
@@ -487,7 +487,7 @@ def pipeline(ind: dict, sides: set[str]) -> list[tuple[str, int | None, str]]:
 def build_dashboard(*, user, program: Program, ranking_year: int | None = None) -> Dashboard:
     """Everything the dashboard shows, from one report of the program for the user's scope."""
     scope_code = program_scope_code(user=user, program=program)
-    report = build_report(program_code=program.code, scope_code=scope_code)
+    report = cached_report(program_code=program.code, scope_code=scope_code)
     ind = report["indicators"]
     sides = sides_in(report)
 

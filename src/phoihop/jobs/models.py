@@ -1,4 +1,5 @@
-"""The workers' heartbeats: which worker processes are alive, on which machine.
+"""What several servers share besides the data: worker heartbeats (which worker processes are alive,
+on which machine) and the data version cached reports are keyed by.
 
 Jobs themselves are django-tasks-db's `DBTaskResult` rows (status, arguments, result, the ids of the
 workers that ran them). A worker writes its row here every few seconds; a job still marked running whose
@@ -19,3 +20,14 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class DataVersion(models.Model):
+    """One row: a number every committed change to the records bumps (phoihop.jobs.dataversion). Cached
+    reports are keyed by it, so a write on any server retires every cached report at once; it lives in
+    the database so that every process and server — with or without Redis — reads the same number."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

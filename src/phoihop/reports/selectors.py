@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.http import Http404
 
 from phoihop.accounts.scope import scope_for
+from phoihop.jobs.dataversion import cached_report
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
-from .assemble import ReportError, build_report
+from .assemble import ReportError
 
 
 def programs_for(*, user):
@@ -67,7 +68,7 @@ def report_for(
             if user.unit_id is None:
                 raise Http404
             scope_code = user.unit.code
-    return build_report(
+    return cached_report(
         program_code=program_code,
         date_from=date_from,
         date_to=date_to,

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 
 from phoihop.audit.models import AuditEntry
+from phoihop.jobs.dataversion import bump as bump_data_version
 
 from .gating import RowGate
 from .problems import ImportResult, Problem
@@ -59,6 +60,7 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
         result.errors = gate.errors
         return result
     result.ok, result.summary = True, writer.summary
+    bump_data_version()  # rows went in by executemany, which sends no signals: retire cached reports
     return result
 
 

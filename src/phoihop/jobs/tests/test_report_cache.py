@@ -1,0 +1,57 @@
+"""Reports come from the cache until a write anywhere bumps the data version; the cache key holds the
+program, period and scope, so two scopes never share an entry."""
+
+from datetime import date
+
+import pytest
+
+from phoihop.jobs import dataversion
+from phoihop.records.models import Person, Program
+
+
+@pytest.fixture
+def program(transactional_db):
+    from phoihop.testing.world import build_world
+
+    world = build_world()
+    Program.objects.create(
+        code="CT-1",
+        name="Chương trình 1",
+        starts_on=date(2015, 1, 1),
+        ends_on=date(2015, 12, 31),
+        union_root=world.unit("LDLD-A"),
+        party_root=world.unit("DUK-A"),
+    )
+    return world
+
+
+def test_a_report_is_served_from_the_cache_until_a_write_bumps_the_version(
+    program, django_assert_num_queries
+):
+    first = dataversion.cached_report(program_code="CT-1")
+    assert first["indicators"]["union.members_admitted"]["value"] == 2
+    with django_assert_num_queries(1):  # the data version, nothing else
+        again = dataversion.cached_report(program_code="CT-1")
+    assert again == first
+
+    version = dataversion.current()
+    Person.objects.create(
+        code="P-NEW",
+        full_name="Người Mới",
+        grassroots_union=program.unit("CDCS-NAM-1"),
+        union_joined_on=date(2015, 5, 1),
+    )
+    assert dataversion.current() == version + 1
+    assert (
+        dataversion.cached_report(program_code="CT-1")["indicators"]["union.members_admitted"]["value"] == 3
+    )
+
+
+def test_scopes_and_periods_have_their_own_entries(program):
+    whole = dataversion.cached_report(program_code="CT-1")
+    district = dataversion.cached_report(program_code="CT-1", scope_code="LDLD-A-BAC")
+    spring = dataversion.cached_report(program_code="CT-1", date_from="2015-01-01", date_to="2015-02-28")
+    assert whole["indicators"]["union.members_admitted"]["value"] == 2
+    assert district["indicators"]["union.members_admitted"]["value"] == 1
+    assert spring["indicators"]["union.members_admitted"]["value"] == 0
+    assert dataversion.cached_report(program_code="CT-1", scope_code="LDLD-A-BAC") == district
