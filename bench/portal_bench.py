@@ -1,13 +1,18 @@
-"""Portal article page: phoihop against a Wagtail peer with a page-view counter, in one run.
+"""Portal article page: phoihop against Wagtail peers with a page-view counter, in one run.
 
     .venv/bin/python bench/portal_bench.py [--requests 6000] [--clients 16] [--peer-venv DIR]
+                                           [--peers hitcount,production] [--redis-url URL]
 
 Both sites serve the same article (same title and body, a "latest news" list of 8 siblings and the
 view count) through gunicorn with the same settings (gthread, `phoihop serve`'s default workers and
 threads) on SQLite in WAL mode. The peer is a Wagtail site built in a temporary folder with its own
 virtualenv (pip install wagtail gunicorn django-hitcount); its counter is django-hitcount (every hit
 counted: HITCOUNT_KEEP_HIT_ACTIVE of zero seconds), or an F() update in the page's serve() when
-hitcount does not import.
+hitcount does not import. The second peer ("production") is Wagtail as its users run it in production:
+wagtail-cache's page cache (UpdateCacheMiddleware first, FetchFromCacheMiddleware last) in Redis, and
+the view counter an INCR in Redis from a middleware that sees every 200, cached or not (a periodic job
+would copy it to the database; the count shown on the cached page is as old as the cached page).
+Peer packages are pinned (PEER_PACKAGES).
 
 The load: `--clients` browsers (threads in two processes, keep-alive http.client, each keeps its
 cookies), `--requests` page loads in all after a warm-up; then a second phase with a graceful worker
@@ -65,7 +70,9 @@ def wait_up(port: int, path: str, timeout: float = 60.0) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            # A long timeout: a request given up on while the workers start would still be served and
+            # counted, and the count would no longer match the 200s the clients saw.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path, headers={"User-Agent": UA})
             status = conn.getresponse().status
             conn.close()
@@ -196,6 +203,15 @@ def count_phoihop(folder: Path) -> int:
 
 
 # -- the Wagtail peer ------------------------------------------------------------------------------------
+# wagtail-cache 3.0.0 supports Wagtail < 8, so both peers run the newest Wagtail 7.
+PEER_PACKAGES = [
+    "wagtail==7.4.4",
+    "gunicorn==27.0.1",
+    "django-hitcount==1.3.5",
+    "wagtail-cache==3.0.0",
+    "redis==8.1.0",
+]
+PEER_REDIS_PREFIX = "portal-bench-peer:"
 PEER_SETTINGS = """
 from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -241,6 +257,47 @@ WAGTAIL_SITE_NAME = "peer"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
 HITCOUNT_KEEP_HIT_ACTIVE = {"seconds": 0}
 HITCOUNT_HITS_PER_IP_LIMIT = 0
+COUNT_IN_REDIS = False
+"""
+
+# The production peer: page cache and counter in Redis (appended to PEER_SETTINGS).
+PEER_PRODUCTION = """
+COUNT_IN_REDIS = True
+INSTALLED_APPS = ["wagtailcache"] + INSTALLED_APPS
+MIDDLEWARE = ["wagtailcache.cache.UpdateCacheMiddleware", "peer.counter.CountViews"] + MIDDLEWARE + [
+    "wagtailcache.cache.FetchFromCacheMiddleware"
+]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": REDIS_PREFIX + "cache", "TIMEOUT": 3600}}
+WAGTAIL_CACHE_BACKEND = "default"
+"""
+
+PEER_COUNTER = """
+import redis
+from django.conf import settings
+
+_redis = redis.Redis.from_url(settings.REDIS_URL)
+
+
+def key(path):
+    return settings.REDIS_PREFIX + "views:" + path
+
+
+def views(path):
+    return int(_redis.get(key(path)) or 0)
+
+
+class CountViews:
+    \"\"\"Every page view that got a 200, served from the cache or rendered.\"\"\"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "GET" and response.status_code == 200:
+            _redis.incr(key(request.path))
+        return response
 """
 
 PEER_MODELS = """
@@ -256,7 +313,9 @@ class NewsPage(Page):
     views = models.PositiveBigIntegerField(default=0)
 
     def serve(self, request, *args, **kwargs):
-        if settings.USE_HITCOUNT:
+        if settings.COUNT_IN_REDIS:
+            pass  # peer.counter.CountViews counts in Redis, cached pages too
+        elif settings.USE_HITCOUNT:
             from hitcount.models import HitCount
             from hitcount.views import HitCountMixin
 
@@ -268,7 +327,11 @@ class NewsPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if settings.USE_HITCOUNT:
+        if settings.COUNT_IN_REDIS:
+            from peer.counter import views
+
+            context["view_count"] = views(request.path)
+        elif settings.USE_HITCOUNT:
             from hitcount.models import HitCount
 
             context["view_count"] = HitCount.objects.get_for_object(self).hits
@@ -294,23 +357,28 @@ def peer_python(folder: Path, reuse: str | None) -> Path:
         return Path(reuse) / "bin" / "python"
     venv = folder / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "wagtail", "gunicorn", "django-hitcount"],
-        check=True,
-    )
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *PEER_PACKAGES], check=True)
     return venv / "bin" / "python"
 
 
-def setup_peer(folder: Path, python: Path) -> tuple[dict, bool]:
-    project = folder / "peer_site"
+def setup_peer(
+    folder: Path, python: Path, *, production: bool = False, redis_url: str = ""
+) -> tuple[dict, bool]:
+    project = folder / ("peer_production" if production else "peer_site")
     (project / "peer").mkdir(parents=True)
     (project / "news" / "templates" / "news").mkdir(parents=True)
     (project / "news" / "migrations").mkdir()
     probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('hitcount') is None)"
-    uses_hitcount = subprocess.run([str(python), "-c", probe], capture_output=True).returncode == 0
+    uses_hitcount = (
+        not production and subprocess.run([str(python), "-c", probe], capture_output=True).returncode == 0
+    )
     (project / "peer" / "__init__.py").write_text("")
     settings_file = project / "peer" / "settings.py"
-    settings_file.write_text(f"USE_HITCOUNT = {uses_hitcount}\n" + PEER_SETTINGS)
+    head = (
+        f"USE_HITCOUNT = {uses_hitcount}\nREDIS_URL = {redis_url!r}\nREDIS_PREFIX = {PEER_REDIS_PREFIX!r}\n"
+    )
+    settings_file.write_text(head + PEER_SETTINGS + (PEER_PRODUCTION if production else ""))
+    (project / "peer" / "counter.py").write_text(PEER_COUNTER)
     (project / "peer" / "urls.py").write_text(
         "from django.urls import include, path\nfrom wagtail import urls as wagtail_urls\n"
         "urlpatterns = [path('', include(wagtail_urls))]\n"
@@ -329,7 +397,7 @@ def setup_peer(folder: Path, python: Path) -> tuple[dict, bool]:
     if uses_hitcount and subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=project).returncode != 0:
         # django-hitcount installed but does not run beside this Wagtail/Django: the F() counter instead.
         uses_hitcount = False
-        settings_file.write_text("USE_HITCOUNT = False\n" + PEER_SETTINGS)
+        settings_file.write_text(head.replace("USE_HITCOUNT = True", "USE_HITCOUNT = False") + PEER_SETTINGS)
         (project / "peer.sqlite3").unlink(missing_ok=True)
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=project, check=True)
     script = textwrap.dedent(
@@ -351,6 +419,22 @@ def setup_peer(folder: Path, python: Path) -> tuple[dict, bool]:
     )
     subprocess.run([*manage, "shell", "-c", script], env=env, cwd=project, check=True)
     return env, uses_hitcount
+
+
+def redis_client(url: str):
+    import redis  # phoihop's own dependency when REDIS_URL is used
+
+    return redis.Redis.from_url(url)
+
+
+def clear_peer_redis(url: str) -> None:
+    client = redis_client(url)
+    for key in client.scan_iter(PEER_REDIS_PREFIX + "*", count=1000):
+        client.delete(key)
+
+
+def count_peer_redis(url: str) -> int:
+    return int(redis_client(url).get(f"{PEER_REDIS_PREFIX}views:/{SLUG}/") or 0)
 
 
 def count_peer(folder: Path, uses_hitcount: bool) -> int:
@@ -417,6 +501,12 @@ def main() -> None:
         "--peer-venv", help="reuse a virtualenv that already has wagtail, gunicorn, django-hitcount"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--peers", default="hitcount,production", help="which Wagtail peers to run")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+        help="Redis for the production peer's page cache and counter (its keys are cleared first)",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -446,25 +536,37 @@ def main() -> None:
             )
         )
         python = peer_python(folder, args.peer_venv)
-        peer_env, uses_hitcount = setup_peer(folder, python)
-        port = free_port()
-        gunicorn = [
-            str(python), "-m", "gunicorn", "peer.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-            "--graceful-timeout", "20",
-        ]  # fmt: skip
-        results.append(
-            run_site(
-                "wagtail+" + ("django-hitcount" if uses_hitcount else "F() update"),
-                gunicorn,
-                peer_env,
-                folder / "peer_site",
-                port,
-                f"/{SLUG}/",
-                args,
-                lambda: count_peer(folder, uses_hitcount),
+        peers = [p.strip() for p in args.peers.split(",") if p.strip()]
+        for kind in peers:
+            production = kind == "production"
+            if production:
+                clear_peer_redis(args.redis_url)
+            peer_env, uses_hitcount = setup_peer(
+                folder, python, production=production, redis_url=args.redis_url
             )
-        )
+            port = free_port()
+            gunicorn = [
+                str(python), "-m", "gunicorn", "peer.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+                "--graceful-timeout", "20",
+            ]  # fmt: skip
+            if production:
+                name, count = "wagtail+wagtail-cache+Redis counter", lambda: count_peer_redis(args.redis_url)
+            else:
+                name = "wagtail+" + ("django-hitcount" if uses_hitcount else "F() update")
+                count = lambda u=uses_hitcount: count_peer(folder, u)  # noqa: E731
+            results.append(
+                run_site(
+                    name,
+                    gunicorn,
+                    peer_env,
+                    folder / ("peer_production" if production else "peer_site"),
+                    port,
+                    f"/{SLUG}/",
+                    args,
+                    count,
+                )
+            )
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -487,8 +589,8 @@ def main() -> None:
             f"| {r['site']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['served_200']} | "
             f"{r['stored_count']} | {'yes' if r['exact'] else 'NO'} |"
         )
-    if len(results) == 2:
-        print(f"\nthroughput ratio phoihop / peer: {results[0]['rps'] / results[1]['rps']:.1f}×")
+    for peer in results[1:]:
+        print(f"\nthroughput ratio phoihop / {peer['site']}: {results[0]['rps'] / peer['rps']:.1f}×")
 
 
 if __name__ == "__main__":
