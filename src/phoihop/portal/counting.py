@@ -714,6 +714,9 @@ def prune_visitors(*, days: int, now: datetime | None = None) -> tuple[int, int]
         if browsers_deleted:
             PrunedVisitors.objects.get_or_create(pk=1)
             PrunedVisitors.objects.filter(pk=1).update(count=F("count") + browsers_deleted)
+        from .stats import keep_visitor_days  # the statistics page's per-day figures outlive the rows
+
+        keep_visitor_days(before=local_day(cutoff))
         days_deleted, _ = VisitorDay.objects.filter(day__lt=local_day(cutoff)).delete()
         ViewMark.objects.filter(counted_at__lt=now - view_window()).delete()
     return browsers_deleted, days_deleted

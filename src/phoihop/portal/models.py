@@ -241,6 +241,16 @@ class DailyViews(models.Model):
         return f"{self.day} {self.article_id} {self.views}"
 
 
+class DailyVisitors(models.Model):
+    """How many browsers came on a day, kept when the per-browser visit days are pruned."""
+
+    day = models.DateField(unique=True)
+    visitors = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.visitors}"
+
+
 class Visitor(models.Model):
     """A browser, known by its cookie (not its address)."""
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from .models import Article, DailyViews, VisitorDay
+from .models import Article, DailyViews, DailyVisitors, VisitorDay
 
 
 def record_daily_views(views: dict[int, int], day: date) -> None:
@@ -28,6 +28,22 @@ def record_daily_views(views: dict[int, int], day: date) -> None:
     DailyViews.objects.bulk_create(
         [DailyViews(article_id=a, day=day, views=views[a]) for a in sorted(live)], ignore_conflicts=False
     )
+
+
+def keep_visitor_days(*, before: date) -> int:
+    """Keeps the number of visitors of each day before `before` as an aggregate; called by
+    `counting.prune_visitors` before it deletes those days' per-browser rows."""
+    rows = (
+        VisitorDay.objects.filter(day__lt=before)
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    kept = [DailyVisitors(day=day, visitors=n) for day, n in rows]
+    DailyVisitors.objects.bulk_create(
+        kept, update_conflicts=True, unique_fields=["day"], update_fields=["visitors"]
+    )
+    return len(kept)
 
 
 @dataclass
@@ -62,7 +78,8 @@ def by_day(p: Period) -> list[dict]:
         .annotate(n=Sum("views"))
         .values_list("day", "n")
     )
-    visitors = dict(
+    visitors = dict(DailyVisitors.objects.filter(day__range=(p.start, p.end)).values_list("day", "visitors"))
+    visitors.update(
         VisitorDay.objects.filter(day__range=(p.start, p.end))
         .values("day")
         .annotate(n=Count("id"))

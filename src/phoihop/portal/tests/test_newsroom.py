@@ -233,3 +233,17 @@ def test_statistics_page_shows_aggregates_by_day_article_and_section_with_csv(cl
     assert bad.status_code == 200 and "ngày không hợp lệ" in bad.content.decode()
     client.force_login(world.users["viewer_nam"])
     assert client.get(reverse("portal:visitor_stats")).status_code == 403
+
+
+def test_visitors_per_day_outlive_the_pruned_visit_rows():
+    from datetime import date
+
+    from phoihop.portal import stats
+    from phoihop.portal.models import VisitorDay
+
+    old = date(2023, 3, 1)
+    VisitorDay.objects.bulk_create([VisitorDay(key=f"k{i}", day=old) for i in range(3)])
+    counting.prune_visitors(days=365)
+    assert not VisitorDay.objects.filter(day=old).exists()
+    [row] = stats.by_day(stats.period(old, old))
+    assert row["visitors"] == 3
