@@ -12,7 +12,18 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if _private(request):
+            # Staff pages, API answers and exported files may hold personal data: no browser, proxy or
+            # shared-computer cache may keep them (issue 11).
+            response.headers["Cache-Control"] = "no-store, private"
         return response
+
+
+def _private(request) -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class LanguageMiddleware:

@@ -19,7 +19,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from phoihop.accounts.scope import Scope, scope_for
+from phoihop.accounts.scope import Scope, scope_for, sees_personal_data
 from phoihop.audit.services import log_read
 from phoihop.core.paging import capped_count
 from phoihop.core.text import fold
@@ -131,9 +131,7 @@ def person_detail(*, user, code: str, ip_address: str | None = None) -> PersonDe
             access = "full"
         elif any(scope.covers_unit(r.referring_unit_id) for r in referrals):
             access = "fact"
-    show_personal = access == "full" or (
-        person.grassroots_union_id is not None and scope.covers_unit(person.grassroots_union_id)
-    )
+    show_personal = sees_personal_data(scope, person)  # the export's rule too (accounts.scope)
 
     detail = PersonDetail(
         person=person,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from phoihop.orgs.models import Enterprise, Transfer, Unit
-from phoihop.records.models import Initiative
+from phoihop.records.models import Initiative, Person
 
 from . import parsers as p
 from .sheets import SHEETS, Sheet
@@ -43,7 +43,8 @@ def _queryset(sheet: Sheet, scope):
 
 
 def sheet_rows(sheet: Sheet, scope=None) -> list[list]:
-    """The sheet's rows as cell values, ordered by natural key."""
+    """The sheet's rows as cell values, ordered by natural key. A person's personal data is left empty
+    for a scope that may not see it — the person page's own rule (accounts.scope.personal_data_q)."""
     paths = []
     for column in sheet.columns:
         if column.key == "tac_gia":
@@ -60,13 +61,31 @@ def sheet_rows(sheet: Sheet, scope=None) -> list[list]:
         ).order_by("initiative_id", "person__code"):
             authors.setdefault(initiative, []).append(code)
     key_paths = [paths[[c.key for c in sheet.columns].index(k)] for k in sheet.key_columns]
+    hidden = _personal_hidden(sheet, scope)
     rows = []
-    for values in qs.order_by(*key_paths).values_list(*paths):
+    for pk, *values in qs.order_by(*key_paths).values_list("pk", *paths):
         row = []
         for column, value in zip(sheet.columns, values, strict=True):
             row.append(";".join(authors.get(value, [])) if column.key == "tac_gia" else _cell(column, value))
+        if hidden is not None and pk not in hidden[0]:
+            for i in hidden[1]:
+                row[i] = ""
         rows.append(row)
     return rows
+
+
+def _personal_hidden(sheet: Sheet, scope) -> tuple[set[int], list[int]] | None:
+    """(ids of the people whose personal data the scope sees, positions of the personal columns), or None
+    when the sheet holds none or the scope sees everything."""
+    from phoihop.accounts.scope import personal_data_q
+
+    from .partial import PERSONAL_COLUMNS
+
+    positions = [i for i, c in enumerate(sheet.columns) if c.key in PERSONAL_COLUMNS]
+    if sheet.model is not Person or not positions or scope is None or scope.everything:
+        return None
+    shown = set(Person._base_manager.filter(personal_data_q(scope)).values_list("pk", flat=True))
+    return shown, positions
 
 
 def _csv_safe(value):
@@ -75,18 +94,25 @@ def _csv_safe(value):
     return value
 
 
-def write_csv_folder(folder: Path, *, scope=None) -> None:
+def write_csv_folder(folder: Path, *, scope=None) -> dict[str, int]:
+    """Writes one .csv per sheet; returns the number of rows of each sheet."""
     folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
     for sheet in SHEETS:
+        rows = sheet_rows(sheet, scope)
+        counts[sheet.key] = len(rows)
         with open(folder / f"{sheet.key}.csv", "w", newline="", encoding="utf-8-sig") as f:
             writer = csv.writer(f)
             writer.writerow([c.label for c in sheet.columns])
-            writer.writerows([_csv_safe(v) for v in row] for row in sheet_rows(sheet, scope))
+            writer.writerows([_csv_safe(v) for v in row] for row in rows)
+    return counts
 
 
-def write_xlsx(path: Path, *, scope=None, template: bool = False) -> None:
+def write_xlsx(path: Path, *, scope=None, template: bool = False) -> dict[str, int]:
+    """Writes the workbook; returns the number of rows of each sheet."""
     import xlsxwriter
 
+    counts = {}
     book = xlsxwriter.Workbook(
         str(path),
         {
@@ -107,13 +133,17 @@ def write_xlsx(path: Path, *, scope=None, template: bool = False) -> None:
         if template:
             _template_notes(ws, sheet, note)
             continue
-        for r, row in enumerate(sheet_rows(sheet, scope), start=1):
+        rows = sheet_rows(sheet, scope)
+        counts[sheet.key] = len(rows)
+        for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 if isinstance(value, str):
-                    ws.write_string(r, c, value)
+                    if value:  # an empty cell stays empty, not an empty string
+                        ws.write_string(r, c, value)
                 elif value != "":
                     ws.write_number(r, c, value)
     book.close()
+    return counts
 
 
 def _template_notes(ws, sheet: Sheet, fmt) -> None:

@@ -91,16 +91,16 @@ class RowGate:
         if refusal.reason == "not_found" and column is not None and column.ref:
             self.refuse_reference(sheet, row, column.key, row.values.get(column.key))
             return
-        if refusal.reason in ("hidden", "not_yours") and column is None or refusal.reason == "hidden":
+        if refusal.reason in ("hidden", "not_yours") or (refusal.reason == "not_found" and column is None):
             self._outside(sheet, row)
             return
-        if refusal.reason == "not_yours":
+        if refusal.reason == "no_unit":
             self.errors.append(
                 Problem(
                     sheet.label,
                     row.no,
                     column.label if column else None,
-                    row.values.get(column.key) if column else None,
+                    None,
                     "dòng không gắn với đơn vị nào trong phạm vi của bạn",
                     "the row names no unit of your scope",
                 )

@@ -14,6 +14,8 @@ from . import parsers as p
 from .sheets import BY_KEY, Sheet
 
 CHUNK = 5000
+# A person's personal data (accounts.scope.personal_data_q): exported empty to those who may not see it.
+PERSONAL_COLUMNS = ("ngay_sinh", "gioi_tinh", "dan_toc", "so_cccd")
 
 
 def _path(column) -> str:
@@ -63,6 +65,37 @@ def fill_absent(validator) -> None:
                     row.values[column.key] = ""
                 else:
                     row.values[column.key] = value
+
+
+def keep_hidden_personal_data(validator) -> None:
+    """An empty personal cell of a person whose personal data the importer may not see means "not
+    shown", not "cleared": such a user's export holds those cells empty, and importing it back must
+    change nothing. (A value typed there is a change, which the write gate refuses: the person is not
+    theirs.)"""
+    from phoihop.accounts.scope import personal_data_q
+    from phoihop.records.models import Person
+
+    rows, scope = validator.rows.get("nguoi"), validator.scope
+    if not rows or scope is None or scope.everything:
+        return
+    sheet = BY_KEY["nguoi"]
+    columns = [c for c in sheet.columns if c.key in PERSONAL_COLUMNS and c.key in validator.present["nguoi"]]
+    if not columns:
+        return
+    shown = Person._base_manager.filter(personal_data_q(scope)).values("pk")
+    codes = [r.values.get("ma_nguoi") for r in rows if r.values.get("ma_nguoi")]
+    stored = {}
+    for i in range(0, len(codes), CHUNK):
+        hidden = scope.filter(Person.objects.filter(code__in=codes[i : i + CHUNK])).exclude(pk__in=shown)
+        for code, *values in hidden.values_list("code", *[c.field for c in columns]):
+            stored[code] = values
+    for row in rows:
+        values = stored.get(row.values.get("ma_nguoi"))
+        if values is None:
+            continue
+        for column, value in zip(columns, values, strict=True):
+            if row.values.get(column.key) in (None, ""):
+                row.values[column.key] = value
 
 
 def _authors(sheet: Sheet, absent) -> dict[int, list[str]]:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
+from phoihop.accounts.scope import scope_for
 from phoihop.audit.models import AuditEntry
 from phoihop.jobs.dataversion import bump as bump_data_version
 
@@ -37,6 +38,9 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
             Problem(str(getattr(source, "name", source)), None, None, None, bad.message_vi, bad.message_en)
         )
         return result
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if scope is None and user is not None:
+        scope = scope_for(user)  # a user's import is always within their scope
     validator = Validator(scope=scope, indicator_codes=_indicator_codes())
     validator.parse(raw, progress)
     if any(p.row is not None or p.column for p in validator.errors) or not validator.errors:
@@ -45,7 +49,6 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
         validator.check()
     result.errors, result.warnings = validator.errors, validator.warnings
     # A user's import passes every row through the write gate; `phoihop import` (no user) is the system.
-    user = actor if getattr(actor, "is_authenticated", False) else None
     gated = user is not None or (scope is not None and not scope.everything)
     if result.errors:
         if gated and validator.rows:
@@ -114,16 +117,35 @@ def _source_name(source) -> str:
     return Path(name).name[:200]
 
 
-def export_workbook(path, *, scope=None, template: bool = False) -> Path:
+def export_workbook(path, *, scope=None, template: bool = False, counts: dict | None = None) -> Path:
     """Write the workbook (scoped when a Scope is given) or the blank template. `.xlsx` → one file;
-    any other path → a folder of .csv files."""
+    any other path → a folder of .csv files. `counts`, when given, receives the rows of each sheet."""
     from .export import write_csv_folder, write_xlsx
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        write_xlsx(path, scope=scope, template=template)
+        written = write_xlsx(path, scope=scope, template=template)
     elif template:
         raise ValueError("Mẫu trống chỉ có dạng .xlsx")
     else:
-        write_csv_folder(path, scope=scope)
+        written = write_csv_folder(path, scope=scope)
+    if counts is not None:
+        counts.update(written)
     return path
+
+
+def log_export(
+    *, actor, scope_code: str, counts: dict[str, int], ip_address: str | None = None
+) -> AuditEntry:
+    """One audit row per export: who, which scope, which sheets with how many rows (not one per person)."""
+    sheets = {key: n for key, n in counts.items() if n}
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
+        action=AuditEntry.Action.EXPORT,
+        model="workbook",
+        object_code=scope_code,
+        after={"scope": scope_code, "sheets": sheets, "rows": sum(sheets.values())},
+        detail=f"xuất sổ dữ liệu phạm vi {scope_code}: {sum(sheets.values())} dòng",
+        ip_address=ip_address,
+    )

@@ -11,7 +11,7 @@ from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
 from .parsers import fold
-from .partial import fill_absent
+from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Problem
 from .reader import RawSheet, paused_gc
@@ -200,6 +200,7 @@ class Validator:
 
     def _check(self) -> None:
         fill_absent(self)
+        keep_hidden_personal_data(self)
         self._check_duplicates()
         self._check_references()
         self._check_units()

@@ -21,14 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phoihop.accounts.scope import scope_for
-from phoihop.audit.models import AuditEntry
-from phoihop.audit.services import log_change, log_read
 from phoihop.core.client_ip import client_ip
-from phoihop.records.models import Person
 
 from . import tasks
 from .models import ImportJob
-from .services import export_workbook
+from .services import export_workbook, log_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCEPTED = (".xlsx", ".zip", ".csv")
@@ -203,8 +200,9 @@ def template(request):
 
 @login_required
 def export(request):
-    """The user's scope as a workbook. It carries people's personal data: only the roles that keep
-    the data (those who may import) may take it, and the export is logged per person."""
+    """The user's scope as a workbook. Only the roles that keep the data (those who may import) may take
+    it; a person's personal data is empty unless the user may see it on the person's page; the export is
+    logged once, with its scope, sheets and row counts."""
     _require(request, "import")
     scope = scope_for(request.user)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -212,25 +210,9 @@ def export(request):
 
     def build(path):
         with transaction.atomic():
-            export_workbook(path, scope=scope)
-            codes = scope.filter(Person.objects.all()).values_list("code", flat=True)
-            log_read(
-                actor=request.user,
-                model=Person._meta.label,
-                object_codes=list(codes),
-                action=AuditEntry.Action.EXPORT,
-                detail=_("xuất sổ dữ liệu"),
-                ip_address=client_ip(request),
-            )
-            log_change(
-                actor=request.user,
-                action=AuditEntry.Action.EXPORT,
-                model="workbook",
-                object_code=unit,
-                before=None,
-                after=None,
-                detail=_("xuất sổ dữ liệu phạm vi %(unit)s") % {"unit": unit},
-            )
+            counts: dict[str, int] = {}
+            export_workbook(path, scope=scope, counts=counts)
+            log_export(actor=request.user, scope_code=unit, counts=counts, ip_address=client_ip(request))
 
     return _xlsx_response(build, f"so-du-lieu-{unit}-{stamp}.xlsx")
 

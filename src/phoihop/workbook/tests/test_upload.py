@@ -298,7 +298,7 @@ def test_blank_template_download(client, world):
     assert "don_vi" in [s.lower() for s in book.sheetnames] or len(book.sheetnames) > 5
 
 
-def test_export_of_my_scope_is_logged_per_person(client, world):
+def test_export_of_my_scope_is_logged_once_with_scope_sheets_and_rows(client, world):
     client.force_login(world.users["editor_bac"])
     response = client.get(reverse("workbook:export"))
     assert response.status_code == 200
@@ -306,5 +306,8 @@ def test_export_of_my_scope_is_logged_per_person(client, world):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     text = json.dumps([[c.value for c in row] for ws in book for row in ws.iter_rows()], default=str)
     assert "P-BAC-1" in text and "P-NAM-1" not in text and "P-X-1" not in text
-    exports = AuditEntry.objects.filter(action="export", model="records.Person")
-    assert list(exports.values_list("object_code", flat=True)) == ["P-BAC-1"]
+    assert response["Cache-Control"] == "no-store, private"
+    (entry,) = AuditEntry.objects.filter(action="export")
+    assert entry.actor == world.users["editor_bac"] and entry.model == "workbook"
+    assert entry.after["scope"] == "LDLD-A-BAC" and entry.after["sheets"]["nguoi"] == 1
+    assert entry.after["rows"] == sum(entry.after["sheets"].values())
