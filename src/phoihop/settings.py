@@ -7,6 +7,8 @@ PHOIHOP_SECRET_KEY secret key; a development key is generated into the data fold
 PHOIHOP_DEBUG      "1" for development error pages
 PHOIHOP_PRODUCTION "1" turns on HTTPS-only cookies, HSTS and SSL redirect
 PHOIHOP_ALLOWED_HOSTS comma-separated host names
+EMAIL_URL          SMTP server for reminders (smtp://user:pass@host:587, smtps://…:465); console if unset
+PHOIHOP_FROM_EMAIL, PHOIHOP_SITE_URL  sender address and the site's address for links in e-mails
 PHOIHOP_TRUSTED_PROXIES addresses or networks of reverse proxies whose X-Forwarded-For is believed
 PHOIHOP_REQUIRE_2FA "1"/"0": two-factor sign-in required for admin and manager (default: PHOIHOP_PRODUCTION)
 PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N` says otherwise (90)
@@ -250,6 +252,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest workbook an upload may carry; larger files are refused with a message, not read.
 PHOIHOP_MAX_UPLOAD_BYTES = int(os.environ.get("PHOIHOP_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+
+# E-mail (reminders of period reports, `phoihop remind`): printed to the console unless EMAIL_URL names an
+# SMTP server: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (SSL).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _mail = urlsplit(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = _mail.scheme == "smtp" and EMAIL_PORT != 25
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("PHOIHOP_FROM_EMAIL", "phoihop@localhost")
+SITE_URL = os.environ.get("PHOIHOP_SITE_URL", "")  # links in e-mails, e.g. https://phoihop.example.vn
 
 LOGGING = {
     "version": 1,

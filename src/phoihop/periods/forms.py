@@ -97,7 +97,9 @@ class ValidationRuleForm(forms.ModelForm):
 
     def has_changed(self):
         """An empty extra row (only its preselected operator and level) is no new rule."""
-        return any(name in self.changed_data for name in ("left", "right", "message")) or bool(self.instance.pk)
+        return any(name in self.changed_data for name in ("left", "right", "message")) or bool(
+            self.instance.pk
+        )
 
     def _side(self, name):
         text = self.cleaned_data.get(name, "")

@@ -226,6 +226,7 @@ def submit(
         comment=comment or "",
     )
     _act(report, actor, ReportAction.Kind.SUBMIT, comment or "", before, now)
+    _notify(report)
     return report
 
 
@@ -319,7 +320,15 @@ def _decide(report: PeriodReport, actor, status: str, kind: str, comment: str) -
     report.state_changed_at = now
     report.save()
     _act(report, actor, kind, comment or "", before, now)
+    _notify(report)
     return report
+
+
+def _notify(report: PeriodReport) -> None:
+    """Tell the people who act next, once the act is committed (a rolled-back act tells nobody)."""
+    from .remind import on_state_change
+
+    transaction.on_commit(lambda: on_state_change(report))
 
 
 # ---- programs ------------------------------------------------------------------------------------

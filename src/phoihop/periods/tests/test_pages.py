@@ -69,7 +69,9 @@ def test_index_opens_the_board_of_the_program_of_today(client, world, program):
 
 @pytest.mark.django_db
 def test_program_settings_and_a_new_program_from_it(client, world, program):
-    Target.objects.create(indicator_code="union.members_admitted", unit=world.unit("LDLD-A-BAC"), year=2025, value=40)
+    Target.objects.create(
+        indicator_code="union.members_admitted", unit=world.unit("LDLD-A-BAC"), year=2025, value=40
+    )
     admin = _as(client, world, "admin_a")
     page = admin.get("/bao-cao-dinh-ky/chuong-trinh/CTPH-A-24/")
     assert page.status_code == 200
@@ -110,5 +112,8 @@ def test_program_settings_and_a_new_program_from_it(client, world, program):
         (y, 40) for y in range(2026, 2031)
     ]
     # Quarterly periods; an editor of a district may not configure.
-    assert [p["period"] for p in client.get("/api/v1/programs/CTPH-A-26/periods").json()][:2] == ["2026Q1", "2026Q2"]
+    assert [p["period"] for p in client.get("/api/v1/programs/CTPH-A-26/periods").json()][:2] == [
+        "2026Q1",
+        "2026Q2",
+    ]
     assert _as(client, world, "editor_bac").get("/bao-cao-dinh-ky/chuong-trinh/CTPH-A-24/").status_code == 403
