@@ -18,7 +18,11 @@ class ProgramChoiceForm(forms.Form):
         super().__init__(data, **kwargs)
         self.programs = {p.code: p for p in programs}
         self.fields["chuong_trinh"].choices = [(p.code, p.name) for p in programs]
-        program = self.programs.get((data or {}).get("chuong_trinh")) or (programs[0] if programs else None)
+        from phoihop.periods.selectors import default_program  # the program running today (periods.md)
+
+        program = self.programs.get((data or {}).get("chuong_trinh")) or (
+            default_program(among=programs) if programs else None
+        )
         self.program_guess = program
         self.fields["nam"].choices = [(y, y) for y in program_years(program)] if program else []
 

@@ -445,6 +445,8 @@ class Dashboard:
     ranking_chart: str
     tables: list[UnitTable]
     years: list[str]
+    # The targets assigned to the scope's own unit (a district or grassroots union viewing its dashboard).
+    own_targets: list[dict] = field(default_factory=list)
 
     @property
     def generated_at(self) -> datetime:
@@ -547,6 +549,14 @@ def build_dashboard(*, user, program: Program, ranking_year: int | None = None) 
             label_width=220,
         )
 
+    own_targets = []
+    if scope_code is not None:
+        for t in report["targets"]:
+            if t["unit"] in report["scope"]:
+                spec = REGISTRY[t["indicator"]]
+                shown = svg.vn_percent(t["reached_pct"]) if t["reached_pct"] is not None else "—"
+                own_targets.append({**t, "label": spec.display_label, "shown_pct": shown})
+
     tables = [unit_table(report, side) for side in ("union", "party") if side in sides]
     for table in tables:
         table.shared_note = len(tables) > 1
@@ -565,4 +575,5 @@ def build_dashboard(*, user, program: Program, ranking_year: int | None = None) 
         ranking_chart=ranking_chart,
         tables=tables,
         years=years,
+        own_targets=own_targets,
     )

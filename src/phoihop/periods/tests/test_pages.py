@@ -117,3 +117,21 @@ def test_program_settings_and_a_new_program_from_it(client, world, program):
         "2026Q2",
     ]
     assert _as(client, world, "editor_bac").get("/bao-cao-dinh-ky/chuong-trinh/CTPH-A-24/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_district_sees_its_own_targets_on_its_dashboard_and_the_default_program_is_todays(
+    client, world, program
+):
+    Target.objects.create(
+        indicator_code="welfare.contributions_vnd", unit=world.unit("LDLD-A-BAC"), year=2024, value=1_000_000
+    )
+    Program.objects.unscoped().create(
+        code="CTPH-A-17", name="Chương trình 2017–2020", starts_on=date(2017, 1, 1), ends_on=date(2020, 12, 31),
+        union_root=world.unit("LDLD-A"), party_root=world.unit("DUK-A"),
+    )  # fmt: skip
+    page = _as(client, world, "editor_bac").get("/chi-tieu/tong-quan/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "CTPH-A-24" in text and 'value="CTPH-A-24" selected' in text
+    assert "Chỉ tiêu giao cho Liên đoàn Lao động huyện Bắc Hà" in text
+    assert "200" in text  # 2.000.000 contributed against 1.000.000: 200 %
