@@ -224,3 +224,22 @@ def test_redis_limits_new_browsers_per_address_across_processes(settings, redis_
         issued += ["phv" in Client(HTTP_USER_AGENT=BROWSER).get("/").cookies for _ in range(2)]
         counting.reset_counters()  # the next process
     assert issued == [True, True, True, False]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts_and_is_believed_from_nobody_else(settings):
+    article = publish()
+    url = article.get_absolute_url()
+
+    def cookieless(peer, forwarded):
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded).get(url)
+
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    for reader in ("203.0.113.1", "203.0.113.2", "203.0.113.2"):
+        cookieless("10.0.0.1", reader)
+    counting.flush()
+    assert stored_views(article) == 2  # two readers behind the proxy
+    # A client that is not the proxy cannot pose as many readers by writing the header itself.
+    for made_up in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        cookieless("192.0.2.9", made_up)
+    counting.flush()
+    assert stored_views(article) == 3
