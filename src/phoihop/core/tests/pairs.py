@@ -136,6 +136,10 @@ def build_pairs(w: World) -> list[Pair]:
     add("admission", PARTY_ADMIN, r.Admission,
         {"person": person_in, "admitted_on": date(2022, 5, 1), "party_unit": cb_a},
         {"person": person_out, "admitted_on": date(2022, 5, 1), "party_unit": cb_x})  # fmt: skip
+    add("timeline_entry", DISTRICT_ADMIN, r.TimelineEntry,
+        {"person": person_in, "starts_on": date(2016, 1, 1), "grassroots_union": unit_in, "enterprise": ent_in},
+        {"person": person_out, "starts_on": date(2016, 1, 1), "grassroots_union": unit_out,
+         "enterprise": ent_out})  # fmt: skip
     add("move", DISTRICT_ADMIN, r.Move,
         {"person": person_in, "moved_on": date(2024, 3, 1), "from_union": w.unit("CDCS-NAM-1"),
          "to_union": unit_in},
@@ -221,7 +225,22 @@ def _portal_pairs(inside_unit: Unit, outside_unit: Unit) -> list[Pair]:
     outside = Article.objects.create(
         pk=pk + 1, title="Tin tỉnh Xa Xôi", slug="tin-xa-xoi-9", unit=outside_unit
     )
-    return [Pair("article", DISTRICT_ADMIN, inside, outside)]
+    pairs = [Pair("article", DISTRICT_ADMIN, inside, outside)]
+    from phoihop.portal.models import Document
+
+    # A document attached to an article follows the article's unit.
+    doc_in, doc_out = (
+        Document.objects.create(
+            pk=pk + n,
+            title=a.title,
+            issued_on=date(2025, 1, 1),
+            file=f"portal/van-ban/{a.slug}.pdf",
+            article=a,
+        )
+        for n, a in ((0, inside), (1, outside))
+    )
+    pairs.append(Pair("document", DISTRICT_ADMIN, doc_in, doc_out))
+    return pairs
 
 
 def _import_job_pairs(inside_owner: User, outside_owner: User) -> list[Pair]:
