@@ -136,13 +136,30 @@ def locked_message(report) -> str:
     }
 
 
+def _reported_value_lock(record, index: LockIndex):
+    """A reported figure is locked while its own unit's report of that period is submitted or approved."""
+    for report in index.reports:
+        if (report.program.code, report.period, report.unit_id) == (
+            record.program_code,
+            record.period,
+            record.unit_id,
+        ):
+            return [report]
+    return []
+
+
 def check_record_unlocked(*, before=None, after=None, index: LockIndex | None = None) -> None:
     """Raises ValidationError when the record as it was or as it would be lies in a locked period."""
+    from .models import ReportedValue
+
     index = index or LockIndex()
     for record in (before, after):
         if record is None:
             continue
-        reports = locks_of(record, index=index)
+        if isinstance(record, ReportedValue):
+            reports = _reported_value_lock(record, index)
+        else:
+            reports = locks_of(record, index=index)
         if reports:
             raise ValidationError(locked_message(reports[0]))
 

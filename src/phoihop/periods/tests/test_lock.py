@@ -119,3 +119,15 @@ def test_reported_figures_sheet(tmp_path, approved):
     # The value entered by the sheet is what the submission carries.
     answer = post(api(approved, "editor_bac"), "programs/CTPH-A-24/periods/2025/units/LDLD-A-BAC/submit", {})
     assert answer.status_code == 200 and answer.json()["reported"] == {"reported.tuyen_truyen": 40}
+
+
+@pytest.mark.django_db
+def test_an_unchanged_row_of_a_locked_period_imports_back(tmp_path, approved):
+    """An export of the district imports back: the lock refuses changes, not the same values."""
+    rows = [WELFARE_HEADER, ["AS-BAC-1", "CDCS-BAC-1", "2024-05-01", "2000000"]]
+    result = _import(tmp_path, approved, rows)
+    assert result.ok, [e.message_vi for e in result.errors]
+    rows = [WELFARE_HEADER, ["AS-BAC-1", "CDCS-BAC-1", "2024-05-01", "2500000"]]
+    result = _import(tmp_path, approved, rows)
+    assert not result.ok and "khóa" in result.errors[0].message_vi
+    assert WelfareContribution.objects.unscoped().get(code="AS-BAC-1").amount_vnd == 2_000_000
