@@ -81,7 +81,9 @@ def _check_grant(*, actor: User, target: User | None, unit: Unit, role: str) -> 
 
 
 @transaction.atomic
-def create_user(*, actor: User, username: str, unit: Unit, role: str, password: str) -> User:
+def create_user(
+    *, actor: User, username: str, unit: Unit, role: str, password: str, ip_address: str | None = None
+) -> User:
     """An admin opens an account on a unit of their subtree; the user signs in with `password`."""
     username = username.strip()
     _check_grant(actor=actor, target=None, unit=unit, role=role)
@@ -93,6 +95,7 @@ def create_user(*, actor: User, username: str, unit: Unit, role: str, password: 
     user.full_clean(exclude=["password"])
     user.save()
     log_change(
+        ip_address=ip_address,
         actor=actor,
         action="create",
         model=USER_MODEL,
@@ -104,7 +107,9 @@ def create_user(*, actor: User, username: str, unit: Unit, role: str, password: 
 
 
 @transaction.atomic
-def update_user(*, actor: User, target: User, unit: Unit, role: str, is_active: bool) -> User:
+def update_user(
+    *, actor: User, target: User, unit: Unit, role: str, is_active: bool, ip_address: str | None = None
+) -> User:
     """An admin changes an account's unit, role or whether it may sign in. An admin cannot change
     their own account this way (they would lock themselves out)."""
     _check_grant(actor=actor, target=target, unit=unit, role=role)
@@ -119,6 +124,7 @@ def update_user(*, actor: User, target: User, unit: Unit, role: str, is_active: 
     after = _account_state(target)
     if after != before:
         log_change(
+            ip_address=ip_address,
             actor=actor,
             action="update",
             model=USER_MODEL,
@@ -130,7 +136,7 @@ def update_user(*, actor: User, target: User, unit: Unit, role: str, is_active: 
 
 
 @transaction.atomic
-def reset_password(*, actor: User, target: User) -> str:
+def reset_password(*, actor: User, target: User, ip_address: str | None = None) -> str:
     """A new random password for `target`, shown once to the admin; the old one stops working and
     the account's two-factor device is kept (the password alone never suffices where 2FA is on)."""
     if target.unit is None:
@@ -142,6 +148,7 @@ def reset_password(*, actor: User, target: User) -> str:
     target.set_password(password)
     target.save(update_fields=["password"])
     log_change(
+        ip_address=ip_address,
         actor=actor, action="update", model=USER_MODEL, object_code=target.username, before=None, after=None,
         detail=_("Đặt lại mật khẩu"),
     )  # fmt: skip
@@ -149,25 +156,29 @@ def reset_password(*, actor: User, target: User) -> str:
 
 
 @transaction.atomic
-def change_own_password(*, user: User, new_password: str) -> None:
+def change_own_password(*, user: User, new_password: str, ip_address: str | None = None) -> None:
     """The signed-in user's new password (already checked by the form: old password, rules)."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
     log_change(
+        ip_address=ip_address,
         actor=user, action="update", model=USER_MODEL, object_code=user.username, before=None, after=None,
         detail=_("Đổi mật khẩu"),
     )  # fmt: skip
 
 
-def log_second_factor(*, user: User, enrolled: bool) -> None:
+def log_second_factor(*, user: User, enrolled: bool, ip_address: str | None = None) -> None:
     log_change(
+        ip_address=ip_address,
         actor=user, action="update", model=USER_MODEL, object_code=user.username, before=None, after=None,
         detail=_("Bật xác thực hai bước") if enrolled else _("Tắt xác thực hai bước"),
     )  # fmt: skip
 
 
 @transaction.atomic
-def issue_token(*, actor, user: User, days: int | None = None, name: str = "") -> str:
+def issue_token(
+    *, actor, user: User, days: int | None = None, name: str = "", ip_address: str | None = None
+) -> str:
     """A new API token for `user`, valid `days` days; returned once, audited (prefix and expiry only)."""
     days = settings.API_TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:
@@ -180,6 +191,7 @@ def issue_token(*, actor, user: User, days: int | None = None, name: str = "") -
     key = ApiToken.issue(user, days=days, name=name.strip()[:100])
     token = ApiToken.objects.get(key_hash=ApiToken.hash(key))
     log_change(
+        ip_address=ip_address,
         actor=actor, action="create", model=TOKEN_MODEL, object_code=user.username, before=None,
         after={"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at.isoformat()},
     )  # fmt: skip
@@ -204,11 +216,12 @@ def revoke_tokens(*, actor, user: User, prefix: str | None = None) -> int:
 
 
 @transaction.atomic
-def revoke_token(*, actor, token: ApiToken) -> None:
+def revoke_token(*, actor, token: ApiToken, ip_address: str | None = None) -> None:
     """One token stops working at once (the list page's button)."""
     prefix, owner = token.prefix, token.user
     token.delete()
     log_change(
+        ip_address=ip_address,
         actor=actor, action="delete", model=TOKEN_MODEL, object_code=owner.get_username(),
         before={"prefixes": [prefix]}, after=None,
     )  # fmt: skip

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from phoihop.core.client_ip import client_ip
+
 from . import selectors, services, twofactor
 from .forms import CodeForm, SignInForm, TokenForm, UserForm
 from .middleware import pending_user
@@ -99,7 +101,7 @@ def otp_setup(request):
                 return redirect("accounts:otp_setup")
             if twofactor.check_code(device, code):
                 user.totpdevice_set.all().delete()
-                services.log_second_factor(user=user, enrolled=False)
+                services.log_second_factor(user=user, enrolled=False, ip_address=client_ip(request))
                 messages.success(request, _("Đã tắt xác thực hai bước."))
                 return redirect("accounts:otp_setup")
             form.add_error(
@@ -111,7 +113,7 @@ def otp_setup(request):
                 pending.confirmed = True
                 pending.save(update_fields=["confirmed"])
                 otp_login(request, pending)
-                services.log_second_factor(user=user, enrolled=True)
+                services.log_second_factor(user=user, enrolled=True, ip_address=client_ip(request))
                 messages.success(request, _("Đã bật xác thực hai bước."))
                 return redirect(_next_url(request, reverse("accounts:otp_setup")))
             form.add_error("code", _("Mã xác thực không đúng; hãy quét lại mã QR và nhập mã đang hiện."))
@@ -132,7 +134,9 @@ def otp_setup(request):
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_own_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        services.change_own_password(
+            user=request.user, new_password=form.cleaned_data["new_password1"], ip_address=client_ip(request)
+        )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Đã đổi mật khẩu."))
         return redirect("accounts:password_change")
@@ -154,6 +158,7 @@ def tokens(request):
                 user=request.user,
                 days=form.cleaned_data["days"],
                 name=form.cleaned_data["name"],
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -172,7 +177,7 @@ def tokens(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = selectors.token_or_404(user=request.user, pk=pk)
-    services.revoke_token(actor=request.user, token=token)
+    services.revoke_token(actor=request.user, token=token, ip_address=client_ip(request))
     messages.success(request, _("Đã thu hồi mã API %(prefix)s…") % {"prefix": token.prefix})
     return redirect("accounts:tokens")
 
@@ -220,6 +225,7 @@ def user_create(request):
                 unit=d["unit"],
                 role=d["role"],
                 password=d["password1"],
+                ip_address=client_ip(request),
             )
 
         if _apply(form, call):
@@ -242,13 +248,20 @@ def user_edit(request, pk: int):
     new_password = None
     if request.method == "POST" and request.POST.get("action") == "reset":
         form = UserForm(None, actor=request.user, scope=scope, creating=False, initial=initial)
-        new_password = services.reset_password(actor=request.user, target=target)
+        new_password = services.reset_password(
+            actor=request.user, target=target, ip_address=client_ip(request)
+        )
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
         def call():
             services.update_user(
-                actor=request.user, target=target, unit=d["unit"], role=d["role"], is_active=d["is_active"]
+                actor=request.user,
+                target=target,
+                unit=d["unit"],
+                role=d["role"],
+                is_active=d["is_active"],
+                ip_address=client_ip(request),
             )
 
         if _apply(form, call):

@@ -37,6 +37,7 @@ def log_change(
     before: dict | None,
     after: dict | None,
     detail: str = "",
+    ip_address: str | None = None,
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         **_actor_fields(actor),
@@ -46,6 +47,7 @@ def log_change(
         before=before,
         after=after,
         detail=detail,
+        ip_address=ip_address,
     )
 
 

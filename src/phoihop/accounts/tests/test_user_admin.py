@@ -52,6 +52,7 @@ def test_admin_creates_an_account_that_signs_in(world, client, district_admin):
     assert (created.role, created.unit.code) == ("editor", "CDCS-BAC-1")
     entry = AuditEntry.objects.get(model="accounts.User", object_code="nv_moi", action="create")
     assert entry.actor_name == "qt_bac" and "Tram" not in str(entry.after)
+    assert entry.ip_address == "127.0.0.1"  # the test client's address
     client.logout()
     assert sign_in(client, "nv_moi", "Tram-hoa-dua-no-7").status_code == 302
 
