@@ -90,7 +90,9 @@ def unit_detail(request, code: str):
         "exists_on_day": unit.exists_on(day),
         # A dissolved unit keeps its last parent in the closure; on later days it has none to show.
         "parent_on_day": selectors.parent_on(unit, on=day) if unit.exists_on(day) else None,
+        # Only children the user may open (one that joined after the unit left their subtree is not theirs).
         "children": selectors.children_on(unit, on=day)
+        .filter(pk__in=scope.visible_unit_ids())
         .select_related("enterprise")
         .order_by("kind", "search_name"),
         "history": history,

@@ -23,6 +23,8 @@ def audit_code(instance: models.Model) -> str:
         return f"{instance.training_class.code} / {instance.person.code}"
     if isinstance(instance, r.Admission):
         return instance.person.code
+    if isinstance(instance, r.TimelineEntry):
+        return f"{instance.person.code} / {instance.starts_on.isoformat()}"
     if isinstance(instance, r.CultureRecognition):
         return f"{instance.enterprise.code} / {instance.year} / {instance.title}"
     if isinstance(instance, r.DemocracyReport):
@@ -51,11 +53,42 @@ def _save(instance: models.Model, authors) -> None:
         instance.authors.set(authors)
 
 
+def _follow_timeline(actor, instance: models.Model) -> None:
+    """A timeline row written by hand: nguoi follows the last row (records.timeline), audited."""
+    if not isinstance(instance, r.TimelineEntry):
+        return
+    from .timeline import after_row_saved
+
+    changed = after_row_saved(instance)
+    if changed:
+        log_change(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            model=r.Person._meta.label,
+            object_code=instance.person.code,
+            before=changed["before"],
+            after=changed["after"],
+            detail="qua_trinh",
+        )
+
+
 @transaction.atomic
 def create_record(*, actor, instance: models.Model, authors=None) -> models.Model:
     """The new record appears in the user's lists; the audit log shows who created it and its values."""
+    if isinstance(instance, r.TimelineEntry):
+        from .timeline import base_row_for
+
+        # A first row dated later would also stand for the time before it: keep that time as it was.
+        base = base_row_for(instance.person, instance.starts_on)
+        if base is not None:
+            _create(actor, base, None)
+    return _create(actor, instance, authors)
+
+
+def _create(actor, instance: models.Model, authors) -> models.Model:
     _check_may_write(actor, type(instance), before=None, after=instance)
     _save(instance, authors)
+    _follow_timeline(actor, instance)
     log_change(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -75,6 +108,7 @@ def update_record(*, actor, instance: models.Model, authors=None) -> models.Mode
     _check_may_write(actor, model, before=stored, after=instance)
     before = _snapshot(stored)
     _save(instance, authors)
+    _follow_timeline(actor, instance)
     after = _snapshot(instance)
     if before == after:
         return instance
@@ -88,3 +122,30 @@ def update_record(*, actor, instance: models.Model, authors=None) -> models.Mode
         detail=", ".join(k for k in after if before.get(k) != after[k]),
     )
     return instance
+
+
+# Lists whose rows show people or party data: each view of one is logged (issue 11).
+PERSONAL_LISTS = {
+    "records.Person",
+    "records.TimelineEntry",
+    "records.Referral",
+    "records.Enrolment",
+    "records.Admission",
+    "records.Award",
+}
+
+
+def log_list_view(*, actor, model: str, filters: dict, rows: int, ip_address: str | None = None) -> None:
+    """One audit row per view of a list showing personal or party data, with its filters and size."""
+    if model not in PERSONAL_LISTS:
+        return
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username(),
+        action=AuditEntry.Action.READ,
+        model=model,
+        object_code="",
+        after={"filters": filters, "rows": rows},
+        detail="xem danh sách",
+        ip_address=ip_address,
+    )

@@ -69,6 +69,13 @@ def record_list(request, slug: str):
     )
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     may_write = request.user.can("write")
+    services.log_list_view(
+        actor=request.user,
+        model=kind.model._meta.label,
+        filters={"q": query, "don_vi": unit_code, "nam": year, "sap_xep": sort, "trang": page.number},
+        rows=len(page.object_list),
+        ip_address=_client_ip(request),
+    )
 
     kept = {k: v for k, v in {"q": query, "don_vi": unit_code, "nam": year, "sap_xep": sort}.items() if v}
     headers = []
