@@ -325,6 +325,35 @@ class PersonForm(RecordForm):
             )
 
 
+class TimelineEntryForm(RecordForm):
+    """A row of a person's timeline (qua_trinh) entered by hand: a workplace change, leaving the union,
+    a stretch recorded late. The person's nguoi columns follow the last row (records.timeline).
+    Moves between unions are better recorded as moves (Chuyển sinh hoạt), which the receiver confirms."""
+
+    person = CodeField(source="person", label=_("Người"))
+    starts_on = DayField(label=_("Từ ngày"))
+    # An earlier union may lie outside the scope holding the person now.
+    grassroots_union = CodeField(
+        source="any_unit", kinds=("cdcs",), label=_("Công đoàn cơ sở"), required=False
+    )
+    enterprise = CodeField(source="enterprise", label=_("Doanh nghiệp"), required=False)
+
+    class Meta:
+        model = r.TimelineEntry
+        fields = ["person", "starts_on", "grassroots_union", "enterprise", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        person, day = data.get("person"), data.get("starts_on")
+        if person is not None and day and person.birth_date and day < person.birth_date:
+            self.add_error(
+                "starts_on",
+                _("Từ ngày trước ngày sinh của người này (%(day)s).")
+                % {"day": person.birth_date.strftime("%d/%m/%Y")},
+            )
+        return data
+
+
 class MoveForm(forms.Form):
     """Chuyển đi: the date and the receiving grassroots union (any, by code: it may lie outside the
     sender's scope), optionally the new workplace."""

@@ -10,7 +10,7 @@ where it was. Every step writes its audit row, and passes the write gate (period
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,7 +24,7 @@ from phoihop.audit.services import log_change, snapshot
 from phoihop.orgs.models import Enterprise, Unit
 
 from .models import Move, Person, TimelineEntry
-from .timeline import entries_of, rebuild_intervals, standing_on
+from .timeline import base_row_for, entries_of, rebuild_intervals, standing_on
 
 
 class MoveError(ValueError):
@@ -111,20 +111,10 @@ def record_move(
 
 
 def _base_row(actor, person: Person, moved_on: date) -> None:
-    """A person without rows first gets the row their nguoi columns stood for (it changes nothing: one
-    row equal to nguoi means what no rows mean), so the time before the move keeps its union. Written by
-    the sender, whose unit and workplace these are."""
-    start = person.union_joined_on
-    if start is None or start >= moved_on:
-        start = moved_on - timedelta(days=1)
-    row = TimelineEntry(
-        person=person,
-        starts_on=start,
-        grassroots_union_id=person.grassroots_union_id,
-        enterprise_id=person.enterprise_id,
-        reason=_("vào công đoàn"),
-    )
-    _save_row(actor, person, row)
+    """Written by the sender, whose unit and workplace these are (records.timeline.base_row_for)."""
+    row = base_row_for(person, moved_on)
+    if row is not None:
+        _save_row(actor, person, row)
 
 
 def _save_row(actor, person: Person, row: TimelineEntry) -> None:

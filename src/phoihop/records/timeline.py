@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext
 
 from .models import FAR_FUTURE, FAR_PAST, Person, TimelineEntry
 
@@ -61,6 +62,39 @@ def at_expression(person_path: str, day_path: str, field: str):
     )
     found = Subquery(row.values(v=Coalesce(F(field), sentinel))[:1])
     return NullIf(Coalesce(found, F(f"{person_path}{field}")), sentinel)
+
+
+def base_row_for(person: Person, day: date) -> TimelineEntry | None:
+    """For a person without rows about to get one dated `day`: the row their nguoi columns stood for
+    (dated when they joined, else the day before), so the time before `day` keeps its union and
+    workplace. One row equal to nguoi means what no rows mean, so adding it changes nothing."""
+    if TimelineEntry.objects.unscoped().filter(person=person).exists():
+        return None
+    start = person.union_joined_on
+    if start is None or start >= day:
+        start = day - timedelta(days=1)
+    return TimelineEntry(
+        person=person,
+        starts_on=start,
+        grassroots_union_id=person.grassroots_union_id,
+        enterprise_id=person.enterprise_id,
+        reason=gettext("vào công đoàn"),
+    )
+
+
+def after_row_saved(row: TimelineEntry) -> dict | None:
+    """After a timeline row is written by hand: the intervals again, and nguoi follows the last row
+    (it is "where they are now"). Returns {"before": …, "after": …} of nguoi when it changed."""
+    rebuild_intervals([row.person_id])
+    last = TimelineEntry.objects.unscoped().filter(person_id=row.person_id).order_by("-starts_on").first()
+    person = Person.objects.unscoped().get(pk=row.person_id)
+    now = (person.grassroots_union_id, person.enterprise_id)
+    if last is None or now == (last.grassroots_union_id, last.enterprise_id):
+        return None
+    person.grassroots_union_id, person.enterprise_id = last.grassroots_union_id, last.enterprise_id
+    person.save(update_fields=["grassroots_union", "enterprise", "search_name"])
+    keys = ("grassroots_union_id", "enterprise_id")
+    return {"before": dict(zip(keys, now, strict=True)), "after": {k: getattr(person, k) for k in keys}}
 
 
 # ---- one person, in Python (pages, services) -------------------------------------------------------
