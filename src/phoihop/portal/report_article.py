@@ -136,6 +136,7 @@ def compose_from_report(
     slug: str = "",
     pdf: bytes | None = None,
     document_number: str = "",
+    document_date: date | None = None,
 ) -> Article:
     """The draft: opening and one section per content area, the report's charts placed by their
     section, a lead picture made for the front page (cover only, not in the body) and the report's
@@ -210,7 +211,7 @@ def compose_from_report(
             title=f"Báo cáo {report.get('program_name') or report.get('program', '')}"
             + (f" ({first}–{last})" if str(first) not in (report.get("program_name") or "") else ""),
             number=document_number,
-            issued_on=date.today(),
+            issued_on=document_date or date.today(),
             data=pdf,
             article=article,
             source=article.source,

@@ -394,6 +394,7 @@ def draft_article_from_report(
     slug: str = "",
     pdf: bytes | None = None,
     document_number: str = "",
+    document_date: date | None = None,
 ) -> Article:
     """A draft article written from a review report: one section per content area with its paragraph,
     the report's charts as pictures, a lead chart as cover and the report's PDF attached. The editor
@@ -401,7 +402,13 @@ def draft_article_from_report(
     from .report_article import compose_from_report
 
     return compose_from_report(
-        user=user, report=report, title=title, slug=slug, pdf=pdf, document_number=document_number
+        user=user,
+        report=report,
+        title=title,
+        slug=slug,
+        pdf=pdf,
+        document_number=document_number,
+        document_date=document_date,
     )
 
 
