@@ -245,7 +245,9 @@ def records_for(
     from phoihop.orgs.selectors import ever_under_ids
 
     scope = _scope(scope)
-    rows = scope.filter(kind.model.objects.all())
+    # The people list is "where they are now": a former union finds its former members through their
+    # timeline rows (qua-trinh) and its moves, not among its people (Person.export_scope_paths).
+    rows = scope.filter(kind.model.objects.all(), paths=getattr(kind.model, "export_scope_paths", None))
     if kind.related:
         rows = rows.select_related(*kind.related)
     if unit_code and kind.unit_path:
@@ -295,7 +297,15 @@ def kind_counts(*, scope) -> list[tuple[object, int]]:
     from .kinds import KINDS
 
     scope = _scope(scope)
-    return [(kind, capped_count(scope.filter(kind.model.objects.all()))) for kind in KINDS]
+    return [
+        (
+            kind,
+            capped_count(
+                scope.filter(kind.model.objects.all(), paths=getattr(kind.model, "export_scope_paths", None))
+            ),
+        )
+        for kind in KINDS
+    ]
 
 
 # ---- units and enterprises offered in forms and filters -----------------------------------------

@@ -140,3 +140,12 @@ def test_an_outsider_neither_sees_nor_answers_a_move(world, editor_nam):
     assert outsider.post("/ho-so/chuyen-sinh-hoat/", {"action": "accept", "move": move.pk}).status_code == 404
     assert outsider.get("/ho-so/nguoi/P-BAC-1/chuyen-di/").status_code == 404
     assert Move.objects.unscoped().get().status == Move.Status.PENDING
+
+
+def test_the_former_union_lists_its_stretch_not_the_person_where_they_went(world):
+    _move(_client(world.users["manager_a"]))  # one step: Bắc Hà → Nam Sơn on 2024-03-01
+    former = _client(world.users["editor_bac"])
+    assert "P-BAC-1" not in former.get("/ho-so/nguoi/").content.decode()
+    history = former.get("/ho-so/qua-trinh/").content.decode()
+    assert "P-BAC-1" in history and "Công đoàn cơ sở Điện lực Nam Sơn" not in history
+    assert former.get("/ho-so/nguoi/P-BAC-1/").status_code == 200  # the person page: its stretch only
