@@ -15,6 +15,7 @@ PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N`
 PHOIHOP_ANONYMISE_YEARS years after a membership ended before `phoihop anonymise` clears the person (10)
 PHOIHOP_UPLOAD_RETENTION_DAYS days uploaded and error workbooks are kept before `phoihop purge` (30)
 PHOIHOP_STATEMENT_TIMEOUT_MS limit of one SQL statement in a web request, PostgreSQL (30000; 0 = none)
+PHOIHOP_REPLICA_URLS comma-separated postgres:// URLs of read replicas (core.dbrouter); none by default
 PHOIHOP_NEW_BROWSERS_PER_HOUR new portal browsers (visitor cookies) issued to one address per hour (1000)
 PHOIHOP_VISITOR_RETENTION_DAYS days a portal browser unseen is kept before `phoihop prune_visitors` (365)
 """
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "phoihop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "phoihop.core.db_timeout.StatementTimeoutMiddleware",
+    "phoihop.core.dbrouter.PinToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phoihop.core.middleware.LanguageMiddleware",
     "phoihop.core.middleware.StripNulMiddleware",
@@ -145,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Read replicas (PostgreSQL): reads go there unless they must see the latest writes (core.dbrouter).
+for _n, _url in enumerate(filter(None, os.environ.get("PHOIHOP_REPLICA_URLS", "").split(",")), start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(_url.strip(), conn_max_age=60) | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["phoihop.core.dbrouter.PrimaryReplicaRouter"]
 # Background jobs (imports, report documents, reminders): a queue in the database, run by `phoihop worker`
 # (phoihop.jobs); `phoihop serve` starts one worker itself on the embedded database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

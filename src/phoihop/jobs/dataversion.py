@@ -28,7 +28,8 @@ REPORT_TTL = 24 * 3600
 
 
 def current() -> int:
-    row = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    # From the primary even where reads go to replicas: a lagging replica would serve a retired report.
+    row = DataVersion.objects.using("default").filter(pk=1).values_list("version", flat=True).first()
     return row or 0
 
 
