@@ -1,6 +1,7 @@
 """Keeping personal data no longer than needed (Law 91/2025/QH15, Decree 356/2025).
 
-- `anonymise_people`: people whose union membership ended more than N years ago lose what identifies
+- `anonymise_people`: people whose union membership ended more than N years ago (their leaving date,
+  or a timeline whose latest row says they are no longer a member) lose what identifies
   them — name, birth date, CCCD — and every audit row that carried those values loses them too. What the
   report counts stays: the person row, its code, gender, ethnicity, enterprise, union and dates, and
   every referral, class, admission and award, so every figure of every report is unchanged.
@@ -18,12 +19,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change
-from phoihop.records.models import Person
+from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.selectors import PERSON_MODEL
 
 ANONYMOUS_NAME = "(đã ẩn danh)"
@@ -48,7 +50,7 @@ def anonymise_people(*, years: int, today: date | None = None) -> list[str]:
     cutoff = years_before(today or timezone.localdate(), years)
     fields = {f.name for f in Person._meta.fields}
     clear = {name: value for name, value in IDENTIFYING.items() if name in fields}
-    people = Person.objects.unscoped().filter(union_left_on__lt=cutoff).exclude(full_name=ANONYMOUS_NAME)
+    people = _membership_ended_before(cutoff).exclude(full_name=ANONYMOUS_NAME)
     codes = list(people.values_list("code", flat=True))
     if not codes:
         return []
@@ -73,6 +75,19 @@ def anonymise_people(*, years: int, today: date | None = None) -> list[str]:
         % {"n": len(codes), "day": cutoff.isoformat()},
     )
     return codes
+
+
+def _membership_ended_before(cutoff: date):
+    """People whose union membership ended before `cutoff`: the `nguoi` leaving date, or a timeline
+    (`qua_trinh`) whose latest row says "not a member" from before then. Someone whose latest timeline
+    row names a union is a member again, whatever the old leaving date says."""
+    latest = TimelineEntry.objects.unscoped().filter(person=OuterRef("pk")).order_by("-starts_on")
+    people = Person.objects.unscoped().annotate(
+        last_start=Subquery(latest.values("starts_on")[:1]),
+        last_union=Subquery(latest.values("grassroots_union")[:1]),
+    )
+    ended = Q(union_left_on__lt=cutoff) | Q(last_start__lt=cutoff, last_union__isnull=True)
+    return people.filter(ended).exclude(last_start__isnull=False, last_union__isnull=False)
 
 
 def _strip(snapshot):
