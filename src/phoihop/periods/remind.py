@@ -3,7 +3,7 @@ awaiting the reader's approval — in the staff site's notifications and by e-ma
 settings: the console by default, SMTP by EMAIL_URL).
 
 Each reminder is sent once per state change: its key names the kind, the unit's report and the moment
-its status last changed (a unit that never acted: its draft state), so running `phoihop remind` twice a
+the act that led to its status (a unit that never acted: its draft state), so running `phoihop remind` twice a
 day, or every day, sends nothing new until something changes (or a due-soon report becomes overdue).
 """
 
@@ -45,9 +45,12 @@ def _url(program: Program, period: Period | str, unit_code: str) -> str:
 
 
 def _state_key(report: PeriodReport | None) -> str:
-    if report is None or report.state_changed_at is None:
+    """Names the report's current state: its status and the act that led to it (acts are numbered, so two
+    changes within the same second still differ)."""
+    if report is None:
         return "draft"
-    return report.state_changed_at.isoformat(timespec="seconds")
+    last = report.actions.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{report.status}-{last or 0}"
 
 
 def notify(users, *, key: str, text: str, url: str, sent: Sent | None = None, email: bool = True) -> Sent:
