@@ -34,7 +34,16 @@ DATA_DIR = Path(os.environ.get("PHOIHOP_DATA_DIR", REPO_DIR / "var")).resolve()
 # covers every file the process creates later (SQLite's -wal/-shm, uploads, error workbooks, exports).
 os.umask(0o077)
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-DATA_DIR.chmod(0o700)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    try:
+        path.chmod(mode)
+    except OSError:  # a folder owned by someone else (a read-only mount): leave it as its owner set it
+        pass
+
+
+_owner_only(DATA_DIR, 0o700)
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -138,7 +147,7 @@ DATABASES = {
 }
 EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
 for _path in DATA_DIR.glob("*.sqlite3*"):  # a database created before the umask above was set
-    _path.chmod(0o600)
+    _owner_only(_path, 0o600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the portal read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
     DATABASES["default"]["OPTIONS"] = {
