@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.audit.services import log_change, snapshot
+from phoihop.core.codes import check_code
 
 from .closure import lock_tree, refresh_closure, would_cycle
 from .models import FAR_FUTURE, Enterprise, Transfer, Unit
@@ -200,6 +201,10 @@ def create_unit(
     code, name = code.strip(), name.strip()
     if not code:
         raise ValidationError({"code": _("Mã đơn vị: không được để trống.")})
+    try:
+        check_code(code)  # the one alphabet of codes (core.codes)
+    except ValidationError as bad:
+        raise ValidationError({"code": bad.messages}) from bad
     if Unit.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Mã đơn vị: mã '%(code)s' đã có.") % {"code": code}})
     if not name:

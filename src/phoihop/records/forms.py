@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import Scope
+from phoihop.core.codes import check_code
 from phoihop.orgs.models import Enterprise, Unit
 from phoihop.workbook import parsers
 
@@ -187,6 +188,8 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk and "code" in self.fields:
             # The code is the record's key in the workbook and the audit log; it is not edited.
             self.fields["code"].disabled = True
+        elif "code" in self.fields:
+            self.fields["code"].validators.append(check_code)  # the one alphabet (core.codes)
         for name, field in self.fields.items():
             if hasattr(field, "bind"):
                 field.bind(scope)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
+from phoihop.core.codes import RULE_EN, RULE_VI, is_code
 from phoihop.core.text import fold as _fold_text
 
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
@@ -80,6 +81,8 @@ def code(raw):
         _text64(value)  # raises the length error
     if not value:
         raise CellError("một mã không rỗng", "a non-empty code")
+    if not is_code(value):
+        raise CellError(f"mã {RULE_VI}", f"a code of {RULE_EN}")
     return value
 
 
@@ -245,6 +248,9 @@ def cccd(raw):
 
 def code_list(raw):
     codes = [c.strip() for c in str(raw).split(";") if c.strip()]
-    if any(len(c) > 64 for c in codes):
-        raise CellError("các mã người cách nhau bởi dấu ;", "person codes separated by ;")
+    if not all(is_code(c) for c in codes):
+        raise CellError(
+            f"các mã người cách nhau bởi dấu ;, mỗi mã {RULE_VI}",
+            f"person codes separated by ;, each of {RULE_EN}",
+        )
     return codes
