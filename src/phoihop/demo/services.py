@@ -36,6 +36,9 @@ def load_demo(*, progress=None) -> ImportResult:
     if result.ok:
         ensure_demo_users()
         ensure_demo_moves(rows.get("_chuyen_sinh_hoat", []))
+        from phoihop.periods.demo import ensure_demo_periods  # period reports of 2021–2026 (periods.md)
+
+        ensure_demo_periods()
     return result
 
 

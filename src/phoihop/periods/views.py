@@ -25,15 +25,17 @@ from .forms import (
     ReportedIndicatorForm,
     ValidationRuleForm,
 )
-from .models import Notification, ReportedIndicator, Status, ValidationRule
+from .models import Notification, PeriodReport, ReportedIndicator, Status, ValidationRule
 
 
 def _current_period(program, today):
+    """The last ended period in which somebody already acted, else the last ended one, else the first."""
     periods = selectors.periods_of(program)
     if not periods:
         raise Http404
     ended = [p for p in periods if p.date_to < today]
-    return ended[-1] if ended else periods[0]
+    acted = set(PeriodReport.objects.unscoped().filter(program=program).values_list("period", flat=True))
+    return next((p for p in reversed(ended) if p.code in acted), None) or (ended[-1] if ended else periods[0])
 
 
 @login_required
