@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from phoihop.orgs.models import Unit, UnitClosure
-from phoihop.records.timeline import at_expression
+from phoihop.records import timeline
 
 
 @dataclass
@@ -127,20 +127,26 @@ def year_end(year: int) -> date:
 
 
 # ---- where a person stood on the date that matters (indicators.md, workbook.md `qua_trinh`) -------
-# Every indicator reads a person's union and workplace through these three, never `nguoi` directly:
-# each is the range join on records.TimelineEntry's intervals, falling back to the person's columns.
+# Every indicator reads a person's union and workplace through these, never `nguoi` directly: `at_date`
+# LEFT JOINs the timeline row governing the record's date (records.TimelineEntry's intervals), and each
+# value falls back to the person's columns when they have no rows.
+
+
+def at_date(queryset, person_path: str, day_path: str):
+    """The queryset ready for union_on / workplace_on / ownership_on with the same paths."""
+    return timeline.at_date(queryset, person_path, day_path)
 
 
 def union_on(person_path: str, day_path: str):
     """The person's grassroots union id on the date at `day_path` ("" = the queryset is Person)."""
-    return at_expression(person_path, day_path, "grassroots_union_id")
+    return timeline.value_on(person_path, day_path, "grassroots_union_id")
 
 
 def workplace_on(person_path: str, day_path: str):
     """The person's enterprise id on that date (None: no workplace)."""
-    return at_expression(person_path, day_path, "enterprise_id")
+    return timeline.value_on(person_path, day_path, "enterprise_id")
 
 
 def ownership_on(person_path: str, day_path: str):
     """The `loai_hinh` of the person's enterprise on that date (None: no workplace)."""
-    return at_expression(person_path, day_path, "enterprise__ownership")
+    return timeline.value_on(person_path, day_path, "enterprise__ownership")

@@ -26,7 +26,7 @@ from phoihop.records.models import (
     Work,
 )
 
-from .context import Context, ownership_on, union_on, workplace_on, year_end
+from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
@@ -57,6 +57,8 @@ def _count_groups(
     )
     tally = Tally(ctx, tree, dims=dims)
     measure = Sum(amount) if amount else Count("pk")
+    if dims:  # the person's workplace on the record's date (indicators.context)
+        qs = at_date(qs, people_prefix, date_field)
     for row in qs.values(**values).annotate(n=measure).order_by():
         if keep is None or keep(row["u"], row["d"]):
             tally.add(row["u"], row["d"], row["n"] or 0, dims=_dims(row) if dims else None)
@@ -108,8 +110,7 @@ def grassroots_founded(ctx: Context) -> Result:
 def members_admitted(ctx: Context) -> Result:
     # The union the person belonged to on the day they joined, not the one they are in now.
     qs = (
-        Person.objects.unscoped()
-        .filter(_period("union_joined_on", ctx))
+        at_date(Person.objects.unscoped().filter(_period("union_joined_on", ctx)), "", "union_joined_on")
         .annotate(union_then=union_on("", "union_joined_on"))
         .filter(union_then__in=_ids(ctx, "U"))
     )
@@ -143,7 +144,7 @@ def referred_admitted(ctx: Context) -> Result:
         referred_on__lte=F("person__admission__admitted_on"),
     )
     tally = Tally(ctx, "U", distinct=True, dims=PEOPLE_DIMS)
-    rows = qs.values(
+    rows = at_date(qs, "person__", "person__admission__admitted_on").values(
         "person_id",
         "referring_unit_id",
         "referred_on",
@@ -268,7 +269,7 @@ def trainees(ctx: Context) -> Result:
 def trainees_from_enterprises(ctx: Context) -> Result:
     # The workplace on the class's first day.
     qs = (
-        _trainees(ctx)
+        at_date(_trainees(ctx), "person__", "training_class__starts_on")
         .annotate(workplace=workplace_on("person__", "training_class__starts_on"))
         .filter(workplace__isnull=False)
     )
@@ -286,7 +287,7 @@ def trainees_from_enterprises(ctx: Context) -> Result:
 )
 def trainees_from_non_state(ctx: Context) -> Result:
     qs = (
-        _trainees(ctx)
+        at_date(_trainees(ctx), "person__", "training_class__starts_on")
         .annotate(ownership=ownership_on("person__", "training_class__starts_on"))
         .filter(ownership__isnull=False)
         .exclude(ownership="nha_nuoc")

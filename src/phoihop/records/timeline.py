@@ -5,7 +5,7 @@ their latest timeline row on or before D; before their first row, those of the f
 without rows has the `nguoi` columns on every date. Each row stores the interval it governs
 (`valid_from` .. `valid_to`, exclusive; far past / far future at the ends), so the rule is one range
 join in SQL: `row.person_id = p.id AND row.valid_from <= D AND D < row.valid_to`, falling back to the
-person's own columns when no row matches (`at_expression` builds exactly that for the ORM).
+person's own columns when no row matches (`at_date` + `value_on` build exactly that for the ORM).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, F, FilteredRelation, Q, When
 from django.utils.translation import gettext
 
 from .models import FAR_FUTURE, FAR_PAST, Person, TimelineEntry
@@ -47,21 +46,32 @@ def rebuild_intervals(person_ids: Iterable[int] | None = None) -> int:
     return len(changed)
 
 
-def at_expression(person_path: str, day_path: str, field: str):
-    """An ORM expression: the person's `field` ("grassroots_union_id", "enterprise_id",
-    "enterprise__ownership") on the date at `day_path`, for a queryset whose rows reach the person
-    through `person_path` ("" for Person itself, "person__" for records naming a person).
+def _alias(day_path: str) -> str:
+    return "standing_" + day_path.replace("__", "_")
 
-    One correlated subquery on the interval index; a row whose value is empty (not a member, no
-    workplace) yields a sentinel, so "no row" (fall back to `nguoi`) and "a row saying none" differ."""
-    person_ref = f"{person_path}pk" if person_path else "pk"
-    text = field.endswith("ownership")
-    sentinel = Value("") if text else Value(0)
-    row = TimelineEntry.objects.unscoped().filter(
-        person_id=OuterRef(person_ref), valid_from__lte=OuterRef(day_path), valid_to__gt=OuterRef(day_path)
+
+def at_date(queryset, person_path: str, day_path: str):
+    """The queryset with the person's timeline row governing the date at `day_path` LEFT JOINed
+    (a FilteredRelation: `row.person_id = p.id AND row.valid_from <= D AND D < row.valid_to`). Read
+    its values with `value_on`. `person_path`: "" when the queryset is Person, "person__" for records
+    naming a person. Applying it twice for the same date is harmless."""
+    alias = _alias(day_path)
+    if alias in queryset.query._filtered_relations:
+        return queryset
+    relation = f"{person_path}timeline"
+    condition = Q(**{f"{relation}__valid_from__lte": F(day_path), f"{relation}__valid_to__gt": F(day_path)})
+    return queryset.alias(**{alias: FilteredRelation(relation, condition=condition)})
+
+
+def value_on(person_path: str, day_path: str, field: str):
+    """The person's `field` ("grassroots_union_id", "enterprise_id", "enterprise__ownership") on the
+    date at `day_path`, for a queryset passed through `at_date`: the governing row's value, or the
+    person's own column when they have no rows (no row joined)."""
+    alias = _alias(day_path)
+    return Case(
+        When(**{f"{alias}__pk__isnull": True}, then=F(f"{person_path}{field}")),
+        default=F(f"{alias}__{field}"),
     )
-    found = Subquery(row.values(v=Coalesce(F(field), sentinel))[:1])
-    return NullIf(Coalesce(found, F(f"{person_path}{field}")), sentinel)
 
 
 def base_row_for(person: Person, day: date) -> TimelineEntry | None:
