@@ -45,6 +45,10 @@ def record_dates(record) -> list[Placed]:
         return _day(record.referring_unit_id, record.referred_on) + _day(
             record.receiving_party_unit_id, record.referred_on
         )
+    if isinstance(record, r.TimelineEntry):  # a row of qua_trinh (records.timeline)
+        return _day(record.grassroots_union_id, record.starts_on)
+    if isinstance(record, r.Move):  # a move is dated in both unions' periods
+        return _day(record.from_union_id, record.moved_on) + _day(record.to_union_id, record.moved_on)
     if isinstance(record, r.TrainingClass):
         return _day(record.organiser_id, record.starts_on)
     if isinstance(record, r.Enrolment):

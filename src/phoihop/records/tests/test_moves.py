@@ -149,3 +149,16 @@ def test_the_former_union_lists_its_stretch_not_the_person_where_they_went(world
     history = former.get("/ho-so/qua-trinh/").content.decode()
     assert "P-BAC-1" in history and "Công đoàn cơ sở Điện lực Nam Sơn" not in history
     assert former.get("/ho-so/nguoi/P-BAC-1/").status_code == 200  # the person page: its stretch only
+
+
+def test_a_move_dated_in_a_locked_period_is_refused(world):
+    from phoihop.periods.tests.helpers import api, make_program, post
+
+    make_program(world)  # CTPH-A-24, yearly reports; Bắc Hà submits and the province approves 2024
+    bac = "programs/CTPH-A-24/periods/2024/units/LDLD-A-BAC"
+    assert post(api(world, "editor_bac"), bac + "/submit", {}).status_code == 200
+    assert post(api(world, "manager_a"), bac + "/approve", {}).status_code == 200
+    response = _move(_client(world.users["editor_bac"]), day="2024-03-01")
+    assert response.status_code == 400 and "2024" in response.content.decode()
+    assert not Move.objects.unscoped().exists()
+    assert _move(_client(world.users["editor_bac"]), day="2025-02-01").status_code == 302  # 2025 is open
