@@ -9,7 +9,8 @@ from .selectors import MAIN_GROUP, default_year, group_choices, program_years
 
 
 class ProgramChoiceForm(forms.Form):
-    """Picks a program (default: the latest) and a year inside it (default: this year, kept inside)."""
+    """Picks a program (default: the one running today, else the one that ended last) and a year inside
+    it (default: this year, kept inside)."""
 
     chuong_trinh = forms.ChoiceField(label=_("Chương trình phối hợp"), required=False)
     nam = forms.TypedChoiceField(label=_("Năm"), coerce=int, required=False)
