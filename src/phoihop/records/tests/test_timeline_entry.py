@@ -42,3 +42,40 @@ def test_a_row_before_birth_is_refused(world):
     assert response.status_code == 400
     assert "trước ngày sinh của người này (01/01/1990)" in response.content.decode()
     assert not TimelineEntry.objects.unscoped().exists()
+
+
+PERSON = {
+    "code": "P-BAC-2",
+    "full_name": "Hoàng Văn Lâm",
+    "birth_date": "1995-04-20",
+    "gender": "nam",
+    "grassroots_union": "CDCS-BAC-1",
+    "enterprise": "DN-BAC",
+    "union_joined_on": "2021-06-01",
+}
+
+
+def test_the_person_form_checks_the_cccd(world):
+    client = _client(world.users["editor_bac"])
+    short = client.post("/ho-so/nguoi/them/", PERSON | {"cccd": "00109500012"})
+    assert short.status_code == 400 and "số CCCD gồm đúng 12 chữ số" in short.content.decode()
+    assert client.post("/ho-so/nguoi/them/", PERSON | {"cccd": "001095000123"}).status_code == 302
+    taken = client.post("/ho-so/nguoi/them/", PERSON | {"code": "P-BAC-3", "cccd": "001095000123"})
+    assert taken.status_code == 400 and "Đã có người với số CCCD này." in taken.content.decode()
+    assert not Person.objects.unscoped().filter(code="P-BAC-3").exists()
+
+
+def test_the_person_form_refuses_a_union_change_that_disagrees_with_the_timeline(world):
+    from phoihop.records.moves import record_move
+
+    record_move(
+        actor=world.users["manager_a"],
+        person=world.people["P-BAC-1"],
+        moved_on=date(2024, 3, 1),
+        to_union=world.unit("CDCS-NAM-1"),
+    )
+    edit = PERSON | {"code": "P-BAC-1", "full_name": "Nguyễn Thị Hoa", "grassroots_union": "CDCS-BAC-1"}
+    response = _client(world.users["manager_a"]).post("/ho-so/nguoi/P-BAC-1/sua/", edit)
+    assert response.status_code == 400
+    assert "dòng cuối từ 01/03/2024" in response.content.decode()
+    assert Person.objects.unscoped().get(code="P-BAC-1").grassroots_union.code == "CDCS-NAM-1"
