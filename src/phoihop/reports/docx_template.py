@@ -265,9 +265,31 @@ def placeholders(data: bytes) -> set[str]:
         raise TemplateProblem(_("Tệp tải lên không phải là tệp Word (.docx) đọc được.")) from bad
 
 
+def _unbalanced(data: bytes) -> str | None:
+    """The first paragraph whose placeholder brackets do not close (docxtpl would render it as text)."""
+    import docx
+
+    word = docx.Document(io.BytesIO(data))
+    paragraphs = list(word.paragraphs)
+    paragraphs += [p for t in word.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+    for section in word.sections:
+        paragraphs += section.header.paragraphs + section.footer.paragraphs
+    for p in paragraphs:
+        text = p.text
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return text.strip()[:80]
+    return None
+
+
 def check_template(data: bytes) -> set[str]:
     """The template's placeholders, or TemplateProblem naming the unknown and missing ones."""
     used = placeholders(data)
+    broken = _unbalanced(data)
+    if broken is not None:
+        raise TemplateProblem(
+            _("Mẫu báo cáo có lỗi cú pháp ở chỗ giữ chỗ: đoạn “%(text)s” mở ngoặc mà không đóng.")
+            % {"text": broken}
+        )
     unknown = sorted(used - KNOWN)
     missing = sorted(REQUIRED - used)
     if "heading" not in used and not {"number", "date"} <= used:

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 
 from .assemble import ReportError
 from .forms import ReportForm
@@ -45,6 +46,7 @@ def index(request):
             except NoReverseMatch:  # the portal is not installed
                 context["publish_url"] = None
             context["can_publish"] = request.user.role in ("admin", "manager", "news_editor")
+            context["can_write"] = request.user.can("write")
     elif form.is_bound:
         status = 400
     return render(request, "reports/index.html", context, status=status)
@@ -69,7 +71,11 @@ def download(request, fmt: str):
         name = filename(report, "json")
     else:
         maker = renderer(fmt)
-        body, content_type, name = render_document(report, fmt), maker.content_type, filename(report, maker.extension)
+        body, content_type, name = (
+            render_document(report, fmt),
+            maker.content_type,
+            filename(report, maker.extension),
+        )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -185,6 +185,7 @@ def build_pairs(w: World) -> list[Pair]:
     add("target", DISTRICT_ADMIN, r.Target,
         {"indicator_code": "union.members_new", "unit": a_bac, "year": 2024, "value": 10},
         {"indicator_code": "union.members_new", "unit": x_root, "year": 2024, "value": 10})  # fmt: skip
+    pairs.extend(_issued_report_pairs(program_in, program_out))
     pairs.extend(_portal_pairs(a_bac, x_root))
     pairs.extend(_import_job_pairs(w.users[DISTRICT_ADMIN], w.users["outsider"]))
     pairs.extend(_account_pairs(unit_in, unit_out, w.users[DISTRICT_ADMIN], w.users["outsider"]))
@@ -210,6 +211,25 @@ def _account_pairs(
         Pair("account", DISTRICT_ADMIN, inside, outside),
         Pair("api_token", DISTRICT_ADMIN, token_in, token_out),
     ]
+
+
+def _issued_report_pairs(program_in, program_out) -> list[Pair]:
+    """Each province's issued review report (the report register), with a frozen file to download."""
+    from django.core.files.base import ContentFile
+
+    from phoihop.reports.models import IssuedFile, IssuedReport
+
+    pk, made = BASE_PK + 9_500, []
+    for n, program in enumerate((program_in, program_out)):
+        issued = IssuedReport.objects.create(
+            pk=pk + n, program=program, date_from=program.starts_on, date_to=program.ends_on,
+            issuer_key=f"K{n}", year=2025, sequence=1, number="01/BC-LĐLĐ", issued_on=date(2025, 1, 15),
+            place="A", kind="so_ket",
+        )  # fmt: skip
+        stored = IssuedFile(issued=issued, format="json", sha256="0" * 64, size=2)
+        stored.file.save(f"{pk + n}.json", ContentFile(b"{}"), save=True)
+        made.append(issued)
+    return [Pair("issued_report", PROVINCE_ADMIN, *made)]
 
 
 def _portal_pairs(inside_unit: Unit, outside_unit: Unit) -> list[Pair]:
