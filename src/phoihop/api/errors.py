@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -191,6 +192,7 @@ def _declare_errors(api: NinjaAPI) -> None:
 
 
 # -- answers outside any route ----------------------------------------------------------------------------
+@csrf_exempt  # a POST to no route is a 404, not Django's HTML CSRF page
 def unmatched(request, path: str = ""):
     """A path under /api/v1/ that no route matches (e.g. a code with a line break in it)."""
     return _json(404, not_found_detail())
