@@ -555,7 +555,15 @@ def build_dashboard(*, user, program: Program, ranking_year: int | None = None) 
             if t["unit"] in report["scope"]:
                 spec = REGISTRY[t["indicator"]]
                 shown = svg.vn_percent(t["reached_pct"]) if t["reached_pct"] is not None else "—"
-                own_targets.append({**t, "label": spec.display_label, "shown_pct": shown})
+                own_targets.append(
+                    {
+                        **t,
+                        "label": spec.display_label,
+                        "shown_pct": shown,
+                        "target_shown": svg.vn_number(t["target"]),
+                        "actual_shown": svg.vn_number(t["actual"]),
+                    }
+                )
 
     tables = [unit_table(report, side) for side in ("union", "party") if side in sides]
     for table in tables:

@@ -287,6 +287,6 @@ def history(report: PeriodReport | None) -> list[dict]:
                 for code in sorted(set(old) | set(new)):
                     if old.get(code) != new.get(code):
                         diff.append({"code": code, "before": old.get(code), "after": new.get(code)})
-        out.append({"version": version, "diff": diff})
+        out.append({"version": version, "diff": diff, "first": previous is None})
         previous = version
     return list(reversed(out))

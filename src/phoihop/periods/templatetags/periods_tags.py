@@ -11,3 +11,15 @@ def unread_notifications(user) -> int:
     from phoihop.periods.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@register.filter
+def vn(value):
+    """A figure in Vietnamese form (6.065; 45,3); text and empty values as they are."""
+    from phoihop.core.numbers import MISSING, number
+
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return number(value)

@@ -99,7 +99,7 @@ def test_district_editor_and_province_manager_go_through_the_cycle(live_server, 
         # batxat: the 2024 record is locked in its form, with who can unlock it.
         editor.goto(f"{live_server.url}/ho-so/an-sinh/AS-BAC-1/sua/")
         editor.fill("input[name=amount_vnd]", "2500000")
-        editor.click("form.record-form button[type=submit]")
+        editor.click("form.record-form button.primary")
         text = editor.inner_text("main")
         assert "khóa" in text and "Liên đoàn Lao động tỉnh An Phú" in text
         snap(editor, "4-editor-record-locked")
@@ -111,13 +111,13 @@ def test_district_editor_and_province_manager_go_through_the_cycle(live_server, 
         manager.click("button[value=unlock]")
         editor.goto(f"{live_server.url}/ho-so/an-sinh/AS-BAC-1/sua/")
         editor.fill("input[name=amount_vnd]", "2500000")
-        editor.click("form.record-form button[type=submit]")
+        editor.click("form.record-form button.primary")
         assert WelfareContribution.objects.unscoped().get(code="AS-BAC-1").amount_vnd == 2_500_000
         editor.goto(f"{live_server.url}{UNIT}")
         editor.click("button[value=submit]")
         assert PeriodReport.objects.unscoped().get(unit__code="LDLD-A-BAC").version == 3
         history = editor.inner_text("table.diff")
-        assert "2000000" in history and "2500000" in history  # the frozen welfare figure changed
+        assert "2.000.000" in history and "2.500.000" in history  # the frozen welfare figure changed
         snap(editor, "5-editor-version-3")
 
         manager.goto(f"{live_server.url}/bao-cao-dinh-ky/CTPH-A-24/2024/")

@@ -50,7 +50,7 @@ def test_editor_fills_in_submits_and_province_returns_then_approves(client, worl
     assert manager.post(UNIT, {"action": "approve", "comment": ""}).status_code == 302
     text = manager.get(UNIT).content.decode()
     assert "Đã duyệt" in text and "Mở khóa" in text
-    assert "<del>1200</del> → <ins>1100</ins>" in text  # the versions' difference
+    assert "<del>1.200</del> → <ins>1.100</ins>" in text  # the versions' difference
     board = manager.get("/bao-cao-dinh-ky/CTPH-A-24/2024/").content.decode()
     assert "<svg" in board and "Tính đầy đủ" in board and "Liên đoàn Lao động huyện Nam Sơn" in board
 
@@ -64,7 +64,7 @@ def test_index_opens_the_board_of_the_program_of_today(client, world, program):
     answer = _as(client, world, "manager_a").get("/bao-cao-dinh-ky/")
     text = answer.content.decode()
     # CTPH-A-24 (2023–2025) ended last; its last period is 2025.
-    assert answer.status_code == 200 and "Báo cáo định kỳ kỳ 2025" in text and "CTPH-A-24" in text
+    assert answer.status_code == 200 and "Báo cáo định kỳ, kỳ 2025" in text and "CTPH-A-24" in text
 
 
 @pytest.mark.django_db
