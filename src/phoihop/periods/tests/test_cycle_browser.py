@@ -1,8 +1,8 @@
 """The cycle in headless Chromium, as its two people do it: batxat (editor of the district) fills in and
 submits, lanhdao (manager of the province federation) returns it with a comment, batxat resubmits,
 lanhdao approves; the district's record of 2024 is then locked in its form; lanhdao unlocks with a reason,
-batxat changes the record and submits version 3. Screenshots go to PHOIHOP_SHOTS_DIR (and docs/screenshots/
-with PHOIHOP_SCREENSHOTS=1)."""
+batxat changes the record and submits version 3. Screenshots go to PHOIHOP_SHOTS_DIR (default: the test's
+temporary folder) and, with PHOIHOP_SCREENSHOTS=1, to docs/screenshots/."""
 
 import os
 import shutil
@@ -27,7 +27,7 @@ pytestmark = [
 UNIT = "/bao-cao-dinh-ky/CTPH-A-24/2024/LDLD-A-BAC/"
 
 
-def test_district_editor_and_province_manager_go_through_the_cycle(live_server, world, monkeypatch):
+def test_district_editor_and_province_manager_go_through_the_cycle(live_server, world, monkeypatch, tmp_path):
     pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
@@ -36,12 +36,13 @@ def test_district_editor_and_province_manager_go_through_the_cycle(live_server, 
     add_user(world, "batxat", "editor", "LDLD-A-BAC")
     add_user(world, "lanhdao", "manager", "LDLD-A")
     welfare(world, "AS-BAC-1", "CDCS-BAC-1", date(2024, 5, 1), 2_000_000)
-    shots = Path(os.environ.get("PHOIHOP_SHOTS_DIR", "/tmp/phoihop-shots"))
+    shots = Path(os.environ.get("PHOIHOP_SHOTS_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         errors = []
 
