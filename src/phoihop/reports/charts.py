@@ -1,8 +1,13 @@
-"""The report's charts as PNG images, drawn with matplotlib in DejaVu Sans (full Vietnamese coverage).
+"""The report's charts as PNG images, drawn with matplotlib's object API (`matplotlib.figure.Figure`, never
+the state-machine interface: no global state shared between the threads of a server) in DejaVu Sans, which covers every
+Vietnamese letter.
 
 `chart_pngs(report)` returns {name: PNG bytes} for the charts the figures support: the yearly trend of
-the main counts, the union → party pipeline, and the ranking of units against their targets (only when
-the period has targets). The HTML, DOCX and PDF documents and the portal article all use these.
+the main counts, the union → party flows of each year (referred, trained, admitted in that year — flows
+of the same period, not one cohort followed step by step), and the ranking of units against their
+targets (only when the period has targets). Every series has its own hatch as well as its colour, so a
+black-and-white print keeps them apart; count axes show whole numbers only. The DOCX, PDF and HTML
+documents and the portal article all use these.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ TREND = (
     "party.members_admitted_in_enterprises",
     "emulation.initiatives_applied",
 )
+FLOWS = (
+    ("union.outstanding_referred", "Được giới thiệu", "#1f4e8c", ""),
+    ("party.trainees", "Được bồi dưỡng", "#d9a400", "///"),
+    ("union.referred_admitted", "Được kết nạp", "#b3261e", "xx"),
+)
+# The four counts of the period from union member to party member, for pages that list them side by side
+# (the portal's lead picture). They are flows of the same period, not one cohort: see FLOWS_NOTE in
+# narrative.py before drawing them as a funnel.
 PIPELINE = (
     ("union.members_admitted", "Đoàn viên mới"),
     ("union.outstanding_referred", "Được giới thiệu"),
@@ -29,76 +42,96 @@ PIPELINE = (
 )
 TITLES = {
     "trend": "Kết quả chính theo năm",
-    "pipeline": "Từ đoàn viên đến đảng viên",
+    "pipeline": "Giới thiệu, bồi dưỡng và kết nạp phát sinh trong từng năm",
     "ranking": "Mức đạt chỉ tiêu bình quân theo đơn vị",
 }
 RED, BLUE, GOLD, GREY = "#b3261e", "#1f4e8c", "#d9a400", "#6b7280"
+FONT = 9
 
 
-def _pyplot():
-    import matplotlib
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return Figure(figsize=(width, height), layout="constrained")
 
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titleweight": "bold",
-            "axes.titlesize": 9,
-        }
-    )
-    return plt
+
+def _tidy(ax, *, counts_on: str | None = "y") -> None:
+    """Light axes; a count axis gets whole-number ticks only."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.tick_params(labelsize=FONT - 1)
+    axis = {"y": ax.yaxis, "x": ax.xaxis}.get(counts_on or "")
+    if axis is not None:
+        axis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(int(v))))
 
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    fig.clf()
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
+    fig.savefig(buf, format="png", dpi=150)
     return buf.getvalue()
 
 
-def _trend(plt, report: dict) -> bytes | None:
+def _trend(report: dict) -> bytes | None:
     series = [(c, report["indicators"][c]) for c in TREND if report["indicators"].get(c, {}).get("value")]
     if not series:
         return None
-    cols = 3
+    cols = 3 if len(series) > 2 else len(series)
     rows = (len(series) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(7.2, 2.5 * rows), squeeze=False)
+    fig = _figure(7.2, 2.6 * rows)
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, (code, entry) in zip(axes.flat, series, strict=False):
         years = list(entry["by_year"])
         values = [entry["by_year"][y] or 0 for y in years]
-        bars = ax.bar(years, values, color=RED if code.startswith("union") else BLUE, width=0.6)
-        ax.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=7, padding=1)
-        ax.set_title(textwrap.fill(entry["label"], 30), loc="left")
-        ax.set_yticks([])
-        ax.spines["left"].set_visible(False)
+        union = code.startswith("union")
+        bars = ax.bar(
+            years,
+            values,
+            color=RED if union else BLUE,
+            hatch="" if union else "///",
+            edgecolor="black",
+            linewidth=0.6,
+            width=0.6,
+        )
+        ax.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=FONT - 2, padding=1)
+        ax.set_title(textwrap.fill(entry["label"], 24), loc="left", fontsize=FONT, fontweight="bold")
         ax.margins(y=0.2)
+        _tidy(ax)
     for ax in list(axes.flat)[len(series) :]:
         ax.set_visible(False)
-    fig.tight_layout()
     return _png(fig)
 
 
-def _pipeline(plt, report: dict) -> bytes | None:
-    steps = [(label, report["indicators"].get(code, {}).get("value") or 0) for code, label in PIPELINE]
-    if not any(v for _, v in steps):
+def _flows(report: dict) -> bytes | None:
+    """Grouped bars per year: referred, trained and admitted within that year."""
+    present = [
+        (code, label, colour, hatch)
+        for code, label, colour, hatch in FLOWS
+        if report["indicators"].get(code, {}).get("value")
+    ]
+    if not present:
         return None
-    fig, ax = plt.subplots(figsize=(7.2, 2.2))
-    labels = [label for label, _ in steps][::-1]
-    values = [v for _, v in steps][::-1]
-    bars = ax.barh(labels, values, color=[BLUE, GOLD, RED, RED][: len(values)], height=0.6)
-    ax.bar_label(bars, labels=[fmt.number(v) for v in values], padding=3)
-    ax.set_xticks([])
-    ax.spines["bottom"].set_visible(False)
-    ax.margins(x=0.15)
-    fig.tight_layout()
+    years = list((report["indicators"][present[0][0]].get("by_year") or {}).keys())
+    if not years:
+        return None
+    fig = _figure(7.2, 3.0)
+    ax = fig.subplots()
+    width = 0.8 / len(present)
+    for i, (code, label, colour, hatch) in enumerate(present):
+        by_year = report["indicators"][code].get("by_year") or {}
+        values = [by_year.get(y) or 0 for y in years]
+        xs = [n + (i - (len(present) - 1) / 2) * width for n in range(len(years))]
+        bars = ax.bar(
+            xs, values, width=width, color=colour, hatch=hatch, edgecolor="black", linewidth=0.6, label=label
+        )
+        ax.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=FONT - 2, padding=1)
+    ax.set_xticks(range(len(years)), years)
+    ax.set_ylabel("Số người", fontsize=FONT)
+    ax.legend(fontsize=FONT - 1, frameon=False, ncols=len(present), loc="upper left")
+    ax.margins(y=0.25)
+    _tidy(ax)
     return _png(fig)
 
 
@@ -111,28 +144,35 @@ def ranking_rows(report: dict) -> list[tuple[str, float]]:
     return sorted(((u, round(sum(v) / len(v), 1)) for u, v in reached.items()), key=lambda r: -r[1])
 
 
-def _ranking(plt, report: dict) -> bytes | None:
+def _ranking(report: dict) -> bytes | None:
     rows = ranking_rows(report)
     if not rows:
         return None
-    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(rows) + 0.8))
-    names = [name for name, _ in rows][::-1]
+    fig = _figure(7.2, 0.34 * len(rows) + 1.0)
+    ax = fig.subplots()
+    names = [textwrap.shorten(name, 42, placeholder="…") for name, _ in rows][::-1]
     values = [v for _, v in rows][::-1]
-    bars = ax.barh(names, values, color=[BLUE if v >= 100 else GOLD for v in values], height=0.6)
-    ax.bar_label(bars, labels=[fmt.percent(v) for v in values], padding=3, fontsize=8)
-    ax.axvline(100, color=GREY, linewidth=0.8, linestyle="--")
-    ax.set_xticks([])
-    ax.spines["bottom"].set_visible(False)
+    bars = ax.barh(
+        names,
+        values,
+        color=[BLUE if v >= 100 else GOLD for v in values],
+        hatch=["" if v >= 100 else "///" for v in values],
+        edgecolor="black",
+        linewidth=0.6,
+        height=0.6,
+    )
+    ax.bar_label(bars, labels=[fmt.percent(v) for v in values], padding=3, fontsize=FONT - 1)
+    ax.axvline(100, color=GREY, linewidth=0.9, linestyle="--")
+    ax.set_xlabel("% chỉ tiêu (nét đứt: 100%; gạch chéo: chưa đạt)", fontsize=FONT - 1)
     ax.margins(x=0.12)
-    fig.tight_layout()
+    _tidy(ax, counts_on="x")
     return _png(fig)
 
 
 def chart_pngs(report: dict) -> dict[str, bytes]:
-    plt = _pyplot()
     out = {}
-    for name, draw in (("trend", _trend), ("pipeline", _pipeline), ("ranking", _ranking)):
-        png = draw(plt, report)
+    for name, draw in (("trend", _trend), ("pipeline", _flows), ("ranking", _ranking)):
+        png = draw(report)
         if png:
             out[name] = png
     return out

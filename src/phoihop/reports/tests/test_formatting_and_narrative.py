@@ -109,3 +109,22 @@ def test_an_owner_clause_needs_owners():
 
 def test_nothing_to_say_gives_no_paragraph():
     assert narrative_paragraphs(report_with({})) == []
+
+
+def test_charts_are_drawn_without_pyplot_and_count_axes_have_whole_numbers():
+    import inspect
+
+    from phoihop.reports import charts
+
+    report = report_with({"union.outstanding_referred": 7, "union.referred_admitted": 3})
+    for code in ("union.outstanding_referred", "union.referred_admitted"):
+        report["indicators"][code]["by_year"] = {"2021": report["indicators"][code]["value"]}
+    pngs = charts.chart_pngs(report)
+    assert set(pngs) == {"trend", "pipeline"} and all(p.startswith(b"\x89PNG") for p in pngs.values())
+    assert "pyplot" not in inspect.getsource(charts)  # Figure objects only
+    fig = charts._figure(3, 2)
+    ax = fig.subplots()
+    ax.bar(["2021"], [3])
+    charts._tidy(ax)
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_yticks())
