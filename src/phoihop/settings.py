@@ -18,6 +18,7 @@ PHOIHOP_STATEMENT_TIMEOUT_MS limit of one SQL statement in a web request, Postgr
 PHOIHOP_REPLICA_URLS comma-separated postgres:// URLs of read replicas (core.dbrouter); none by default
 PHOIHOP_NEW_BROWSERS_PER_HOUR new portal browsers (visitor cookies) issued to one address per hour (1000)
 PHOIHOP_VISITOR_RETENTION_DAYS days a portal browser unseen is kept before `phoihop prune_visitors` (365)
+PHOIHOP_VIEW_WINDOW_SECONDS one counted view per browser and article in this many seconds (1800; 0: every view)
 """
 
 import os
@@ -171,7 +172,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Portal counting (portal.browsers, portal.counting): one view per browser and article per window.
 PORTAL_NEW_BROWSERS_PER_HOUR = int(os.environ.get("PHOIHOP_NEW_BROWSERS_PER_HOUR", "1000"))
 PORTAL_VISITOR_RETENTION_DAYS = int(os.environ.get("PHOIHOP_VISITOR_RETENTION_DAYS", "365"))
-PORTAL_VIEW_WINDOW_SECONDS = 30 * 60
+PORTAL_VIEW_WINDOW_SECONDS = int(os.environ.get("PHOIHOP_VIEW_WINDOW_SECONDS", str(30 * 60)))
 PORTAL_VISITOR_COOKIE = "__Host-phv" if PRODUCTION else "phv"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -495,9 +495,9 @@ class RedisCounters:
     ) -> None:
         ts = now.timestamp()
         pipe = self.redis.pipeline(transaction=True)
-        if article_id is not None and view_keys:
+        window = int(view_window().total_seconds())
+        if article_id is not None and view_keys and window > 0:
             marks = [self.k(f"seen:{article_id}:{key}") for key in view_keys]
-            window = max(1, int(view_window().total_seconds()))
             self._view(keys=[self.k("views"), *marks], args=[window, article_id], client=pipe)
         elif article_id is not None:
             pipe.hincrby(self.k("views"), str(article_id), 1)
