@@ -22,6 +22,7 @@ TERM_RE = re.compile(r"\s*([+-]?)\s*([A-Za-z_][\w.]*|\d+(?:[.,]\d+)?)\s*")
 # the mean divided by FAR, with at least MIN_HISTORY earlier periods to compare with.
 FAR = 3
 MIN_HISTORY = 2
+SMALL = 10  # below this on both sides (a handful of works, say) a jump is no sign of an error
 
 
 class ExpressionError(ValueError):
@@ -77,8 +78,9 @@ def run_rules(rules, values: dict) -> list[dict]:
     return out
 
 
-def outliers(values: dict, earlier: list[dict]) -> list[dict]:
+def outliers(values: dict, earlier: list[dict], labels: dict | None = None) -> list[dict]:
     """Warnings for values far outside the unit's earlier periods."""
+    labels = labels or {}
     out = []
     for code, value in sorted(values.items()):
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -87,13 +89,15 @@ def outliers(values: dict, earlier: list[dict]) -> list[dict]:
         if len(past) < MIN_HISTORY:
             continue
         mean = sum(past) / len(past)
+        if max(value, mean) < SMALL:
+            continue
         if mean > 0 and (value > FAR * mean or value < mean / FAR):
             out.append(
                 {
                     "rule": f"outlier:{code}",
                     "level": "warning",
-                    "message": _("%(code)s = %(value)s, khác xa trung bình các kỳ trước (%(mean)s)")
-                    % {"code": code, "value": _fmt(value), "mean": _fmt(mean)},
+                    "message": _("%(label)s = %(value)s, khác xa trung bình các kỳ trước (%(mean)s)")
+                    % {"label": labels.get(code, code), "value": _fmt(value), "mean": _fmt(mean)},
                 }
             )
     return out

@@ -16,6 +16,7 @@ from phoihop.accounts.models import User
 from phoihop.accounts.scope import scope_for
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change
+from phoihop.indicators.registry import REGISTRY
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
 from phoihop.reports.assemble import build_report
@@ -79,7 +80,8 @@ def earlier_values(program: Program, unit: Unit, before) -> list[dict]:
 def checks_for(program: Program, period: Period, unit: Unit, indicators: dict, reported: dict) -> list[dict]:
     values = {**indicators, **reported}
     found = checks.run_rules(program.validation_rules.all(), values)
-    found += checks.outliers(values, earlier_values(program, unit, period.date_from))
+    labels = {code: spec.label for code, spec in REGISTRY.items()} | reported_labels(program)
+    found += checks.outliers(values, earlier_values(program, unit, period.date_from), labels)
     return found
 
 
