@@ -279,3 +279,84 @@ def test_libreoffice_opens_renders_and_resaves_the_docx(demo_province, tmp_path)
     assert "2" not in rendered[0].get_textpage().get_text_range()[:3]  # no page number on page 1
     resaved = docx_text((tmp_path / "resaved" / "bao-cao.docx").read_bytes())
     assert "Số: 15/BC-LĐLĐ-ĐUK" in resaved and "Trần Thị Bí" in resaved
+
+
+def test_a_district_report_is_issued_by_the_district_alone(demo_province):
+    from phoihop.reports.render import Document
+
+    doc = Document(report_for(user=User.objects.get(username="batxat"), program_code=PROGRAM))
+    off = doc.official
+    assert [s["name"] for s in off.sides] == ["Liên đoàn Lao động huyện Bát Xát"]
+    assert off.sides[0]["superior"] == "Liên đoàn Lao động tỉnh Lào Cai"
+    assert off.number == "Số:       /BC-LĐLĐ" and len(off.signatures) == 1
+    text = " ".join(p for _, p in off.results)
+    assert text.startswith("Các cấp công đoàn đã thành lập mới")
+    assert "6.065" not in text and not INTERNAL_CODE.search(text)
+    assert "So với giai đoạn 2013–2016" in text or "Chưa có số liệu của giai đoạn 2013–2016" in off.opening
+
+
+def test_a_mid_term_review_is_a_so_ket_compared_with_targets_and_the_years_before(demo_province):
+    from phoihop.reports.render import Document
+
+    report = report_for(
+        user=User.objects.get(username="lanhdao"),
+        program_code="CTPH-2021-2025",
+        date_from="2021-01-01",
+        date_to="2022-12-31",
+    )
+    off = Document(report).official
+    assert off.summary.startswith("Sơ kết thực hiện") and "Tổng kết" not in off.summary
+    assert off.summary.endswith("giai đoạn 2021–2022")
+    text = " ".join(p for _, p in off.results)
+    assert "So với chỉ tiêu giao cho các năm 2021–2022: đoàn viên kết nạp mới thực hiện" in text
+    assert "So với giai đoạn 2019–2020, số công đoàn cơ sở thành lập mới" in text
+    assert [s["title"] for s in off.sections][3] == "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN CÒN LẠI"
+
+
+def test_staff_write_the_parts_and_issue_from_the_pages(demo_province, client):
+    client.force_login(User.objects.get(username="lanhdao"))
+    query = "?program=CTPH-2017-2020"
+    page = client.get("/bao-cao/soan-thao/" + query)
+    assert page.status_code == 200
+    saved = client.post("/bao-cao/soan-thao/" + query, {"strengths": "<b>Phối hợp</b> tốt.\nĐúng kế hoạch."})
+    assert saved.status_code == 302
+    page = client.get("/bao-cao/soan-thao/" + query).content.decode()
+    assert "Sửa lần cuối: lanhdao" in page and "&lt;b&gt;" not in page and "Phối hợp tốt." in page
+
+    form = client.get("/bao-cao/ban-hanh/" + query)
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    assert initial["number"] == "01/BC-LĐLĐ-ĐUK" and initial["kind"] == "tong_ket"
+    data = {
+        "number": "01/BC-LĐLĐ-ĐUK",
+        "issued_on": "2021-01-20",
+        "place": "Lào Cai",
+        "kind": "tong_ket",
+        "recipients": "Như trên\nLưu: VT",
+        "authority_0": "TM. BAN THƯỜNG VỤ",
+        "title_0": "CHỦ TỊCH",
+        "name_0": "",
+        "authority_1": "T/M ĐẢNG ỦY",
+        "title_1": "BÍ THƯ",
+        "name_1": "Trần Thị Bí",
+    }
+    refused = client.post("/bao-cao/ban-hanh/" + query, data)
+    assert refused.status_code == 400
+    assert "Người ký 1: chưa có họ và tên." in refused.content.decode()
+    assert not IssuedReport.objects.exists()
+    done = client.post("/bao-cao/ban-hanh/" + query, {**data, "name_0": "Nguyễn Văn Chủ"})
+    issued = IssuedReport.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/bao-cao/so-bao-cao/{issued.pk}/"
+    assert "01/BC-LĐLĐ-ĐUK" in client.get("/bao-cao/so-bao-cao/").content.decode()
+    assert "Đúng kế hoạch." in docx_text(stored(issued, "docx"))
+
+    client.force_login(
+        User.objects.get(username="batxat")
+    )  # a district sees neither the report nor its files
+    assert client.get(f"/bao-cao/so-bao-cao/{issued.pk}/").status_code == 404
+    assert client.get(f"/bao-cao/so-bao-cao/{issued.pk}/tai-ve.pdf").status_code == 404
+    assert "01/BC-LĐLĐ-ĐUK" not in client.get("/bao-cao/so-bao-cao/").content.decode()
+    assert client.get("/bao-cao/mau/").status_code == 404  # templates are for admins
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get("/bao-cao/mau/").status_code == 200
+    assert client.get("/bao-cao/mau/mau-mac-dinh.docx").content == docx_template.builtin_bytes()
