@@ -55,8 +55,10 @@ def _figures(program: Program, period: Period) -> dict[str, dict]:
             out.setdefault(unit_code, {})[code] = value
     for values in out.values():
         for code in report["indicators"]:
-            if (not followed or code in followed) and values.get(code) is None and kinds[code] != "pct":
-                values[code] = 0  # an indicator of the other tree counts nothing in this unit
+            if followed and code not in followed:
+                continue
+            if values.get(code) is None:  # an indicator of the other tree counts nothing in this unit
+                values[code] = None if kinds[code] == "pct" else 0
     return out
 
 

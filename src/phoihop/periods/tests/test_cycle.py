@@ -120,13 +120,18 @@ def test_a_value_far_from_the_units_earlier_periods_is_flagged_for_the_approver(
     editor, manager = api(cycle, "editor_bac"), api(cycle, "manager_a")
     for period, value in (("2023", 100), ("2024", 120)):
         path = f"programs/CTPH-A-24/periods/{period}/units/LDLD-A-BAC"
-        assert post(editor, path + "/submit", {"reported": {"reported.tuyen_truyen": value}}).status_code == 200
+        assert (
+            post(editor, path + "/submit", {"reported": {"reported.tuyen_truyen": value}}).status_code == 200
+        )
         assert post(manager, path + "/approve", {}).status_code == 200
     path = "programs/CTPH-A-24/periods/2025/units/LDLD-A-BAC"
     answer = post(editor, path + "/submit", {"reported": {"reported.tuyen_truyen": 5000}})
     assert answer.status_code == 200  # a warning does not block
     flags = [c for c in answer.json()["checks"] if c["rule"] == "outlier:reported.tuyen_truyen"]
-    assert flags[0]["level"] == "warning" and "Số đoàn viên được tuyên truyền pháp luật = 5.000" in flags[0]["message"]
+    assert (
+        flags[0]["level"] == "warning"
+        and "Số đoàn viên được tuyên truyền pháp luật = 5.000" in flags[0]["message"]
+    )
     assert "110" in flags[0]["message"]  # the mean of 100 and 120
     # Welfare money: 0 in 2023, 2.000.000 in 2024, nothing yet in 2025 — far below the mean, flagged too.
     assert any(c["rule"] == "outlier:welfare.contributions_vnd" for c in answer.json()["checks"])
