@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("phoihop.portal.urls")),
 ]
 
+handler400 = "phoihop.core.views.bad_request"
 handler404 = "phoihop.core.views.not_found"
 handler500 = "phoihop.core.views.server_error"

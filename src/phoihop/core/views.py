@@ -3,6 +3,8 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .params import BadParameter
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,6 +25,12 @@ def not_found(request, exception=None):
         except Exception:  # noqa: BLE001 - a 404 must never become a 500; fall back to the plain page
             logger.exception("portal 404 page failed")
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """A malformed request: the page says what was wrong (core.params.BadParameter carries it)."""
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request):

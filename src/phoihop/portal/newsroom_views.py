@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,8 +108,8 @@ def visitor_stats(request):
 
 def _csv(period, what: str, days: list[dict]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="thong-ke-{what}-{period.start}-{period.end}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"thong-ke-{what}-{period.start}-{period.end}.csv"
     )
     response.write("\ufeff")  # Excel opens UTF-8 with the BOM
     writer = csv.writer(response)

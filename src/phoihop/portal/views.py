@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from phoihop.core import params
 from phoihop.core.numbers import number
 
 from . import cache, counting, selectors
@@ -152,15 +153,13 @@ def render_article_page(request, item: Article, *, preview: bool) -> HttpRespons
 @require_safe
 def category(request, slug: str):
     counting.count_request(request)
-    page_number = request.GET.get("trang", "1")
-    if not page_number.isdigit() or not 0 < int(page_number) < 10_000:
-        raise Http404
+    page_number = params.page_number(request)  # ?trang=¹ or 10⁹: 400 with a message, not a 500
 
     def context():
         item = get_object_or_404(Category, slug=slug)
         paginator = Paginator(selectors.public_articles().filter(category=item), PAGE_SIZE)
         try:
-            page = paginator.page(int(page_number))
+            page = paginator.page(page_number)
         except EmptyPage as empty:
             raise Http404 from empty
         return {"category": item, "page": page, "latest": selectors.latest(6), "crumbs": [(None, item.name)]}
@@ -175,14 +174,12 @@ def category(request, slug: str):
 def documents(request):
     """ "Văn bản": published documents (PDF) with their number and date, newest first."""
     counting.count_request(request)
-    page_number = request.GET.get("trang", "1")
-    if not page_number.isdigit() or not 0 < int(page_number) < 10_000:
-        raise Http404
+    page_number = params.page_number(request)  # ?trang=¹ or 10⁹: 400 with a message, not a 500
 
     def context():
         paginator = Paginator(selectors.public_documents().select_related("article"), 20)
         try:
-            page = paginator.page(int(page_number))
+            page = paginator.page(page_number)
         except EmptyPage as empty:
             raise Http404 from empty
         return {"page": page, "latest": selectors.latest(6), "crumbs": [(None, _("Văn bản"))]}
@@ -200,8 +197,7 @@ def favicon(request):
 def search(request):
     counting.count_request(request)
     query = request.GET.get("q", "")[:200].strip()
-    page_number = request.GET.get("trang", "1")
-    page_number = int(page_number) if page_number.isdigit() and 0 < int(page_number) < 10_000 else 1
+    page_number = params.page_number(request)
     results = selectors.search(query) if query else Article.objects.none()
     paginator = Paginator(results, PAGE_SIZE)
     page = paginator.get_page(page_number)

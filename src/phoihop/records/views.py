@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core import params
 from phoihop.core.client_ip import client_ip
 from phoihop.core.paging import CappedPaginator, shown_count
 from phoihop.orgs.models import Unit
@@ -61,13 +62,12 @@ def record_list(request, slug: str):
     scope = scope_for(request.user)
     query = request.GET.get("q", "").strip()[:100]
     unit_code = request.GET.get("don_vi", "").strip() or None
-    year_raw = request.GET.get("nam", "").strip()
-    year = int(year_raw) if year_raw.isdigit() and len(year_raw) == 4 else None
+    year = params.year(request, "nam")  # malformed or out of range: 400 with a message
     sort = request.GET.get("sap_xep", "")
     rows = selectors.records_for(
         scope=scope, kind=kind, query=query, unit_code=unit_code, year=year, sort=sort
     )
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(params.page_number(request))
     may_write = request.user.can("write")
     services.log_list_view(
         actor=request.user,

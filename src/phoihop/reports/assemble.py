@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from phoihop.indicators.context import Context
-from phoihop.indicators.registry import AREAS, REGISTRY, pct
-from phoihop.orgs.models import Unit
+from phoihop.indicators.registry import AREAS, REGISTRY, NotPlacedInDatabase, pct
+from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
 
 
@@ -29,6 +29,24 @@ def parse_day(value: str | date | None, *, name: str) -> date | None:
         raise ReportError(f"{name}: ngày '{value}' không hợp lệ, cần dạng YYYY-MM-DD.", kind="usage") from bad
 
 
+# Bounded work (issue 11): a report over year 1 kept a worker at 2 GB for minutes.
+EARLIEST, LATEST, MAX_YEARS = date(1945, 1, 1), date(2100, 12, 31), 30
+
+
+def check_period(start: date, end: date) -> None:
+    """A report period lies within 1945–2100 and spans at most 30 years; else a usage error (HTTP 400)."""
+    if start < EARLIEST or end > LATEST:
+        raise ReportError(
+            f"Kỳ báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y} không hợp lệ: kỳ báo cáo phải nằm trong khoảng "
+            f"{EARLIEST:%d/%m/%Y} – {LATEST:%d/%m/%Y}.",
+            kind="usage",
+        )
+    if (end.year - MAX_YEARS, end.month, end.day) >= (start.year, start.month, start.day):
+        raise ReportError(
+            f"Kỳ báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y} quá dài: tối đa {MAX_YEARS} năm.", kind="usage"
+        )
+
+
 def frame(*, program_code: str, date_from=None, date_to=None, scope_code: str | None = None):
     """The program, the period and the context a report is computed in."""
     try:
@@ -42,6 +60,7 @@ def frame(*, program_code: str, date_from=None, date_to=None, scope_code: str | 
             f"Kỳ báo cáo không hợp lệ: ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.",
             kind="usage",
         )
+    check_period(start, end)
     if scope_code:
         try:
             unit = Unit.objects.get(code=scope_code)
@@ -72,7 +91,9 @@ def compute_targets(ctx: Context, program: Program) -> list[dict]:
     Every indicator's `by_year` entry is exactly that figure (each record counts in the year of its own
     date), so each (indicator, unit) is computed once over the span of its target years and read by year,
     instead of once per year."""
-    scope_ids = ctx.unit_ids("S")
+    scope_ids = UnitClosure.objects.filter(ancestor__in=[r.pk for r in ctx.roots("S")]).values(
+        "descendant_id"
+    )
     targets = [
         target
         for target in Target.objects.unscoped()
@@ -84,11 +105,34 @@ def compute_targets(ctx: Context, program: Program) -> list[dict]:
     years: dict[int, list[int]] = {}
     for target in targets:
         years.setdefault(target.unit_id, []).append(target.year)
+    # Indicators whose groups are placed in the database give every target unit's yearly figure in one
+    # query (a context whose roots are all the target units); the others are computed per unit.
+    units = list({t.unit_id: t.unit for t in targets}.values())
+    every = [t.year for t in targets]
+    together = Context(
+        date(min(every, default=2000), 1, 1),
+        date(max(every, default=2000), 12, 31),
+        units,
+        units,
+        count_unitless=False,
+        by_root=True,
+    )
+    placed: dict[str, dict | None] = {}
     frames: dict[int, Context] = {}
     results: dict[tuple[str, int], object] = {}
     out = []
     for target in targets:
         unit_id = target.unit_id
+        code = target.indicator_code
+        if code not in placed:
+            try:
+                placed[code] = REGISTRY[code].compute(together).by_unit_year
+            except NotPlacedInDatabase:
+                placed[code] = None
+        if placed[code] is not None:
+            actual = placed[code].get((target.unit.code, str(target.year)), 0)
+            out.append(_target_row(target, actual))
+            continue
         if unit_id not in frames:
             span = years[unit_id]
             frames[unit_id] = Context(
@@ -101,20 +145,21 @@ def compute_targets(ctx: Context, program: Program) -> list[dict]:
         key = (target.indicator_code, unit_id)
         if key not in results:
             results[key] = REGISTRY[target.indicator_code].compute(frames[unit_id])
-        actual = results[key].by_year.get(str(target.year))
-        value = _number(target.value)
-        out.append(
-            {
-                "indicator": target.indicator_code,
-                "unit": target.unit.code,
-                "unit_name": target.unit.name,
-                "year": target.year,
-                "target": value,
-                "actual": actual,
-                "reached_pct": pct(actual, value) if actual is not None and value else None,
-            }
-        )
+        out.append(_target_row(target, results[key].by_year.get(str(target.year))))
     return out
+
+
+def _target_row(target, actual) -> dict:
+    value = _number(target.value)
+    return {
+        "indicator": target.indicator_code,
+        "unit": target.unit.code,
+        "unit_name": target.unit.name,
+        "year": target.year,
+        "target": value,
+        "actual": actual,
+        "reached_pct": pct(actual, value) if actual is not None and value else None,
+    }
 
 
 def build_report(

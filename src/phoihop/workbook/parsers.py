@@ -67,6 +67,8 @@ def text(max_length: int = 300) -> Parser:
             value = str(raw).strip()
         if len(value) > max_length:
             raise CellError(f"văn bản tối đa {max_length} ký tự", f"text of at most {max_length} characters")
+        if "\x00" in value:  # PostgreSQL refuses NUL in text: a cell error, not a failed import
+            raise CellError("văn bản không chứa ký tự NUL (\\x00)", "text without NUL characters (\\x00)")
         return value
 
     return parse

@@ -81,7 +81,7 @@ def test_category_listing_paginates(browser_client):
     assert "Tin thi đua số 00" in first and "Tin thi đua số 11" not in first
     assert "Tin thi đua số 11" in second and "Trang 2/2" in second
     assert browser_client.get("/chuyen-muc/thi-dua/?trang=9").status_code == 404
-    assert browser_client.get("/chuyen-muc/thi-dua/?trang=abc").status_code == 404
+    assert browser_client.get("/chuyen-muc/thi-dua/?trang=abc").status_code == 400  # issue 11: 400 + message
     assert browser_client.get("/chuyen-muc/khong-co/").status_code == 404
 
 
