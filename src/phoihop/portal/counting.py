@@ -134,7 +134,15 @@ def count_events(events: list[ViewEvent]) -> Counter:
     global _marks_pruned_at
     window = view_window()
     articles = {article for _keys, article, _at in events}
-    articles = set(Article.objects.filter(pk__in=articles).values_list("pk", flat=True))
+    # Locking the articles' rows (in one order) makes two processes' batches for the same article take
+    # turns, so the second reads the marks the first wrote (PostgreSQL; SQLite's write transactions are
+    # IMMEDIATE and take turns anyway).
+    articles = set(
+        Article.objects.select_for_update()
+        .filter(pk__in=articles)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     keys = sorted({key for keys, article, _at in events if article in articles for key in keys})
     oldest = min(at for _keys, _article, at in events) - window
     marks: dict[tuple[str, int], datetime] = {}

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from phoihop.portal import counting
@@ -47,7 +48,10 @@ def test_400_new_browsers_from_16_threads_each_opening_home_then_the_article_add
     statuses = []
 
     def load(i):
-        statuses.append(new_browser().get(url).status_code)
+        try:
+            statuses.append(new_browser().get(url).status_code)
+        finally:
+            connection.close()  # this thread's own connection (PostgreSQL would keep it open)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(load, range(400)))
@@ -277,7 +281,10 @@ def test_redis_counters_are_exact_under_concurrency_and_never_written_twice(
     url = article.get_absolute_url()
 
     def load(i):
-        return new_browser().get(url).status_code
+        try:
+            return new_browser().get(url).status_code
+        finally:
+            connection.close()
 
     flusher_done = threading.Event()
 
@@ -285,6 +292,7 @@ def test_redis_counters_are_exact_under_concurrency_and_never_written_twice(
         while not flusher_done.is_set():
             c.flush()
             time.sleep(0.01)
+        connection.close()
 
     flusher = threading.Thread(target=flush_repeatedly)
     flusher.start()
