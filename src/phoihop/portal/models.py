@@ -252,7 +252,8 @@ class DailyVisitors(models.Model):
 
 
 class Visitor(models.Model):
-    """A browser, known by its cookie (not its address)."""
+    """A browser, known by its signed cookie (not its address); `key` is the keyed hash of the cookie's id
+    (portal.browsers), never the id itself."""
 
     key = models.CharField(max_length=40, unique=True)
     first_seen = models.DateTimeField()
