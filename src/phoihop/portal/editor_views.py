@@ -68,6 +68,7 @@ def editor_index(request):
             "query": query,
             "statuses": Article.Status.choices,
             "programs": list(programs.values_list("code", "name")),
+            "now": timezone.now(),
         },
     )
 

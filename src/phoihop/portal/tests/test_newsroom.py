@@ -253,3 +253,16 @@ def test_visitors_per_day_outlive_the_pruned_visit_rows():
     assert not VisitorDay.objects.filter(day=old).exists()
     [row] = stats.by_day(stats.period(old, old))
     assert row["visitors"] == 3
+
+
+def test_a_scheduled_article_is_marked_in_the_list_and_hidden_until_its_time(client, world, browser_client):
+    user = world.users["news_a"]
+    article = services.create_article(
+        user=user, title="Tin hẹn giờ", publish_at=timezone.now() + timedelta(days=2)
+    )
+    services.change_status(user=user, article=article, status="review")
+    services.change_status(user=None, article=article, status="published")
+    client.force_login(user)
+    html = client.get(reverse("portal:editor_index")).content.decode()
+    assert '<span class="badge scheduled">Hẹn giờ</span>' in html
+    assert browser_client.get(article.get_absolute_url()).status_code == 404
