@@ -113,7 +113,9 @@ def unit_codes(report: dict) -> list[str]:
     return units
 
 
-def unit_table(report: dict, codes: list[str] | None = None, *, title: str | None = None) -> Table:
+def unit_table(
+    report: dict, codes: list[str] | None = None, *, title: str | None = None, printed: bool = False
+) -> Table:
     """Units as rows (the units a reader knows: districts), indicators as columns, with the whole
     scope's figure last (it also holds rows that name no unit, so it may exceed the column's sum).
     Only units with a figure in one of the columns are listed."""
@@ -122,17 +124,27 @@ def unit_table(report: dict, codes: list[str] | None = None, *, title: str | Non
     units = unit_codes(report)
     if codes is None:
         codes = [c for c, e in indicators.items() if any((e.get("by_unit") or {}).get(u) for u in units)]
-    table = Table(
-        title or "Kết quả theo đơn vị trực thuộc", ["STT", "Đơn vị", *(indicators[c]["label"] for c in codes)]
-    )
+    # Printed documents show money in millions, as the indicator table does.
+    million = [printed and kinds.get(c) == "vnd" for c in codes]
+
+    def shown(value, big: bool):
+        return round(value / 1_000_000, 1) if big and value is not None else value
+
+    header = [
+        indicators[c]["label"].replace("(đồng)", "(triệu đồng)") if big else indicators[c]["label"]
+        for c, big in zip(codes, million, strict=True)
+    ]
+    table = Table(title or "Kết quả theo đơn vị trực thuộc", ["STT", "Đơn vị", *header])
     table.column_kinds = [kinds.get(c, "count") for c in codes]
     n = 0
     for unit in units:
         values = [(indicators[c].get("by_unit") or {}).get(unit) for c in codes]
         if any(values):
             n += 1
+            values = [shown(v, big) for v, big in zip(values, million, strict=True)]
             table.add([n, labels.get(unit, unit), *values], "units")
-    table.add(["", "Toàn phạm vi báo cáo", *(indicators[c]["value"] for c in codes)], "total")
+    totals = [shown(indicators[c]["value"], big) for c, big in zip(codes, million, strict=True)]
+    table.add(["", "Toàn phạm vi báo cáo", *totals], "total")
     return table
 
 
@@ -151,7 +163,9 @@ def unit_tables(report: dict, *, per_table: int = 5) -> list[Table]:
     for n, (name, chunk) in enumerate(groups, 1):
         side = f" — {name}" if name else ""
         out.append(
-            unit_table(report, chunk, title=f"Kết quả theo đơn vị trực thuộc{side} ({n}/{len(groups)})")
+            unit_table(
+                report, chunk, title=f"Kết quả theo đơn vị trực thuộc{side} ({n}/{len(groups)})", printed=True
+            )
         )
     return out
 
