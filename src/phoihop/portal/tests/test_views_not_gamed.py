@@ -8,8 +8,11 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as fuzz
+from hypothesis import strategies as st
 
 from phoihop.portal import browsers, counting
 from phoihop.portal.models import PrunedVisitors, ViewMark, Visitor, VisitorDay
@@ -254,3 +257,12 @@ def test_a_window_of_zero_counts_every_view(settings):
         browser.get(article.get_absolute_url())
     counting.flush()
     assert stored_views(article) == 3
+
+
+@fuzz(max_examples=200, deadline=None)
+@given(cookie=st.text(max_size=300), agent=st.text(max_size=300), address=st.text(max_size=60))
+def test_any_cookie_user_agent_or_address_is_read_without_error(cookie, agent, address):
+    request = RequestFactory().get("/", HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
+    request.COOKIES["phv"] = cookie
+    browser = browsers.identify(request, budget=lambda _address: True)
+    assert browser is None or (len(browser.visitor) == 40 and all(len(k) == 40 for k in browser.view_keys))
