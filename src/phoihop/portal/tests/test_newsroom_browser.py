@@ -221,11 +221,29 @@ def axe_violations_in(chromium, live_server, user, path: str, width: int = 1366)
     return [f"{path}: {v}" for v in found]
 
 
+HOSTILE = (
+    '<p onclick="steal()">Giữ chữ này</p><script>steal()</script><style>p{display:none}</style>'
+    '<p><img src="https://tracker.example/p.gif" width="1" height="1"></p>'
+    '<p><a href="javascript:alert(1)">liên kết xấu</a></p>'
+    '<p><img src="data:image/png;base64,{big}" alt="ảnh quá lớn"></p>'
+)
+
+
 def test_drafts_from_both_reports_and_no_accessibility_violations(live_server, demo, chromium):
     writer, _reviewer = demo
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     _session(live_server, context, writer)
     page = context.new_page()
+    # Hostile paste: scripts, styles, a tracking pixel, a javascript: link, an 11 MB picture.
+    page.goto(f"{live_server.url}/tin-tuc-bien-tap/viet-moi/")
+    page.wait_for_selector(".ProseMirror")
+    page.evaluate(PASTE, HOSTILE.replace("{big}", "A" * (15 * 1024 * 1024)))
+    page.wait_for_selector(".editor-status.error")
+    assert "vượt quá giới hạn 10 MB" in page.inner_text(".editor-status")
+    pasted = page.inner_html(".ProseMirror")
+    assert "Giữ chữ này" in pasted and "liên kết xấu" in pasted
+    for gone in ("steal", "display:none", "tracker.example", "javascript:", "<img"):
+        assert gone not in pasted, gone
     for code, years in (("CTPH-2021-2025", "2021-2025"), ("CTPH-2017-2020", "2017-2020")):
         page.goto(f"{live_server.url}/tin-tuc-bien-tap/")
         page.select_option("#program", code)
