@@ -10,7 +10,7 @@ within the period.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -35,8 +35,16 @@ def _day(unit_id, day) -> list[Placed]:
 
 def record_dates(record) -> list[Placed]:
     """Every (unit, dates) a record is counted at, for the records of the workbook's dated sheets."""
+    from phoihop.orgs.models import Transfer
     from phoihop.records import models as r
 
+    if isinstance(record, Transfer):
+        # Moving a unit changes which subtree its records stood in from that day: the unit's old place
+        # (the day before) and its new parent (that day) are both concerned.
+        day = record.effective_on
+        if day is None:
+            return []
+        return _day(record.unit_id, day - timedelta(days=1)) + _day(record.new_parent_id, day)
     if isinstance(record, r.Person):
         return _day(record.grassroots_union_id, record.union_joined_on) + _day(
             record.grassroots_union_id, record.union_left_on

@@ -325,6 +325,7 @@ def publish_to_portal(*, user, issued: IssuedReport):
         title=f"Báo cáo {official.Official(issued.data).summary}"[:300],
         pdf=pdf,
         document_number=issued.number,
+        document_date=issued.issued_on,
     )
     log_change(
         actor=user,

@@ -131,3 +131,19 @@ def test_an_unchanged_row_of_a_locked_period_imports_back(tmp_path, approved):
     result = _import(tmp_path, approved, rows)
     assert not result.ok and "khóa" in result.errors[0].message_vi
     assert WelfareContribution.objects.unscoped().get(code="AS-BAC-1").amount_vnd == 2_000_000
+
+
+@pytest.mark.django_db
+def test_api_refuses_moving_a_unit_within_the_approved_period(approved):
+    """Moving a grassroots union out of Bắc Hà in mid-2024 would change Bắc Hà's approved 2024 figures."""
+    from phoihop.orgs.models import Transfer
+
+    add_user(approved, "admin_bac", "admin", "LDLD-A")
+    body = {"new_parent": "LDLD-A-NAM", "effective_on": "2024-06-01"}
+    answer = post(api(approved, "admin_bac"), "units/CDCS-BAC-1/transfers", body)
+    assert (
+        answer.status_code == 403 and "2024" in answer.json()["detail"] and "khóa" in answer.json()["detail"]
+    )
+    assert not Transfer.objects.exists()
+    body["effective_on"] = "2025-02-01"  # after the period: allowed
+    assert post(api(approved, "admin_bac"), "units/CDCS-BAC-1/transfers", body).status_code == 201

@@ -165,3 +165,21 @@ def test_a_database_without_the_schema_is_explained(tmp_path):
     assert done.returncode == 1
     assert "hãy chạy `phoihop migrate` trước" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_xlsx_is_ready_to_print_with_units_as_rows_and_dates_as_dates(demo_province, tmp_path):
+    import datetime
+
+    book = openpyxl.load_workbook(io.BytesIO(document(tmp_path, "xlsx")))
+    info = {row[0]: row[1] for row in book["Thông tin"].iter_rows(values_only=True) if row[0]}
+    assert info["Kỳ báo cáo từ ngày"] == datetime.datetime(2017, 1, 1)  # a date cell, not text
+    assert info["Đến ngày"] == datetime.datetime(2020, 12, 31)
+    assert book["Thông tin"]["B3"].number_format == "dd/mm/yyyy"
+    units = book["Theo đơn vị"]
+    assert units.page_setup.paperSize == 9 and units.page_setup.orientation == "landscape"
+    assert units.print_title_rows == "$4:$4"  # the header row repeats on every printed page
+    assert units.sheet_properties.pageSetUpPr.fitToPage
+    setup = units.page_setup  # one page wide (1 is the file format's default, left out), any number long
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    names = [row[1] for row in units.iter_rows(min_row=5, values_only=True)]
+    assert "Liên đoàn Lao động huyện Bát Xát" in names and names[-1] == "Toàn phạm vi báo cáo"

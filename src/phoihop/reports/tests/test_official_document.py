@@ -360,3 +360,17 @@ def test_staff_write_the_parts_and_issue_from_the_pages(demo_province, client):
     client.force_login(User.objects.get(username="admin"))
     assert client.get("/bao-cao/mau/").status_code == 200
     assert client.get("/bao-cao/mau/mau-mac-dinh.docx").content == docx_template.builtin_bytes()
+
+
+def test_an_issued_report_goes_to_the_portal_as_a_draft_with_its_pdf(demo_province, client):
+    issued = issue()
+    client.force_login(User.objects.get(username="bientap"))  # news editor of the province federation
+    done = client.post(f"/bao-cao/so-bao-cao/{issued.pk}/dang-cong/")
+    assert done.status_code == 302
+    from phoihop.portal.models import Document as PortalDocument
+
+    attached = PortalDocument.objects.get(number="15/BC-LĐLĐ-ĐUK")
+    assert attached.issued_on == date(2021, 1, 15) and attached.article is not None
+    assert attached.article.status == "draft"
+    with attached.file.open("rb") as handle:
+        assert handle.read() == stored(issued, "pdf")  # the issued file itself, not a new rendering
