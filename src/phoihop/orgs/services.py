@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phoihop.accounts.scope import check_write
 from phoihop.audit.services import log_change, snapshot
 from phoihop.core.codes import check_code
 
@@ -181,6 +182,13 @@ def _log_transfer(actor, move: Transfer, detail: str = "") -> None:
     )
 
 
+def _gate(actor, model, before, after) -> None:
+    """The write gate of accounts/scope.py (role manage_units, scope before and after, other apps' rules);
+    system callers (actor None: the demo, commands) pass."""
+    if actor is not None:
+        check_write(actor, model, before=before, after=after)
+
+
 # ---- acts -----------------------------------------------------------------------------------------
 
 
@@ -197,6 +205,7 @@ def create_unit(
     area: str = "",
 ) -> Unit:
     """A new unit appears under `parent` from its founding date on, on the tree page and in reports."""
+    _gate(actor, Unit, None, {"parent_id": parent.pk, "enterprise_id": enterprise.pk if enterprise else None})
     lock_tree()
     code, name = code.strip(), name.strip()
     if not code:
@@ -260,6 +269,12 @@ def update_unit(
     """The unit's name, enterprise, area or founding date change everywhere it is shown."""
     lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    after = {
+        "pk": unit.pk,
+        "parent_id": unit.parent_id,
+        "enterprise_id": enterprise.pk if enterprise else None,
+    }
+    _gate(actor, Unit, unit, after)
     before = snapshot(unit)
     name = name.strip()
     if not name:
@@ -331,6 +346,7 @@ def dissolve_unit(*, actor, unit: Unit, on: date, detail: str = "") -> Unit:
     """The unit stops existing after `on`: it no longer shows on the tree or in reports for later dates."""
     lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _gate(actor, Unit, unit, unit)
     label = _("Ngày giải thể")
     _check_can_end(unit, on, field="on", label=label)
     remaining = list(children_on(unit, on=on + timedelta(days=1)).values_list("name", flat=True)[:5])
@@ -357,6 +373,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
     """The unit ends on `on`, taken over by `target`; from the next day its units stand under `target`."""
     lock_tree()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _gate(actor, Unit, unit, {"pk": unit.pk, "parent_id": unit.parent_id, "merged_into_id": target.pk})
     label = _("Ngày sáp nhập")
     if target.pk == unit.pk:
         raise ValidationError({"target": _("Đơn vị tiếp nhận: đơn vị không thể tiếp nhận chính nó.")})
@@ -416,6 +433,7 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
 def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no: str = "") -> Transfer:
     """From `on`, the unit (with everything under it) stands under `new_parent`; earlier dates keep the old
     parent, so reports for past periods do not change."""
+    _gate(actor, Transfer, None, {"unit_id": unit.pk, "new_parent_id": new_parent.pk})
     lock_tree()
     label_parent, label_on = _("Đơn vị cấp trên mới"), _("Ngày hiệu lực")
     check_date(on, field="on", label=label_on)
