@@ -156,7 +156,8 @@ def count_events(events: list[ViewEvent]) -> Counter:
     for keys_, article, at in sorted(events, key=lambda event: event[2]):
         if article not in articles:
             continue  # deleted since
-        if any(at - marks.get((key, article), at - window) < window for key in keys_):
+        # Either side: batches of several processes (or one left over from before a restart) come in any order.
+        if any(abs(at - marks.get((key, article), at - window)) < window for key in keys_):
             continue
         counted[article] += 1
         for key in keys_:
@@ -248,7 +249,7 @@ class LocalCounters:
     def _mark(self, keys: tuple[str, ...], article_id: int, now: datetime) -> bool:
         # Called with self._cond held.
         window = view_window()
-        if any(now - self._marks.get((key, article_id), now - window) < window for key in keys):
+        if any(abs(now - self._marks.get((key, article_id), now - window)) < window for key in keys):
             return False
         if len(self._marks) >= MAX_LOCAL_MARKS:
             self._marks.clear()

@@ -266,3 +266,23 @@ def test_any_cookie_user_agent_or_address_is_read_without_error(cookie, agent, a
     request.COOKIES["phv"] = cookie
     browser = browsers.identify(request, budget=lambda _address: True)
     assert browser is None or (len(browser.visitor) == 40 and all(len(k) == 40 for k in browser.view_keys))
+
+
+def test_batches_arriving_out_of_order_still_count_once_per_window():
+    # A worker's batch written after a later one of another worker (e.g. the old worker's exit flush
+    # after a graceful restart): its earlier view of the same browser is the same view.
+    article = publish()
+    keys = (browsers.keyed_hash("v", "reader"),)
+    now = timezone.now()
+    later, earlier = counting.LocalCounters(), counting.LocalCounters()
+    later.record(article_id=article.pk, visitor=keys[0], new_visitor=False, now=now, view_keys=keys)
+    earlier.record(
+        article_id=article.pk,
+        visitor=keys[0],
+        new_visitor=False,
+        now=now - timedelta(minutes=5),
+        view_keys=keys,
+    )
+    later.flush()
+    earlier.flush()
+    assert stored_views(article) == 1
