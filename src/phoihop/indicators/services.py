@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from phoihop.accounts.scope import scope_for
+from phoihop.accounts.scope import WriteGate, scope_for
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_changes
 from phoihop.orgs.models import Unit
@@ -16,17 +16,18 @@ from phoihop.records.models import Program, Target
 
 from .selectors import program_years, target_indicators
 
-TARGET_ROLES = ("admin", "manager")
 MAX_DIGITS = 18  # Target.value holds 20 digits with 2 decimals
 _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")  # 1.500 / 1,500 / 12.000.000 as Excel pastes them
 
 
 def can_set_targets(user) -> bool:
-    """Managers and administrators assign targets; everyone else reads them."""
+    """Managers and administrators assign targets; everyone else reads them. The role table is
+    User.PERMISSIONS ("set_targets"), the one the write gate (accounts.scope) asks for the grid and the
+    workbook's `chi_tieu` sheet alike."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or user.role in TARGET_ROLES
+    return WriteGate(user).has_permission(Target)
 
 
 @dataclass
