@@ -57,6 +57,8 @@ class Context:
     party_roots: list[Unit]
     # Contest entries and awards that name no unit count for a program's own roots, not for a sub-scope.
     count_unitless: bool = True
+    # Targets: figures placed under every root (each a target unit) rather than under the roots' children.
+    by_root: bool = False
 
     def __post_init__(self):
         self._placements: dict[int, Placement] = {}

@@ -27,6 +27,7 @@ from phoihop.records.models import (
 )
 
 from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
+from .placement_sql import grouped_rows
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
@@ -42,23 +43,47 @@ def _dims(row: dict) -> dict:
     return {"gender": row["g"], "ethnicity": row["e"], "ownership": row["o"] or "khong_doanh_nghiep"}
 
 
-def _ids(ctx: Context, tree: str) -> list[int]:
-    return list(ctx.unit_ids(tree))
+def _roots(ctx: Context, tree: str) -> list[int]:
+    return [root.pk for root in ctx.roots(tree)]
+
+
+def _ids(ctx: Context, tree: str):
+    """The units that stood under the tree's roots on some day, as a closure subquery (never a list of
+    ids written into the SQL: at national scale that is 150,000 literals to parse and plan)."""
+    return UnitClosure.objects.filter(ancestor__in=_roots(ctx, tree)).values("descendant_id")
+
+
+def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = False) -> Tally:
+    """A Tally filled from groups placed under the roots' children by the database."""
+    dims = ("g", "e", "o") if people else ()
+    tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
+    tally.placed = True
+    rows = grouped_rows(inner, roots=_roots(ctx, tree), dims=dims, yearly=yearly, by_root=ctx.by_root)
+    codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+    for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
+        *values, n = rest
+        extra = _dims(dict(zip(dims, values, strict=True))) if people else None
+        tally.add_placed(codes[placed], int(year), int(n or 0), dims=extra)
+    return tally
 
 
 def _count_groups(
     ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None, keep=None
 ) -> Result:
     """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
-    keep(unit id, date): a condition on the group's unit and date checked in Python, when any."""
+    keep(unit id, date): a condition on the group's unit and date checked in Python, when any;
+    without one, the groups are placed under the scope's children in the database."""
     dims = PEOPLE_DIMS if people_prefix is not None else ()
     values = {"u": F(unit_field), "d": F(date_field)} | (
         _people_values(people_prefix, date_field) if dims else {}
     )
-    tally = Tally(ctx, tree, dims=dims)
     measure = Sum(amount) if amount else Count("pk")
     if dims:  # the person's workplace on the record's date (indicators.context)
         qs = at_date(qs, people_prefix, date_field)
+    if keep is None:
+        inner = qs.values(**values).annotate(n=measure).order_by()
+        return _placed(ctx, tree, inner, people=bool(dims)).result()
+    tally = Tally(ctx, tree, dims=dims)
     for row in qs.values(**values).annotate(n=measure).order_by():
         if keep is None or keep(row["u"], row["d"]):
             tally.add(row["u"], row["d"], row["n"] or 0, dims=_dims(row) if dims else None)
@@ -66,13 +91,16 @@ def _count_groups(
 
 
 def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False) -> Result:
-    """Yearly records: grouped by unit and year, each dated 31 December of its year."""
-    tally = Tally(ctx, tree)
+    """Yearly records: grouped by unit and year, each dated 31 December of its year, placed in the
+    database; unit-less ones (when they count) added by year."""
     measure = Sum(amount) if amount else Count("pk")
-    for row in (
-        qs.filter(year__in=ctx.years).values(u=F(unit_field), y=F("year")).annotate(n=measure).order_by()
-    ):
-        tally.add(row["u"], year_end(row["y"]), row["n"] or 0, unitless_ok=unitless_ok)
+    qs = qs.filter(year__in=ctx.years)
+    inner = qs.values(u=F(unit_field), d=F("year")).annotate(n=measure).order_by()
+    tally = _placed(ctx, tree, inner, people=False, yearly=True)
+    if unitless_ok:
+        unitless = qs.filter(**{f"{unit_field}__isnull": True}).values(y=F("year")).annotate(n=measure)
+        for row in unitless.order_by("y"):
+            tally.add_placed(None, row["y"], row["n"] or 0)
     return tally.result()
 
 

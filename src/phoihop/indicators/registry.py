@@ -28,6 +28,9 @@ class Result:
     breakdowns: dict[str, dict[str, int]] = field(
         default_factory=dict
     )  # by_gender, by_ethnicity, by_ownership
+    # (child or root code, year) → figure, when the groups were placed in the database (targets read it);
+    # None for indicators computed group by group in Python. Not part of the JSON report.
+    by_unit_year: dict[tuple[str, str], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,20 @@ def indicator(code: str, label: str, label_en: str, *, unit: str = "count", area
     return register
 
 
+class NotPlacedInDatabase(Exception):
+    """Asked of an indicator computed group by group in Python, in a by-root (targets) context."""
+
+
 class Tally:
     """Adds aggregated groups (unit, date, amount) to a total, by year and by child unit, keeping only
     groups whose unit stood under the tree's roots on the group's date. With `distinct`, counts keys."""
 
     def __init__(self, ctx: Context, tree: str, *, distinct: bool = False, dims: tuple[str, ...] = ()):
         self.ctx, self.tree, self.distinct = ctx, tree, distinct
-        self.children = ctx.children(tree)
+        self.children = [] if ctx.by_root else ctx.children(tree)
         make = set if distinct else int
+        self.placed = False  # set by the database placement (indicators.definitions._placed)
+        self.by_unit_year: dict[tuple[str, str], int] = {}
         self.total = make()
         self.by_year = {str(y): make() for y in ctx.years}
         self.by_unit = {c: make() for c in self.children}
@@ -87,6 +96,8 @@ class Tally:
     ) -> bool:
         """Count `amount` (or `key`, when distinct) dated `day`, if the unit stood under the roots on
         `placed_on` (default: `day`). Unit-less groups count only with `unitless_ok`."""
+        if self.ctx.by_root:
+            raise NotPlacedInDatabase
         where = placed_on or day
         child = self.ctx.child(self.tree, unit_id, where) if unit_id is not None else None
         if child is None and not (unitless_ok and unit_id is None):
@@ -108,6 +119,18 @@ class Tally:
                 self.dims[d][v or "?"] += amount
         return True
 
+    def add_placed(self, child: str | None, year: int, amount: int, *, dims: dict | None = None) -> None:
+        """Add a group already placed in the database (indicators.placement_sql): `child` is the code
+        of the child (or root) that held its unit, None for a unit-less group."""
+        key = str(year)
+        self.total += amount
+        self.by_year[key] = self.by_year.get(key, 0) + amount
+        if child:
+            self.by_unit[child] = self.by_unit.get(child, 0) + amount
+            self.by_unit_year[(child, key)] = self.by_unit_year.get((child, key), 0) + amount
+        for d, v in (dims or {}).items():
+            self.dims[d][v or "?"] += amount
+
     def result(self) -> Result:
         size = len if self.distinct else (lambda v: v)
         return Result(
@@ -117,6 +140,7 @@ class Tally:
             breakdowns={
                 f"by_{d}": {k: size(v) for k, v in sorted(vals.items())} for d, vals in self.dims.items()
             },
+            by_unit_year=dict(self.by_unit_year) if self.placed else None,
         )
 
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""national_bench.py [--database-url URL] [--runs R] [--explain]
+
+Times, in one process (Django started once, so start-up is not counted), on the national database
+written by make_national.py (PostgreSQL):
+- the report (build_report) of the national program, of one province (its own program) and of one
+  district (scope of the province program), each cold (cache cleared) and again from the cache;
+- the dashboard of the national root's user; the people list page and the API people page of that
+  root user (Django's test client, the whole request);
+- one transfer of a grassroots union to another district (orgs.services.transfer_unit);
+- with --explain, EXPLAIN (ANALYZE, BUFFERS) of the slowest single SQL statement seen.
+Median of R runs each. Prints a Markdown table for BENCHMARKS.md.
+
+    nice -n 10 .venv/bin/python bench/national_bench.py --database-url postgres://postgres@127.0.0.1:5432/h_scale_bench
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+class SlowestQuery:
+    """An execute_wrapper keeping the slowest statement (sql, params, seconds)."""
+
+    def __init__(self):
+        self.worst = (None, None, 0.0)
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - start
+            if took > self.worst[2] and not many:
+                self.worst = (sql, params, took)
+
+
+def timed(fn, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h_scale_bench")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoihop.settings")
+    os.environ.setdefault("PHOIHOP_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from phoihop.accounts.models import ApiToken, User
+    from phoihop.indicators.selectors import build_dashboard
+    from phoihop.jobs.dataversion import cached_report
+    from phoihop.orgs import services
+    from phoihop.orgs.models import Transfer, Unit
+    from phoihop.records.models import Person, Program
+    from phoihop.reports.assemble import build_report
+
+    people = Person.objects.unscoped().count()
+    units = Unit.objects.count()
+    print(
+        f"database: {args.database_url.split('@')[-1]} — {people:,} people, {units:,} units; median of {args.runs}"
+    )
+    national = Program.objects.unscoped().get(code="CTPH-QG-2021-2025")
+    root = Unit.objects.get(code="TLD")
+    user, _ = User.objects.get_or_create(username="bench-tld", defaults={"role": "admin", "unit": root})
+    rows = []
+    spy = SlowestQuery()
+
+    def report_case(label, **kwargs):
+        def cold():
+            cache.clear()
+            build_report(**kwargs)
+
+        with connection.execute_wrapper(spy):
+            med, runs = timed(cold, args.runs)
+        rows.append((f"report JSON, {label}", med, runs, 2.0))
+        cached_report(**kwargs)
+        med, runs = timed(lambda: cached_report(**kwargs), args.runs)
+        rows.append((f"same again from the cache, {label}", med, runs, 0.2))
+
+    report_case("national program", program_code=national.code)
+    report_case("one province (its program)", program_code="CTPH-T01-2021-2025")
+    report_case("one district", program_code="CTPH-T01-2021-2025", scope_code="LDLD-T01-H01")
+
+    cache.clear()
+    with connection.execute_wrapper(spy):
+        med, runs = timed(lambda: build_dashboard(user=user, program=national), args.runs)
+    rows.append(("dashboard data, national root user (first build, then cached)", med, runs, 1.0))
+
+    client = Client()
+    client.force_login(user)
+    with connection.execute_wrapper(spy):
+        med, runs = timed(lambda: client.get("/ho-so/nguoi/"), args.runs)
+    rows.append(("people list page /ho-so/nguoi/, root user", med, runs, 0.3))
+    token = ApiToken.issue(user)
+    with connection.execute_wrapper(spy):
+        med, runs = timed(
+            lambda: client.get("/api/v1/units/TLD/people", HTTP_AUTHORIZATION=f"Bearer {token}"), args.runs
+        )
+    rows.append(("API units/TLD/people page, root user", med, runs, 0.3))
+
+    cdcs = Unit.objects.filter(kind="cdcs", code__startswith="CDCS-T02-").order_by("code").first()
+    targets = list(Unit.objects.filter(kind="ldld_huyen", code__startswith="LDLD-T02-").order_by("code")[:2])
+    moves = iter(range(100))
+
+    def one_transfer():
+        day = date(2024, 1, 1 + next(moves))
+        with transaction.atomic():
+            services.transfer_unit(
+                actor=None, unit=cdcs, new_parent=targets[len(Transfer.objects.filter(unit=cdcs)) % 2], on=day
+            )
+
+    with connection.execute_wrapper(spy):
+        med, runs = timed(one_transfer, args.runs)
+    rows.append(("one transfer (grassroots union to another district)", med, runs, 1.0))
+
+    print("\n| operation | median | runs | goal |\n|---|---|---|---|")
+    for label, med, runs, goal in rows:
+        verdict = "met" if med <= goal else "**not met**"
+        print(f"| {label} | {med:.3f} s | {', '.join(f'{r:.2f}' for r in runs)} | ≤ {goal:g} s: {verdict} |")
+    sql, params, took = spy.worst
+    print(f"\nslowest statement: {took:.2f} s\n{sql[:2000]}")
+    if args.explain and sql:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            print("\n".join(r[0] for r in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    main()
