@@ -11,8 +11,8 @@ admissions (1 %), initiatives, welfare contributions; 1 % of the grassroots unio
 district in 2022; programs (one national 2021–2025 between the two roots, one per province) and targets
 for every child unit, year and three indicators. Fixed seed: the same arguments write the same rows.
 
-The schema comes from `phoihop migrate`; the data tables are emptied first. Plain indexes of the big
-tables are dropped during the load and rebuilt after it, then ANALYZE. Runs with the project's venv:
+The schema comes from `phoihop migrate`; the data tables are emptied first; foreign-key triggers are
+off during the load (session_replication_role); the indexes stay in place; ANALYZE at the end. Runs with the project's venv:
 
     nice -n 10 .venv/bin/python bench/make_national.py --people 10000000 \\
         --database-url postgres://postgres@127.0.0.1:5432/h_scale_bench
@@ -89,15 +89,6 @@ class Loader:
                 copy.write_row(values)
                 n += 1
         return n
-
-
-def plain_indexes(cursor, table: str) -> list[tuple[str, str]]:
-    cursor.execute(
-        "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
-        "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = %s AND NOT x.indisprimary",
-        [table],
-    )
-    return list(cursor.fetchall())
 
 
 def main() -> None:
@@ -270,14 +261,6 @@ def main() -> None:
     all_grassroots = [(pc, g, u) for pc, u, _b, _d, _s, grassroots, _c in provinces for g in grassroots]
     province_of = {g: i for i, province in enumerate(provinces) for g in province[5]}
     enterprise_of = {u["id"]: u["enterprise_id"] for u in units}
-    indexes = {}
-    with connection.cursor() as cursor:
-        for model in (Person, Referral, Enrolment, Admission):
-            table = model._meta.db_table
-            indexes[table] = plain_indexes(cursor, table)
-            for name, _definition in indexes[table]:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"')
-                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
     referred: list[tuple[int, int, int]] = []  # (person id, grassroots id, province index)
 
     def people():
@@ -443,10 +426,6 @@ def main() -> None:
     )
 
     with connection.cursor() as cursor:
-        for defs in indexes.values():
-            for _name, definition in defs:
-                cursor.execute(definition)
-        print(f"{time.time() - started:6.1f}s indexes rebuilt", flush=True)
         for model in data_models:
             table = model._meta.db_table
             cursor.execute(
