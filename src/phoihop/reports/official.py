@@ -210,19 +210,24 @@ class Official:
 
     @property
     def summary(self) -> str:
-        """The line under "BÁO CÁO": "Sơ kết …" or "Tổng kết …", never both."""
+        """The line under "BÁO CÁO": "Sơ kết …" or "Tổng kết …", never both. A part of the program in
+        whole years reads "Sơ kết 02 năm (2021–2022) thực hiện …"."""
         program = self.report.get("program_name") or "chương trình phối hợp"
         program = program[0].lower() + program[1:] if program[:10] == "Chương trì" else program
         period = self.report["period"]
+        start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
         years = fmt.period(period["from"], period["to"])
         programme = self.data.get("program") or {}
-        whole = (period["from"], period["to"]) == (programme.get("starts_on"), programme.get("ends_on"))
-        tail = (
-            ""
-            if whole and years.replace("–", "-") in program.replace("–", "-")
-            else f", {narrative.period_phrase(period)}"
-        )
-        return f"{self.kind_word} thực hiện {program}{tail}"
+        if (period["from"], period["to"]) == (programme.get("starts_on"), programme.get("ends_on")):
+            named = years.replace("–", "-") in program.replace("–", "-")
+            return f"{self.kind_word} thực hiện {program}" + (
+                "" if named else f" {narrative.period_phrase(period)}"
+            )
+        if narrative.whole_years(start, end):
+            count = end.year - start.year + 1
+            span = f"năm {start.year}" if count == 1 else f"{fmt.count(count)} năm ({years})"
+            return f"{self.kind_word} {span} thực hiện {program}"
+        return f"{self.kind_word} thực hiện {program} ({narrative.period_phrase(period)})"
 
     @property
     def opening(self) -> str:
