@@ -8,6 +8,7 @@ from collections import defaultdict
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.timeline import RowIn, problems
 
+from .gating import not_found
 from .sheets import BY_KEY
 
 CHUNK = 5000
@@ -56,8 +57,9 @@ def _check_cccd(v) -> None:
                 row.no,
                 column,
                 number,
-                f"số CCCD đã dùng cho người khác (mã {holder})",
-                f"the citizen ID is already used by another person (code {holder})",
+                # No code in the words: a citizen ID must not tell who holds it (issue 11, no oracle).
+                "số CCCD đã dùng cho người khác",
+                "the citizen ID is already used by another person",
             )
 
 
@@ -93,6 +95,14 @@ def _check_timeline(v) -> None:
     for code in codes:
         if code not in by_person and code not in stored:
             continue
+        if visible is not None and code in by_person and code not in visible:
+            # A person outside the scope: worded exactly like a code that does not exist, and checked
+            # against nothing stored (their birth date or history must not show through the messages).
+            vi, en = not_found("nguoi")
+            for wb_rows in by_person[code].values():
+                for row in wb_rows:
+                    v.error(sheet, row.no, sheet.column("ma_nguoi"), code, vi, en)
+            continue
         if code in people_rows:
             p = people_rows[code].values
             birth, union, enterprise = p.get("ngay_sinh"), p.get("ma_cdcs"), p.get("ma_doanh_nghiep")
@@ -121,17 +131,6 @@ def _check_timeline(v) -> None:
                     f"không khớp với dòng quá trình cuối đã lưu {found.no}: {vi}",
                     f"disagrees with the last stored history row {found.no}: {en}",
                 )
-        if visible is not None and code in by_person and code not in visible:
-            for wb_rows in by_person[code].values():
-                for row in wb_rows:
-                    v.error(
-                        sheet,
-                        row.no,
-                        sheet.column("ma_nguoi"),
-                        code,
-                        "người này nằm ngoài phạm vi của bạn",
-                        "the person is outside your scope",
-                    )
 
 
 def _visible_people(v, codes: list[str]) -> set[str] | None:
