@@ -44,6 +44,7 @@ class PdfRenderer(Renderer):
             pdf.add_font(FONT, style, str(FONTS / f"LiberationSerif-{name}.ttf"))
         off = doc.official
         pdf.set_title(f"Báo cáo - {off.summary}")
+        pdf.set_author("; ".join(s["name"] for s in off.sides))
         pdf.set_lang("vi")
         pdf.add_page()
         Layout(pdf, doc).write()

@@ -4,6 +4,7 @@ by docxtpl, its blocks (heading, parts I–V, signatures, appendix) generated he
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from .. import tables
 from ..docx_template import builtin_bytes, rule_line, use_times_new_roman
@@ -274,6 +275,11 @@ class WordRenderer(Renderer):
         tpl = DocxTemplate(io.BytesIO(template or builtin_bytes()))
         tpl.render(context(tpl, doc), autoescape=True)
         use_times_new_roman(tpl.docx)
+        props = tpl.docx.core_properties  # python-docx's own "python-docx" author and comments go
+        props.title = f"Báo cáo {doc.official.summary}"[:250]
+        props.author = props.last_modified_by = "; ".join(s["name"] for s in doc.official.sides)[:250]
+        props.comments = props.subject = props.keywords = props.category = ""
+        props.created = props.modified = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
