@@ -210,7 +210,7 @@ def test_catalogue_has_every_translatable_string_of_the_source(catalogue, tmp_pa
     assert gone == [], f"{len(gone)} catalogue entries are no longer in the source ({how}): {gone[:15]}"
 
 
-def test_sign_in_page_is_english_once_english_is_chosen(client, settings):
+def test_sign_in_page_is_english_once_english_is_chosen(client, settings, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/tai-khoan/dang-nhap/").content.decode()
     assert "Sign in to the system" in page
@@ -218,7 +218,8 @@ def test_sign_in_page_is_english_once_english_is_chosen(client, settings):
     assert 'lang="en"' in page
 
 
-def test_sign_in_page_stays_vietnamese_by_default(client):
+def test_sign_in_page_stays_vietnamese_by_default(client, db):
+    # db: on PostgreSQL every web request sets statement_timeout on its connection first (core/db_timeout.py).
     page = client.get("/tai-khoan/dang-nhap/").content.decode()
     assert "Đăng nhập hệ thống" in page
     assert "Sign in to the system" not in page
