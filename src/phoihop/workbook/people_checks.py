@@ -95,6 +95,8 @@ def _check_timeline(v) -> None:
     for code in codes:
         if code not in by_person and code not in stored:
             continue
+        if code not in people_rows and code not in db_people:
+            continue  # an unknown person: already an error of the reference check
         if visible is not None and code in by_person and code not in visible:
             # A person outside the scope: worded exactly like a code that does not exist, and checked
             # against nothing stored (their birth date or history must not show through the messages).

@@ -142,3 +142,22 @@ def test_api_answers_are_not_stored_by_caches(world, client):
     assert response["Cache-Control"] == "no-store, private"
     portal = client.logout() or client.get("/")
     assert "no-store" not in portal.get("Cache-Control", "")
+
+
+def test_a_history_row_of_a_foreign_person_reads_like_a_missing_one(world, tmp_path):
+    result = _import(
+        tmp_path,
+        world.users["editor_bac"],
+        {
+            "qua_trinh": [
+                ["ma_nguoi", "tu_ngay", "ma_cdcs"],
+                ["P-NAM-1", "1900-01-01", "CDCS-BAC-1"],
+                ["P-KHONG-CO", "1900-01-01", "CDCS-BAC-1"],
+            ]
+        },
+    )
+    texts = [e.render() for e in result.errors]
+    foreign = [t.split(": ", 1)[1] for t in texts if "'P-NAM-1'" in t]
+    missing = [t.split(": ", 1)[1] for t in texts if "'P-KHONG-CO'" in t]
+    assert foreign and foreign == [t.replace("P-KHONG-CO", "P-NAM-1") for t in missing]
+    assert not any("ngày sinh" in t for t in texts), texts
