@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import (
@@ -118,8 +119,7 @@ def _in_or_unitless(field: str, ctx: Context, tree: str) -> Q:
 
 @indicator(
     "union.grassroots_founded",
-    "Số CĐCS thành lập mới",
-    "New grassroots unions",
+    _("Số CĐCS thành lập mới"),
     area="organisation",
     tree="U",
 )
@@ -130,8 +130,7 @@ def grassroots_founded(ctx: Context) -> Result:
 
 @indicator(
     "union.members_admitted",
-    "Số đoàn viên phát triển mới",
-    "New union members",
+    _("Số đoàn viên phát triển mới"),
     area="organisation",
     tree="U",
 )
@@ -147,8 +146,7 @@ def members_admitted(ctx: Context) -> Result:
 
 @indicator(
     "union.outstanding_referred",
-    "Số đoàn viên ưu tú giới thiệu cho Đảng",
-    "Outstanding members referred to the Party",
+    _("Số đoàn viên ưu tú giới thiệu cho Đảng"),
     area="party",
     tree="U",
 )
@@ -159,8 +157,7 @@ def outstanding_referred(ctx: Context) -> Result:
 
 @indicator(
     "union.referred_admitted",
-    "Số đoàn viên ưu tú được kết nạp Đảng",
-    "Referred members admitted to the Party",
+    _("Số đoàn viên ưu tú được kết nạp Đảng"),
     area="party",
     tree="U",
 )
@@ -195,8 +192,7 @@ def referred_admitted(ctx: Context) -> Result:
 
 @indicator(
     "party.cells_founded_in_enterprises",
-    "Số tổ chức đảng thành lập trong doanh nghiệp",
-    "Party units founded in enterprises",
+    _("Số tổ chức đảng thành lập trong doanh nghiệp"),
     area="party",
     tree="B",
 )
@@ -235,8 +231,7 @@ def _admissions_in_enterprises(ctx: Context, **filters) -> Result:
 
 @indicator(
     "party.members_admitted_in_enterprises",
-    "Số đảng viên kết nạp trong doanh nghiệp",
-    "Party members admitted in enterprises",
+    _("Số đảng viên kết nạp trong doanh nghiệp"),
     area="party",
     tree="B",
 )
@@ -246,8 +241,7 @@ def admitted_in_enterprises(ctx: Context) -> Result:
 
 @indicator(
     "party.business_owners_admitted",
-    "Trong đó: chủ doanh nghiệp",
-    "Of whom business owners",
+    _("Trong đó: chủ doanh nghiệp"),
     area="party",
     tree="B",
 )
@@ -257,8 +251,7 @@ def owners_admitted(ctx: Context) -> Result:
 
 @indicator(
     "party.training_classes",
-    "Số lớp bồi dưỡng kết nạp Đảng",
-    "Party-awareness classes",
+    _("Số lớp bồi dưỡng kết nạp Đảng"),
     area="party",
     tree="B",
 )
@@ -275,7 +268,7 @@ def _trainees(ctx: Context):
     )
 
 
-@indicator("party.trainees", "Số học viên", "Trainees", area="party", tree="B")
+@indicator("party.trainees", _("Số học viên"), area="party", tree="B")
 def trainees(ctx: Context) -> Result:
     return _count_groups(
         ctx,
@@ -289,8 +282,7 @@ def trainees(ctx: Context) -> Result:
 
 @indicator(
     "party.trainees_from_enterprises",
-    "Trong đó: quần chúng trong doanh nghiệp",
-    "Of whom from enterprises",
+    _("Trong đó: quần chúng trong doanh nghiệp"),
     area="party",
     tree="B",
 )
@@ -308,8 +300,7 @@ def trainees_from_enterprises(ctx: Context) -> Result:
 
 @indicator(
     "party.trainees_from_non_state",
-    "Trong đó: doanh nghiệp ngoài khu vực nhà nước",
-    "Of whom from non-state enterprises",
+    _("Trong đó: doanh nghiệp ngoài khu vực nhà nước"),
     area="party",
     tree="B",
 )
@@ -330,8 +321,7 @@ def trainees_from_non_state(ctx: Context) -> Result:
 
 @indicator(
     "emulation.works_registered",
-    "Số công trình, sản phẩm đăng ký",
-    "Works and products registered",
+    _("Số công trình, sản phẩm đăng ký"),
     area="emulation",
 )
 def works_registered(ctx: Context) -> Result:
@@ -342,17 +332,14 @@ def _initiatives(ctx: Context):
     return Initiative.objects.unscoped().filter(unit__in=_ids(ctx, "S"))
 
 
-@indicator(
-    "emulation.initiatives_applied", "Số sáng kiến được áp dụng", "Initiatives applied", area="emulation"
-)
+@indicator("emulation.initiatives_applied", _("Số sáng kiến được áp dụng"), area="emulation")
 def initiatives_applied(ctx: Context) -> Result:
     return _yearly_groups(ctx, "S", _initiatives(ctx), "unit")
 
 
 @indicator(
     "emulation.initiatives_value_vnd",
-    "Giá trị làm lợi (đồng)",
-    "Value of initiatives (VND)",
+    _("Giá trị làm lợi (đồng)"),
     unit="vnd",
     area="emulation",
 )
@@ -362,8 +349,7 @@ def initiatives_value(ctx: Context) -> Result:
 
 @indicator(
     "emulation.initiatives_provincial",
-    "Số sáng kiến cấp tỉnh",
-    "Provincial-level initiatives",
+    _("Số sáng kiến cấp tỉnh"),
     area="emulation",
 )
 def initiatives_provincial(ctx: Context) -> Result:
@@ -376,8 +362,7 @@ def _contest(ctx: Context, level: str, **extra):
 
 @indicator(
     "emulation.provincial_contest_projects",
-    "Số đề tài dự hội thi cấp tỉnh",
-    "Provincial contest entries",
+    _("Số đề tài dự hội thi cấp tỉnh"),
     area="emulation",
 )
 def provincial_contest_projects(ctx: Context) -> Result:
@@ -386,8 +371,7 @@ def provincial_contest_projects(ctx: Context) -> Result:
 
 @indicator(
     "emulation.provincial_contest_authors",
-    "Số tác giả, đồng tác giả",
-    "Authors and co-authors",
+    _("Số tác giả, đồng tác giả"),
     area="emulation",
 )
 def provincial_contest_authors(ctx: Context) -> Result:
@@ -396,25 +380,21 @@ def provincial_contest_authors(ctx: Context) -> Result:
 
 @indicator(
     "emulation.national_contest_projects",
-    "Số đề tài dự hội thi toàn quốc",
-    "National contest entries",
+    _("Số đề tài dự hội thi toàn quốc"),
     area="emulation",
 )
 def national_contest_projects(ctx: Context) -> Result:
     return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc"), "unit", unitless_ok=True)
 
 
-@indicator(
-    "emulation.national_second_prizes", "Giải Nhì toàn quốc", "National second prizes", area="emulation"
-)
+@indicator("emulation.national_second_prizes", _("Giải Nhì toàn quốc"), area="emulation")
 def national_second_prizes(ctx: Context) -> Result:
     return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc", prize="nhi"), "unit", unitless_ok=True)
 
 
 @indicator(
     "emulation.national_consolation_prizes",
-    "Giải Khuyến khích toàn quốc",
-    "National consolation prizes",
+    _("Giải Khuyến khích toàn quốc"),
     area="emulation",
 )
 def national_consolation_prizes(ctx: Context) -> Result:
@@ -429,8 +409,7 @@ def _awards(ctx: Context, **filters):
 
 @indicator(
     "emulation.creative_labor_certificates",
-    "Số Bằng Lao động sáng tạo",
-    "Creative labour certificates",
+    _("Số Bằng Lao động sáng tạo"),
     area="emulation",
 )
 def creative_labor_certificates(ctx: Context) -> Result:
@@ -454,8 +433,7 @@ def _distinct_awards(ctx: Context, key_field: str, **filters) -> Result:
 
 @indicator(
     "awards.enterprises",
-    "Số doanh nghiệp được khen (UBND tỉnh, Nhà nước)",
-    "Enterprises awarded (province, State)",
+    _("Số doanh nghiệp được khen (UBND tỉnh, Nhà nước)"),
     area="awards",
 )
 def awarded_enterprises(ctx: Context) -> Result:
@@ -464,8 +442,7 @@ def awarded_enterprises(ctx: Context) -> Result:
 
 @indicator(
     "awards.enterprise_heads",
-    "Số người đứng đầu doanh nghiệp được khen",
-    "Enterprise heads awarded",
+    _("Số người đứng đầu doanh nghiệp được khen"),
     area="awards",
 )
 def awarded_heads(ctx: Context) -> Result:
@@ -474,8 +451,7 @@ def awarded_heads(ctx: Context) -> Result:
 
 @indicator(
     "awards.direct_worker_share_pct",
-    "Tỷ lệ khen công nhân, lao động trực tiếp (%)",
-    "Share of individual awards to direct workers (%)",
+    _("Tỷ lệ khen công nhân, lao động trực tiếp (%)"),
     unit="pct",
     area="awards",
 )
@@ -534,8 +510,7 @@ def _yearly_minimum(ctx: Context, tree: str, units, achieved: set[tuple[int, obj
 
 @indicator(
     "culture.min_yearly_recognition_pct",
-    "Tỷ lệ doanh nghiệp đạt Nếp sống văn hóa (năm thấp nhất, %)",
-    "Enterprises recognised for cultural lifestyle (lowest year, %)",
+    _("Tỷ lệ doanh nghiệp đạt Nếp sống văn hóa (năm thấp nhất, %)"),
     unit="pct",
     area="culture",
     tree="B",
@@ -553,8 +528,7 @@ def culture_recognition(ctx: Context) -> Result:
 
 @indicator(
     "democracy.min_yearly_implementation_pct",
-    "Tỷ lệ đơn vị thực hiện QCDC (năm thấp nhất, %)",
-    "Units implementing grassroots democracy (lowest year, %)",
+    _("Tỷ lệ đơn vị thực hiện QCDC (năm thấp nhất, %)"),
     unit="pct",
     area="democracy",
 )
@@ -574,8 +548,7 @@ def democracy_implementation(ctx: Context) -> Result:
 
 @indicator(
     "welfare.contributions_vnd",
-    "Tổng số tiền ủng hộ, an sinh xã hội (đồng)",
-    "Welfare and charity contributions (VND)",
+    _("Tổng số tiền ủng hộ, an sinh xã hội (đồng)"),
     unit="vnd",
     area="welfare",
 )

@@ -7,16 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext, gettext_noop
+
 from .context import Context
 
+# Titles of the catalogue's areas: Vietnamese msgids (the JSON report carries them as they are); pages
+# show them through gettext.
 AREAS = {
-    "organisation": ("Xây dựng tổ chức công đoàn", "Building the union"),
-    "party": ("Phát triển đảng viên, tổ chức đảng", "Party development"),
-    "emulation": ("Thi đua, sáng kiến", "Emulation and initiatives"),
-    "awards": ("Khen thưởng", "Awards"),
-    "culture": ("Văn hóa doanh nghiệp", "Enterprise culture"),
-    "democracy": ("Quy chế dân chủ ở cơ sở", "Grassroots democracy"),
-    "welfare": ("An sinh xã hội, từ thiện", "Welfare and charity"),
+    "organisation": gettext_noop("Xây dựng tổ chức công đoàn"),
+    "party": gettext_noop("Phát triển đảng viên, tổ chức đảng"),
+    "emulation": gettext_noop("Thi đua, sáng kiến"),
+    "awards": gettext_noop("Khen thưởng"),
+    "culture": gettext_noop("Văn hóa doanh nghiệp"),
+    "democracy": gettext_noop("Quy chế dân chủ ở cơ sở"),
+    "welfare": gettext_noop("An sinh xã hội, từ thiện"),
 }
 
 
@@ -36,8 +40,7 @@ class Result:
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    label: str
-    label_en: str
+    label: str  # Vietnamese, as in indicators.md: the JSON report's label and the gettext msgid
     unit: str  # "count" | "vnd" | "pct"
     area: str
     compute: Callable[[Context], Result]
@@ -45,20 +48,19 @@ class Indicator:
 
     @property
     def display_label(self) -> str:
-        """The label in the page's language (the JSON report always carries the Vietnamese one)."""
-        from django.utils.translation import get_language
-
-        return self.label_en if (get_language() or "vi").startswith("en") else self.label
+        """The label in the active language (the English is in the catalogue; the JSON report always
+        carries the Vietnamese one)."""
+        return gettext(self.label)
 
 
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(code: str, label: str, label_en: str, *, unit: str = "count", area: str, tree: str = "S"):
+def indicator(code: str, label: str, *, unit: str = "count", area: str, tree: str = "S"):
     """Decorator registering a computation under its catalogue code."""
 
     def register(compute: Callable[[Context], Result]) -> Callable[[Context], Result]:
-        REGISTRY[code] = Indicator(code, label, label_en, unit, area, compute, tree)
+        REGISTRY[code] = Indicator(code, label, unit, area, compute, tree)
         return compute
 
     return register

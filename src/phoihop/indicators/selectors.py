@@ -193,7 +193,7 @@ def group_choices(parent: Unit | None = None) -> list[tuple[str, str]]:
     areas = {s.area for s in target_indicators() if side_tree is None or s.tree in (side_tree, "S")}
     return (
         [(MAIN_GROUP, gettext_lazy("Chỉ tiêu chính"))]
-        + [(code, titles[0]) for code, titles in AREAS.items() if code in areas]
+        + [(code, gettext_lazy(title)) for code, title in AREAS.items() if code in areas]
         + [(ALL_GROUP, gettext_lazy("Tất cả chỉ tiêu"))]
     )
 

@@ -207,7 +207,7 @@ def build_report(
             "labels": names,
             "areas": {c: s.area for c, s in REGISTRY.items()},
             "kinds": {c: s.unit for c, s in REGISTRY.items()},
-            "area_titles": {k: v[0] for k, v in AREAS.items()},
+            "area_titles": dict(AREAS),
         },
         "targets": compute_targets(ctx, program),
     }

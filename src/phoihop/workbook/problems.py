@@ -1,5 +1,8 @@
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.translation import pgettext
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -13,15 +16,24 @@ class Problem:
     message_en: str
 
     def render(self, lang: str = "vi") -> str:
-        vi = lang != "en"
-        parts = [f"{'Trang' if vi else 'Sheet'} '{self.sheet}'"]
+        """The problem as one line in `lang` (through translation.override and the catalogue)."""
+        with translation.override(lang):
+            return self._line()
+
+    def _line(self) -> str:
+        parts = [pgettext("workbook problem", "Trang '%(sheet)s'") % {"sheet": self.sheet}]
         if self.row is not None:
-            parts.append(f"{'dòng' if vi else 'row'} {self.row}")
+            parts.append(pgettext("workbook problem", "dòng %(row)s") % {"row": self.row})
         if self.column:
-            parts.append(f"{'cột' if vi else 'column'} '{self.column}'")
+            parts.append(pgettext("workbook problem", "cột '%(column)s'") % {"column": self.column})
         where = ", ".join(parts)
-        shown = "" if self.value in (None, "") else f" {'giá trị' if vi else 'value'} '{self.value}':"
-        return f"{where}:{shown} {self.message_vi if vi else self.message_en}"
+        shown = (
+            ""
+            if self.value in (None, "")
+            else " " + pgettext("workbook problem", "giá trị '%(value)s':") % {"value": self.value}
+        )
+        english = (translation.get_language() or "vi").startswith("en")
+        return f"{where}:{shown} {self.message_en if english else self.message_vi}"
 
 
 @dataclass

@@ -249,3 +249,25 @@ def test_override_switches_lazy_labels():
         assert str(SignInForm.base_fields["username"].label) == "Username"
     with translation.override("vi"):
         assert str(SignInForm.base_fields["username"].label) == "Tên đăng nhập"
+
+
+def test_indicator_labels_and_area_titles_have_english(catalogue):
+    # The registry's labels are Vietnamese msgids (the JSON report carries them as they are); pages show
+    # them through gettext, so each needs its English here.
+    from phoihop.indicators.registry import AREAS, REGISTRY
+
+    english = {e.msgid: e.msgstr for e in catalogue if e.msgctxt is None}
+    labels = [spec.label for spec in REGISTRY.values()] + list(AREAS.values())
+    assert [label for label in labels if not english.get(label, "").strip()] == []
+    with translation.override("en"):
+        assert REGISTRY["union.members_admitted"].display_label == "New union members"
+    with translation.override("vi"):
+        assert REGISTRY["union.members_admitted"].display_label == "Số đoàn viên phát triển mới"
+
+
+def test_workbook_problems_render_through_the_catalogue():
+    from phoihop.workbook.problems import Problem
+
+    problem = Problem("Người", 3, "Ngày sinh", "x", "cần một ngày", "expected a date")
+    assert problem.render("en") == "Sheet 'Người', row 3, column 'Ngày sinh': value 'x': expected a date"
+    assert problem.render("vi") == "Trang 'Người', dòng 3, cột 'Ngày sinh': giá trị 'x': cần một ngày"

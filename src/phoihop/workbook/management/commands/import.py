@@ -1,6 +1,9 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phoihop.accounts.models import User
 from phoihop.accounts.scope import scope_for
@@ -22,38 +25,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, lang, user, **options):
+        with translation.override(lang):  # messages, headings and problems through the catalogue
+            self._import(path, user)
+
+    def _import(self, path, user):
         scope = actor = None
         if user:
             try:
                 actor = User.objects.get(username=user)
             except User.DoesNotExist as missing:
-                raise CommandError(f"Không có tài khoản '{user}'") from missing
+                raise CommandError(_("Không có tài khoản '%(name)s'") % {"name": user}) from missing
             scope = scope_for(actor)
+        lang = translation.get_language()
         with paused_gc():  # one pause for the whole run, not one per stage (see reader.paused_gc)
             result = import_workbook(
                 path, actor=actor, scope=scope, lang=lang, progress=ProgressBar(sys.stderr)
             )
-        en = lang == "en"
         for warning in result.warnings:
-            self.stderr.write(("Warning: " if en else "Cảnh báo: ") + warning.render(lang))
+            self.stderr.write(_("Cảnh báo: %(problem)s") % {"problem": warning.render(lang)})
         if not result.ok:
             for error in result.errors:
-                self.stderr.write(("Error: " if en else "Lỗi: ") + error.render(lang))
-            self.stderr.write(
-                f"{len(result.errors)} errors; nothing was written."
-                if en
-                else f"{len(result.errors)} lỗi; không ghi dữ liệu nào."
-            )
+                self.stderr.write(_("Lỗi: %(problem)s") % {"problem": error.render(lang)})
+            self.stderr.write(_("%(n)s lỗi; không ghi dữ liệu nào.") % {"n": len(result.errors)})
             sys.exit(1)
         head = (
-            ("Sheet", "created", "updated", "unchanged")
-            if en
-            else ("Trang", "tạo mới", "cập nhật", "không đổi")
+            pgettext("workbook sheet", "Trang"),
+            pgettext("import summary", "tạo mới"),
+            pgettext("import summary", "cập nhật"),
+            pgettext("import summary", "không đổi"),
         )
         self.stdout.write(f"{head[0]:<34}{head[1]:>10}{head[2]:>10}{head[3]:>12}")
         for key, counts in result.summary.items():
             sheet = BY_KEY[key]
-            label = sheet.label_en if en else sheet.label
+            label = sheet.label_en if lang == "en" else sheet.label
             self.stdout.write(
                 f"{label[:33]:<34}{counts['created']:>10}{counts['updated']:>10}{counts['unchanged']:>12}"
             )
