@@ -1,7 +1,8 @@
 """The error workbook handed back after a rejected import: a first sheet listing every error and
-warning (sheet, Excel row, column, value, what was expected), then a copy of each sheet that has
-errors, with the bad cells filled red and the message in a cell comment, at the same rows and columns
-as in the user's file, so they can find and fix each one."""
+warning (sheet, Excel row, column, value, what was expected), then a copy of every sheet of the file
+(so that, once corrected, it can be uploaded as it is; the importer skips the listing), with the bad
+cells filled red and the message in a cell comment, at the same rows and columns as in the user's
+file, so they can find and fix each one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from .reader import RawSheet
 from .sheets import SHEET_NAMES
 
 MAX_COMMENTS = 5000  # Excel slows to a crawl beyond this; further bad cells are still filled red
+# The listing sheet's title. The importer skips a sheet of this name, so that the error workbook, once
+# corrected, can be uploaded as it is (validate.Validator._parse).
+LISTING = "Danh sách lỗi"
 
 
 def write_error_workbook(
@@ -42,7 +46,7 @@ def write_error_workbook(
     )
     warn = book.add_format({"bg_color": "#FFF2CC"})
 
-    listing = book.add_worksheet("Danh sách lỗi")
+    listing = book.add_worksheet(LISTING)
     listing.write_row(0, 0, ["Loại", "Trang", "Dòng", "Cột", "Giá trị", "Lỗi"], head)
     row = 1
     for kind, problems, fmt in (("Lỗi", errors, None), ("Cảnh báo", warnings, warn)):
@@ -68,13 +72,14 @@ def write_error_workbook(
     for p in errors:
         by_sheet[p.sheet].append(p)
     comments = 0
-    used_names = {"danh sách lỗi"}
+    used_names = {LISTING.lower()}
     for raw in raw_sheets:
+        if fold(raw.name) == fold(LISTING):  # the listing of an earlier error workbook: replaced above
+            continue
         declared = SHEET_NAMES.get(fold(raw.name))
         label = declared.label if declared else raw.name
-        problems = by_sheet.get(label) or by_sheet.get(raw.name)
-        if not problems:
-            continue
+        # Every sheet is copied, also those without errors, so that the corrected file is a whole workbook
+        problems = by_sheet.get(label) or by_sheet.get(raw.name) or []
         name = _sheet_name(raw.name, used_names)
         ws = book.add_worksheet(name)
         columns = _column_positions(raw, declared)

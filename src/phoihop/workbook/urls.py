@@ -10,4 +10,5 @@ urlpatterns = [
     path("nhap/<int:pk>/loi.xlsx", views.job_errors, name="job_errors"),
     path("mau-trong.xlsx", views.template, name="template"),
     path("xuat.xlsx", views.export, name="export"),
+    path("xuat-csv.zip", views.export_csv, name="export_csv"),
 ]

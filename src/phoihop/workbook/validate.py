@@ -10,6 +10,7 @@ from phoihop.periods.imports import check_period_rows
 from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
+from .error_workbook import LISTING as ERROR_LISTING
 from .parsers import fold
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
@@ -95,6 +96,8 @@ class Validator:
         seen: dict[str, str] = {}
         for raw in raw_sheets:
             sheet = SHEET_NAMES.get(fold(raw.name))
+            if sheet is None and fold(raw.name) == fold(ERROR_LISTING):
+                continue  # the listing sheet of our own error workbook, corrected and uploaded again
             if sheet is None:
                 known = ", ".join(s.key for s in SHEETS)
                 self.errors.append(

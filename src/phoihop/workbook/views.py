@@ -4,8 +4,10 @@ export of the user's scope."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 
 from django import forms
@@ -215,6 +217,31 @@ def export(request):
             log_export(actor=request.user, scope_code=unit, counts=counts, ip_address=client_ip(request))
 
     return _xlsx_response(build, f"so-du-lieu-{unit}-{stamp}.xlsx")
+
+
+@login_required
+def export_csv(request):
+    """The same export as export(), as one .csv per sheet in a .zip (what the upload form takes back)."""
+    _require(request, "import")
+    scope = scope_for(request.user)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    unit = request.user.unit.code if request.user.unit_id else "tat-ca"
+    folder = Path(tempfile.mkdtemp(prefix="phoihop-xuat-"))
+    try:
+        with transaction.atomic():
+            counts: dict[str, int] = {}
+            export_workbook(folder / "so", scope=scope, counts=counts)
+            log_export(actor=request.user, scope_code=unit, counts=counts, ip_address=client_ip(request))
+        handle = tempfile.NamedTemporaryFile(suffix=".zip")  # removed when the response closes it
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for csv_file in sorted((folder / "so").glob("*.csv")):
+                archive.write(csv_file, csv_file.name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"so-du-lieu-{unit}-{stamp}.zip", content_type="application/zip"
+    )
 
 
 def _xlsx_response(build, filename: str) -> FileResponse:

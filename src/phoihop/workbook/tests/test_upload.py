@@ -150,7 +150,8 @@ def test_errors_write_nothing_and_give_a_marked_error_workbook(
     download = client.get(reverse("workbook:job_errors", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Type"] == XLSX_TYPE
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert book.sheetnames == ["Danh sách lỗi", "an_sinh"]
+    # every sheet of the file is copied, so that the corrected workbook can be uploaded as it is (issue 14)
+    assert book.sheetnames == ["Danh sách lỗi", "don_vi", "nguoi", "an_sinh"]
     listing = [[c.value for c in row] for row in book["Danh sách lỗi"].iter_rows(min_row=2)]
     assert ["Lỗi", "An sinh xã hội, từ thiện", 3, "Đơn vị", "CDCS-NAM-1"] == listing[0][:5] or any(
         r[:5] == ["Lỗi", "An sinh xã hội, từ thiện", 3, "Đơn vị", "CDCS-NAM-1"] for r in listing
