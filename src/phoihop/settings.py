@@ -19,6 +19,11 @@ PHOIHOP_REPLICA_URLS comma-separated postgres:// URLs of read replicas (core.dbr
 PHOIHOP_NEW_BROWSERS_PER_HOUR new portal browsers (visitor cookies) issued to one address per hour (1000)
 PHOIHOP_VISITOR_RETENTION_DAYS days a portal browser unseen is kept before `phoihop prune_visitors` (365)
 PHOIHOP_VIEW_WINDOW_SECONDS one counted view per browser and article in this many seconds (1800; 0: every view)
+PHOIHOP_PORTAL_SITE_NAME the federation's name in the portal header (default: the first province federation)
+PHOIHOP_PORTAL_FOUR_EYES "0" lets an article's author approve it too (default on; docs/newsroom.md)
+PHOIHOP_IMPORT_INLINE "1" runs an uploaded workbook's import in the request's process, not in a job (tests)
+Set only from code (tests): PORTAL_REDIS_URL (a Redis for the view counters; default REDIS_URL) and
+PORTAL_FLUSH_THREAD (False: counters are flushed only when asked).
 """
 
 import os
@@ -159,7 +164,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Read replicas (PostgreSQL): reads go there unless they must see the latest writes (core.dbrouter).
 for _n, _url in enumerate(filter(None, os.environ.get("PHOIHOP_REPLICA_URLS", "").split(",")), start=1):
-    DATABASES[f"replica{_n}"] = dj_database_url.parse(_url.strip(), conn_max_age=60) | {"TEST": {"MIRROR": "default"}}
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(_url.strip(), conn_max_age=60) | {
+        "TEST": {"MIRROR": "default"}
+    }
 DATABASE_ROUTERS = ["phoihop.core.dbrouter.PrimaryReplicaRouter"]
 # Background jobs (imports, report documents, reminders): a queue in the database, run by `phoihop worker`
 # (phoihop.jobs); `phoihop serve` starts one worker itself on the embedded database.
@@ -174,6 +181,14 @@ PORTAL_NEW_BROWSERS_PER_HOUR = int(os.environ.get("PHOIHOP_NEW_BROWSERS_PER_HOUR
 PORTAL_VISITOR_RETENTION_DAYS = int(os.environ.get("PHOIHOP_VISITOR_RETENTION_DAYS", "365"))
 PORTAL_VIEW_WINDOW_SECONDS = int(os.environ.get("PHOIHOP_VIEW_WINDOW_SECONDS", str(30 * 60)))
 PORTAL_VISITOR_COOKIE = "__Host-phv" if PRODUCTION else "phv"
+# The portal's other settings (portal.selectors, portal.services, portal.counting).
+# Empty site name: the first province federation's name.
+PORTAL_SITE_NAME = os.environ.get("PHOIHOP_PORTAL_SITE_NAME", "")
+PORTAL_FOUR_EYES = os.environ.get("PHOIHOP_PORTAL_FOUR_EYES", "1").strip() not in ("0", "false", "off")
+PORTAL_REDIS_URL = ""  # a Redis for the view counters only (tests); empty: REDIS_URL
+PORTAL_FLUSH_THREAD = True  # counters flushed to the database by a background thread
+# Uploads (workbook.tasks): run the import inline after the upload commits instead of queueing a job.
+PHOIHOP_IMPORT_INLINE = _env_flag("PHOIHOP_IMPORT_INLINE")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
