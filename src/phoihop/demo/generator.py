@@ -510,16 +510,6 @@ class DemoBuilder:
                 if (unit.parent_on(REORG) or "").startswith("LDLD-H-"):
                     unit.moves.append((REORG + timedelta(days=1), "LDLD-LC"))
 
-    def grassroots_unions(self, day: date, *, enterprise: bool | None = None) -> list[Unit]:
-        return [
-            u
-            for u in self.units.values()
-            if u.kind == "cdcs"
-            and u.exists_on(day)
-            and self.in_province(u, day)
-            and (enterprise is None or bool(u.enterprise) == enterprise)
-        ]
-
     # ---- people and membership ----------------------------------------------------------------------
     def join(self, union: Unit, start: date, end: date) -> str:
         lo = max(start, union.founded or start)

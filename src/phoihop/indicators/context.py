@@ -68,9 +68,6 @@ class Context:
     def years(self) -> list[int]:
         return list(range(self.date_from.year, self.date_to.year + 1))
 
-    def in_period(self, day: date) -> bool:
-        return self.date_from <= day <= self.date_to
-
     def roots(self, tree: str) -> list[Unit]:
         if tree == "U":
             return self.union_roots

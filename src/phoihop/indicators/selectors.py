@@ -211,20 +211,9 @@ def grid_columns(parent: Unit, group: str, with_targets: set[str] = frozenset())
     return [s for s in target_indicators() if s.code in main or s.code in with_targets]
 
 
-class GridContext(Context):
-    """A Context that lists each tree's children once: a grid computes many indicators in the same
-    frame, and each would otherwise ask the database for the same child list again."""
-
-    def children(self, tree: str) -> list[str]:
-        cache = self.__dict__.setdefault("_children_cache", {})
-        if tree not in cache:
-            cache[tree] = super().children(tree)
-        return list(cache[tree])
-
-
 def year_context(year: int, union_roots: list[Unit], party_roots: list[Unit]) -> Context:
     """A calendar year with the given roots, counting only records that name a unit (as targets do)."""
-    return GridContext(date(year, 1, 1), date(year, 12, 31), union_roots, party_roots, count_unitless=False)
+    return Context(date(year, 1, 1), date(year, 12, 31), union_roots, party_roots, count_unitless=False)
 
 
 def _as_number(value: Decimal):

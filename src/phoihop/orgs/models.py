@@ -137,10 +137,6 @@ class Unit(models.Model):
     def tree(self) -> str:
         return self.Tree.UNION if self.kind in self.UNION_KINDS else self.Tree.PARTY
 
-    @property
-    def is_root_kind(self) -> bool:
-        return self.kind in self.ROOT_KINDS
-
     def exists_on(self, day: date) -> bool:
         founded = self.founded_on or FAR_PAST
         return founded <= day and (self.dissolved_on is None or day <= self.dissolved_on)

@@ -55,15 +55,6 @@ def ever_under_ids(ancestor_ids) -> QuerySet:
     return UnitClosure.objects.filter(ancestor__in=ancestor_ids).values("descendant_id")
 
 
-def record_under_q(ancestor_ids, *, unit_field: str, date_field: str) -> Exists:
-    """A filter for records whose unit stood under one of `ancestor_ids` on the record's own date."""
-    return Exists(
-        UnitClosure.objects.filter(
-            closure_on(OuterRef(date_field)), ancestor__in=ancestor_ids, descendant=OuterRef(unit_field)
-        )
-    )
-
-
 def parent_history(unit: Unit) -> list[dict]:
     """The unit's parents over time, oldest first: [{parent, from, to, decision_no}]."""
     history = []

@@ -23,7 +23,7 @@ from phoihop.accounts.scope import Scope, scope_for, sees_personal_data
 from phoihop.audit.services import log_read
 from phoihop.core.paging import capped_count
 from phoihop.core.text import fold
-from phoihop.orgs.models import Enterprise, Unit
+from phoihop.orgs.models import Unit
 
 from .models import Admission, Enrolment, Move, Person, Referral, TimelineEntry
 
@@ -316,7 +316,3 @@ def units_for(*, scope, kinds=None) -> QuerySet[Unit]:
     if kinds:
         units = units.filter(kind__in=kinds)
     return units.order_by("code")
-
-
-def enterprises_for(*, scope) -> QuerySet[Enterprise]:
-    return _scope(scope).enterprises().order_by("name")

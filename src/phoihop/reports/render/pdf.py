@@ -15,10 +15,6 @@ FONTS = Path(__file__).resolve().parent.parent / "fonts"
 MM_PER_PT = 0.3528
 
 
-def font_dir() -> Path:
-    return FONTS
-
-
 @register
 class PdfRenderer(Renderer):
     identifier = "pdf"
