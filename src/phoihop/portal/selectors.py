@@ -13,19 +13,6 @@ from phoihop.core.text import fold
 
 from .models import Article, Category
 
-LIST_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "summary",
-    "publish_at",
-    "category__name",
-    "category__slug",
-    "cover__thumbnail",
-    "cover__image",
-    "cover__caption",
-    "featured",
-)
 MAX_QUERY_WORDS = 8
 
 
