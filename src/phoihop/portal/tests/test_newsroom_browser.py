@@ -129,6 +129,16 @@ def chromium():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        # Generous waits: drafting from a report builds the report, its charts and its PDF, which takes
+        # long on a loaded machine.
+        original = browser.new_context
+
+        def new_context(**kwargs):
+            context = original(**kwargs)
+            context.set_default_timeout(180_000)
+            return context
+
+        browser.new_context = new_context
         yield browser
         browser.close()
 
