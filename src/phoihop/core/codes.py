@@ -13,11 +13,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 MAX_LENGTH = 64
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-RULE_VI = "chỉ gồm chữ cái không dấu, chữ số và các dấu - _ . (bắt đầu bằng chữ hoặc số, tối đa 64 ký tự)"
-RULE_EN = "only unaccented letters, digits and - _ . (starting with a letter or digit, at most 64 characters)"
+# A gettext msgid (the English is in the catalogue): the workbook shows it in either language.
+RULE_VI = gettext_noop(
+    "chỉ gồm chữ cái không dấu, chữ số và các dấu - _ . (bắt đầu bằng chữ hoặc số, tối đa 64 ký tự)"
+)
 
 
 def is_code(value: str) -> bool:

@@ -6,19 +6,31 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
-from phoihop.core.codes import RULE_EN, RULE_VI, is_code
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from phoihop.core.codes import RULE_VI, is_code
 from phoihop.core.text import fold as _fold_text
+
+from .problems import in_language
 
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 
 class CellError(ValueError):
-    """A bad cell value: `expected_vi` / `expected_en` say what the column needs."""
+    """A bad cell value: `expected` is a gettext msgid (Vietnamese) with its params saying what the
+    column needs; `expected_vi`/`expected_en` render it. (An old-style (vi, en) pair is still accepted.)"""
 
-    def __init__(self, expected_vi: str, expected_en: str):
-        super().__init__(expected_en)
-        self.expected_vi = expected_vi
-        self.expected_en = expected_en
+    def __init__(self, expected: str, expected_en: str | None = None, **params):
+        super().__init__(expected)
+        self.expected, self.params, self._en = expected, params, expected_en
+
+    @property
+    def expected_vi(self) -> str:
+        return self.expected if self._en is not None else in_language(self.expected, self.params, "vi")
+
+    @property
+    def expected_en(self) -> str:
+        return self._en if self._en is not None else in_language(self.expected, self.params, "en")
 
 
 Parser = Callable[[object], object]
@@ -66,9 +78,9 @@ def text(max_length: int = 300) -> Parser:
                 raw = int(raw)
             value = str(raw).strip()
         if len(value) > max_length:
-            raise CellError(f"văn bản tối đa {max_length} ký tự", f"text of at most {max_length} characters")
+            raise CellError(gettext_noop("văn bản tối đa %(n)s ký tự"), n=max_length)
         if "\x00" in value:  # PostgreSQL refuses NUL in text: a cell error, not a failed import
-            raise CellError("văn bản không chứa ký tự NUL (\\x00)", "text without NUL characters (\\x00)")
+            raise CellError(gettext_noop("văn bản không chứa ký tự NUL (\\x00)"))
         return value
 
     return parse
@@ -82,9 +94,9 @@ def code(raw):
     if len(value) > 64:
         _text64(value)  # raises the length error
     if not value:
-        raise CellError("một mã không rỗng", "a non-empty code")
+        raise CellError(gettext_noop("một mã không rỗng"))
     if not is_code(value):
-        raise CellError(f"mã {RULE_VI}", f"a code of {RULE_EN}")
+        raise CellError(gettext_noop("mã %(rule)s"), rule=gettext_lazy(RULE_VI))
     return value
 
 
@@ -118,9 +130,9 @@ def parse_date(raw):
         except ValueError:
             value = None
         if value is None:
-            raise CellError("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY", "a date as YYYY-MM-DD or DD/MM/YYYY")
+            raise CellError(gettext_noop("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY"))
     if not MIN_DATE <= value <= MAX_DATE:
-        raise CellError("ngày trong khoảng 1900–2100", "a date between 1900 and 2100")
+        raise CellError(gettext_noop("ngày trong khoảng 1900–2100"))
     return value
 
 
@@ -129,17 +141,17 @@ def year(raw):
         raw = int(raw)
     s = str(raw).strip()
     if not (len(s) == 4 and _digits(s)) or not 1900 <= int(s) <= 2100:
-        raise CellError("năm 4 chữ số (1900–2100)", "a 4-digit year (1900–2100)")
+        raise CellError(gettext_noop("năm 4 chữ số (1900–2100)"))
     return int(s)
 
 
 def money(raw):
     """Whole, non-negative VND: `17.000.000`, `17000000` or a numeric cell."""
     if isinstance(raw, bool):
-        raise CellError("số tiền (đồng), số nguyên", "an amount in VND, a whole number")
+        raise CellError(gettext_noop("số tiền (đồng), số nguyên"))
     if isinstance(raw, int | float):
         if isinstance(raw, float) and not raw.is_integer():
-            raise CellError("số tiền nguyên (đồng), không có phần lẻ", "a whole amount in VND")
+            raise CellError(gettext_noop("số tiền nguyên (đồng), không có phần lẻ"))
         value = int(raw)
     else:
         s = str(raw).strip().replace(" ", "").replace("\u00a0", "")
@@ -148,12 +160,10 @@ def money(raw):
         if _GROUPED.match(digits):
             digits = digits.replace(".", "")
         if not _digits(digits):
-            raise CellError(
-                "số tiền (đồng), ví dụ 17.000.000 hoặc 17000000", "an amount in VND, e.g. 17.000.000"
-            )
+            raise CellError(gettext_noop("số tiền (đồng), ví dụ 17.000.000 hoặc 17000000"))
         value = -int(digits) if negative else int(digits)
     if value < 0:
-        raise CellError("số tiền không âm", "a non-negative amount")
+        raise CellError(gettext_noop("số tiền không âm"))
     return value
 
 
@@ -162,7 +172,7 @@ def count(raw):
         raw = int(raw)
     s = str(raw).strip()
     if not _digits(s):
-        raise CellError("số nguyên không âm", "a non-negative whole number")
+        raise CellError(gettext_noop("số nguyên không âm"))
     return int(s)
 
 
@@ -187,10 +197,7 @@ def yes_no(raw):
         return True
     if value in NO:
         return False
-    raise CellError(
-        "có/không (x, có, 1, Y, true hoặc để trống, không, 0, N, false)",
-        "yes/no (x, có, 1, Y, true or empty, không, 0, N, false)",
-    )
+    raise CellError(gettext_noop("có/không (x, có, 1, Y, true hoặc để trống, không, 0, N, false)"))
 
 
 def choice(choices: dict[str, str]) -> Parser:
@@ -205,7 +212,7 @@ def choice(choices: dict[str, str]) -> Parser:
             return raw
         value = lookup.get(fold(str(raw)))
         if value is None:
-            raise CellError(f"một trong: {listed}", f"one of: {listed}")
+            raise CellError(gettext_noop("một trong: %(listed)s"), listed=listed)
         return value
 
     parse.choices = choices
@@ -222,7 +229,7 @@ def open_choice(choices: dict[str, str]) -> Parser:
         except CellError:
             value = text(40)(raw)
             if not value:
-                raise CellError("một giá trị không rỗng", "a non-empty value") from None
+                raise CellError(gettext_noop("một giá trị không rỗng")) from None
             return value
 
     parse.choices = choices
@@ -232,10 +239,7 @@ def open_choice(choices: dict[str, str]) -> Parser:
 def tax_code(raw):
     s = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
     if not _TAX.match(s):
-        raise CellError(
-            "mã số thuế 10 hoặc 13 chữ số (cho phép dạng 0123456789-001)",
-            "a tax code of 10 or 13 digits (0123456789-001 allowed)",
-        )
+        raise CellError(gettext_noop("mã số thuế 10 hoặc 13 chữ số (cho phép dạng 0123456789-001)"))
     return s
 
 
@@ -252,7 +256,6 @@ def code_list(raw):
     codes = [c.strip() for c in str(raw).split(";") if c.strip()]
     if not all(is_code(c) for c in codes):
         raise CellError(
-            f"các mã người cách nhau bởi dấu ;, mỗi mã {RULE_VI}",
-            f"person codes separated by ;, each of {RULE_EN}",
+            gettext_noop("các mã người cách nhau bởi dấu ;, mỗi mã %(rule)s"), rule=gettext_lazy(RULE_VI)
         )
     return codes

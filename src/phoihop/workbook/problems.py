@@ -1,7 +1,15 @@
 from dataclasses import dataclass, field
 
 from django.utils import translation
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
+
+
+def in_language(msgid: str, params: dict, lang: str) -> str:
+    """A workbook message — a Vietnamese gettext msgid and its %-params — in `lang` (the English is in
+    the catalogue; lazy params are rendered in the same language)."""
+    with translation.override(lang):
+        text = gettext(msgid)
+        return text % params if params else text
 
 
 @dataclass(frozen=True)

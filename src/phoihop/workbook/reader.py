@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from phoihop.core import runtime
+
+from .problems import in_language
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -21,12 +24,20 @@ MAX_RATIO = 200
 
 
 class SourceError(ValueError):
-    """The file cannot be read at all; `message_vi`/`message_en` say why."""
+    """The file cannot be read at all: `message` is a gettext msgid (Vietnamese) with its params, which
+    `message_vi`/`message_en` render. (An old-style (vi, en) pair is still accepted as two arguments.)"""
 
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
+    def __init__(self, message: str, message_en: str | None = None, **params):
+        super().__init__(message)
+        self.message, self.params, self._en = message, params, message_en
+
+    @property
+    def message_vi(self) -> str:
+        return self.message if self._en is not None else in_language(self.message, self.params, "vi")
+
+    @property
+    def message_en(self) -> str:
+        return self._en if self._en is not None else in_language(self.message, self.params, "en")
 
 
 @dataclass
@@ -67,7 +78,7 @@ def _read_source(source) -> list[RawSheet]:
         if path.is_dir():
             return _read_csv_folder(path)
         if not path.exists():
-            raise SourceError(f"Không tìm thấy tệp hoặc thư mục: {path}", f"No such file or folder: {path}")
+            raise SourceError(gettext_noop("Không tìm thấy tệp hoặc thư mục: %(path)s"), path=path)
         if path.stat().st_size > settings.PHOIHOP_MAX_UPLOAD_BYTES:
             raise _too_big()
         data = path.read_bytes()
@@ -82,29 +93,27 @@ def _read_source(source) -> list[RawSheet]:
 
 def _too_big() -> SourceError:
     mb = settings.PHOIHOP_MAX_UPLOAD_BYTES // (1024 * 1024)
-    return SourceError(f"Tệp quá lớn (tối đa {mb} MB).", f"File too large (at most {mb} MB).")
+    return SourceError(gettext_noop("Tệp quá lớn (tối đa %(mb)s MB)."), mb=mb)
 
 
 def read_bytes(data: bytes, name: str) -> list[RawSheet]:
     if data.startswith(OLE_SIGNATURE):
         raise SourceError(
-            "Tệp được đặt mật khẩu hoặc là định dạng .xls cũ; hãy bỏ mật khẩu và lưu thành .xlsx.",
-            "The file is password-protected or an old .xls; remove the password and save as .xlsx.",
+            gettext_noop(
+                "Tệp được đặt mật khẩu hoặc là định dạng .xls cũ; hãy bỏ mật khẩu và lưu thành .xlsx."
+            )
         )
     if data.startswith(ZIP_SIGNATURE):
         return _read_xlsx(data)
     if name.lower().endswith(".csv"):
         return [_read_csv_text(Path(name).stem, data)]
     raise SourceError(
-        "Không phải sổ dữ liệu: cần tệp .xlsx, tệp .csv hoặc thư mục các tệp .csv.",
-        "Not a workbook: an .xlsx file, a .csv file or a folder of .csv files is needed.",
+        gettext_noop("Không phải sổ dữ liệu: cần tệp .xlsx, tệp .csv hoặc thư mục các tệp .csv.")
     )
 
 
 def _check_archive(data: bytes) -> None:
-    corrupt = SourceError(
-        "Tệp .xlsx bị hỏng, không đọc được.", "The .xlsx file is corrupt and cannot be read."
-    )
+    corrupt = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -116,10 +125,7 @@ def _check_archive(data: bytes) -> None:
     if total > MAX_UNCOMPRESSED or any(
         m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members
     ):
-        raise SourceError(
-            "Tệp .xlsx có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc.",
-            "The .xlsx expands abnormally (a suspected zip bomb); refused.",
-        )
+        raise SourceError(gettext_noop("Tệp .xlsx có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc."))
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
             try:
@@ -129,8 +135,7 @@ def _check_archive(data: bytes) -> None:
                 raise corrupt from error
             if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
                 raise SourceError(
-                    "Tệp .xlsx chứa khai báo DTD/ENTITY không được phép; từ chối đọc.",
-                    "The .xlsx carries DTD/ENTITY declarations, which are not allowed; refused.",
+                    gettext_noop("Tệp .xlsx chứa khai báo DTD/ENTITY không được phép; từ chối đọc.")
                 )
 
 
@@ -148,15 +153,13 @@ def _read_xlsx(data: bytes) -> list[RawSheet]:
     except SourceError:
         raise
     except Exception as error:  # calamine raises its own error types for broken parts
-        raise SourceError(
-            "Tệp .xlsx bị hỏng, không đọc được.", "The .xlsx file is corrupt and cannot be read."
-        ) from error
+        raise SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được.")) from error
 
 
 def _read_csv_folder(path: Path) -> list[RawSheet]:
     files = sorted(path.glob("*.csv"))
     if not files:
-        raise SourceError(f"Thư mục {path} không có tệp .csv nào.", f"The folder {path} holds no .csv file.")
+        raise SourceError(gettext_noop("Thư mục %(path)s không có tệp .csv nào."), path=path)
     return [_read_csv_text(f.stem, f.read_bytes()) for f in files]
 
 
@@ -164,9 +167,9 @@ def _read_csv_text(name: str, data: bytes) -> RawSheet:
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(f"Tệp {name}.csv không phải UTF-8.", f"{name}.csv is not UTF-8.") from error
+        raise SourceError(gettext_noop("Tệp %(name)s.csv không phải UTF-8."), name=name) from error
     if "\x00" in content:
-        raise SourceError(f"Tệp {name}.csv chứa dữ liệu nhị phân.", f"{name}.csv contains binary data.")
+        raise SourceError(gettext_noop("Tệp %(name)s.csv chứa dữ liệu nhị phân."), name=name)
     return _raw_sheet(name, list(csv.reader(io.StringIO(content))))
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from phoihop.accounts.scope import scope_for
@@ -268,7 +269,7 @@ def _extract_csvs(archive_path: Path, folder: Path) -> None:
     try:
         archive = zipfile.ZipFile(archive_path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise SourceError("Tệp .zip bị hỏng, không đọc được.", "The .zip file is corrupt.") from error
+        raise SourceError(gettext_noop("Tệp .zip bị hỏng, không đọc được.")) from error
     with archive:
         members = [
             m
@@ -280,29 +281,27 @@ def _extract_csvs(archive_path: Path, folder: Path) -> None:
         others = [m.filename for m in members if not m.filename.lower().endswith(".csv")]
         if others:
             raise SourceError(
-                "Tệp .zip chỉ được chứa các tệp .csv (mỗi trang một tệp); có tệp khác: "
-                + ", ".join(others[:5]),
-                "The .zip may hold .csv files only; it also holds: " + ", ".join(others[:5]),
+                gettext_noop(
+                    "Tệp .zip chỉ được chứa các tệp .csv (mỗi trang một tệp); có tệp khác: %(files)s"
+                ),
+                files=", ".join(others[:5]),
             )
         if not members:
-            raise SourceError("Tệp .zip không có tệp .csv nào.", "The .zip holds no .csv file.")
+            raise SourceError(gettext_noop("Tệp .zip không có tệp .csv nào."))
         if sum(m.file_size for m in members) > MAX_UNCOMPRESSED or any(
             m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members
         ):
             raise SourceError(
-                "Tệp .zip có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc.",
-                "The .zip expands abnormally (a suspected zip bomb); refused.",
+                gettext_noop("Tệp .zip có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc.")
             )
         names: set[str] = set()
         for member in members:
             name = Path(member.filename).name  # flat: no folders, no "../"
             if name.lower() in names:
-                raise SourceError(
-                    f"Tệp .zip có hai tệp cùng tên {name}.", f"The .zip holds two files named {name}."
-                )
+                raise SourceError(gettext_noop("Tệp .zip có hai tệp cùng tên %(name)s."), name=name)
             names.add(name.lower())
             try:
                 with archive.open(member) as src, open(folder / name, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1024 * 1024)
             except (zipfile.BadZipFile, OSError, ValueError) as error:
-                raise SourceError("Tệp .zip bị hỏng, không đọc được.", "The .zip file is corrupt.") from error
+                raise SourceError(gettext_noop("Tệp .zip bị hỏng, không đọc được.")) from error
