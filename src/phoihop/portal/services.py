@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 
 from django.conf import settings
@@ -228,10 +227,9 @@ def update_article(*, user, article: Article, **changes) -> Article:
 
 
 def four_eyes() -> bool:
-    """Whether an article needs a second person to approve it: settings.PORTAL_FOUR_EYES when set, else
-    the environment's PHOIHOP_PORTAL_FOUR_EYES ("0" turns it off); on by default."""
-    default = os.environ.get("PHOIHOP_PORTAL_FOUR_EYES", "1").strip() not in ("0", "false", "off")
-    return bool(getattr(settings, "PORTAL_FOUR_EYES", default))
+    """Whether an article needs a second person to approve it: settings.PORTAL_FOUR_EYES, read from the
+    environment's PHOIHOP_PORTAL_FOUR_EYES ("0" turns it off); on by default."""
+    return bool(settings.PORTAL_FOUR_EYES)
 
 
 def _is_writer(user, article: Article) -> bool:
