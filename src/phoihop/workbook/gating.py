@@ -8,34 +8,32 @@ exactly the words a code that does not exist gets (workbook.validate), so no cod
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from phoihop.accounts.scope import Refusal, WriteGate
 
-from .problems import Problem
+from .problems import Problem, in_language
 from .sheets import Sheet
 
+# Messages are Vietnamese gettext msgids; Problem.of renders them in Vietnamese and English.
 NAMES = {
-    "don_vi": ("đơn vị", "unit"),
-    "doanh_nghiep": ("doanh nghiệp", "enterprise"),
-    "nguoi": ("người", "person"),
-    "lop_boi_duong": ("lớp", "class"),
+    "don_vi": gettext_lazy("đơn vị"),
+    "doanh_nghiep": gettext_lazy("doanh nghiệp"),
+    "nguoi": gettext_lazy("người"),
+    "lop_boi_duong": gettext_lazy("lớp"),
 }
-PERMISSION_VI = {
-    "manage_units": (
-        "quản lý đơn vị (vai trò quản lý hoặc quản trị)",
-        "manage units (manager or admin role)",
-    ),
-    "set_targets": ("giao chỉ tiêu (vai trò quản lý hoặc quản trị)", "set targets (manager or admin role)"),
-    "write": ("cập nhật dữ liệu", "enter data"),
+PERMISSIONS = {
+    "manage_units": gettext_lazy("quản lý đơn vị (vai trò quản lý hoặc quản trị)"),
+    "set_targets": gettext_lazy("giao chỉ tiêu (vai trò quản lý hoặc quản trị)"),
+    "write": gettext_lazy("cập nhật dữ liệu"),
 }
 
 
 def not_found(ref: str) -> tuple[str, str]:
-    """The words for a code that names nothing — the same in workbook.validate and here."""
-    vi, en = NAMES[ref]
-    return (
-        f"không có {vi} mã này trong sổ hoặc trong cơ sở dữ liệu",
-        f"no {en} with this code in the workbook or the database",
-    )
+    """The words for a code that names nothing — the same in workbook.validate and here: (vi, en)."""
+    msgid = gettext_noop("không có %(what)s mã này trong sổ hoặc trong cơ sở dữ liệu")
+    params = {"what": NAMES[ref]}
+    return in_language(msgid, params, "vi"), in_language(msgid, params, "en")
 
 
 class RowGate:
@@ -75,15 +73,14 @@ class RowGate:
             from phoihop.accounts.scope import WRITE_PERMISSION
 
             need = WRITE_PERMISSION.get(sheet.model._meta.label, "write")
-            vi, en = PERMISSION_VI.get(need, (need, need))
             self.errors.append(
-                Problem(
+                Problem.of(
                     sheet.label,
                     None,
                     None,
                     None,
-                    f"vai trò của bạn không được nhập trang này: cần quyền {vi}",
-                    f"your role may not import this sheet: it needs the right to {en}",
+                    gettext_noop("vai trò của bạn không được nhập trang này: cần quyền %(right)s"),
+                    right=PERMISSIONS.get(need, need),
                 )
             )
             return
@@ -96,13 +93,12 @@ class RowGate:
             return
         if refusal.reason == "no_unit":
             self.errors.append(
-                Problem(
+                Problem.of(
                     sheet.label,
                     row.no,
                     column.label if column else None,
                     None,
-                    "dòng không gắn với đơn vị nào trong phạm vi của bạn",
-                    "the row names no unit of your scope",
+                    gettext_noop("dòng không gắn với đơn vị nào trong phạm vi của bạn"),
                 )
             )
             return
@@ -121,12 +117,13 @@ class RowGate:
         first = sheet.column(sheet.key_columns[0])
         key = " / ".join(str(row.values.get(k)) for k in sheet.key_columns)
         self.errors.append(
-            Problem(
+            Problem.of(
                 sheet.label,
                 row.no,
                 first.label,
                 key,
-                "bản ghi có khóa này thuộc đơn vị ngoài phạm vi của bạn: bạn không được tạo hay sửa nó",
-                "a record with this key belongs outside your scope: you may not create or change it",
+                gettext_noop(
+                    "bản ghi có khóa này thuộc đơn vị ngoài phạm vi của bạn: bạn không được tạo hay sửa nó"
+                ),
             )
         )

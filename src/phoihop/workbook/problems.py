@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -22,6 +24,12 @@ class Problem:
     value: object
     message_vi: str
     message_en: str
+
+    @classmethod
+    def of(cls, sheet: str, row: int | None, column: str | None, value, msgid: str, **params) -> Problem:
+        """A problem whose message is a gettext msgid (Vietnamese) with its params."""
+        vi, en = in_language(msgid, params, "vi"), in_language(msgid, params, "en")
+        return cls(sheet, row, column, value, vi, en)
 
     def render(self, lang: str = "vi") -> str:
         """The problem as one line in `lang` (through translation.override and the catalogue)."""
