@@ -27,5 +27,6 @@ urlpatterns = [
 ]
 
 handler400 = "phoihop.core.views.bad_request"
+handler403 = "phoihop.core.views.forbidden"
 handler404 = "phoihop.core.views.not_found"
 handler500 = "phoihop.core.views.server_error"

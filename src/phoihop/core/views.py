@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from .params import BadParameter
 
@@ -10,8 +10,20 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """The staff site's start page after sign-in."""
+    """After sign-in: the role's landing page (core.menu.landing_url) — the program overview, or the
+    newsroom for a news editor; the plain start page only when no page fits the account."""
+    from .menu import landing_url
+
+    url = landing_url(request.user)
+    if url:
+        return redirect(url)
     return render(request, "core/home.html")
+
+
+def forbidden(request, exception=None):
+    """403 in Vietnamese, saying why (the reason a view gave with PermissionDenied, or the role's)."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def not_found(request, exception=None):

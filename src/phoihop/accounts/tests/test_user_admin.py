@@ -163,7 +163,7 @@ def test_every_user_changes_their_own_password(world, client):
         {"old_password": PASSWORD, "new_password1": "Suoi-mo-xanh-9", "new_password2": "Suoi-mo-xanh-9"},
     )
     assert ok.status_code == 302
-    assert client.get("/lam-viec/").status_code == 200  # still signed in on this browser
+    assert client.get("/lam-viec/", follow=True).status_code == 200  # still signed in on this browser
     client.logout()
     assert sign_in(client, "viewer_nam", "Suoi-mo-xanh-9").status_code == 302
     assert AuditEntry.objects.filter(object_code="viewer_nam", detail="Đổi mật khẩu").count() == 1

@@ -10,11 +10,11 @@ def test_an_english_browser_still_gets_vietnamese(client):
 def test_the_switch_sets_english_and_back(client, world):
     client.force_login(world.users["admin_a"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/lam-viec/"})
-    page = client.get("/lam-viec/")
+    page = client.get("/lam-viec/", follow=True)
     assert page["Content-Language"] == "en"
     assert 'value="vi">Tiếng Việt</button>' in page.content.decode()
     client.post("/i18n/setlang/", {"language": "vi", "next": "/lam-viec/"})
-    assert client.get("/lam-viec/")["Content-Language"] == "vi"
+    assert client.get("/lam-viec/", follow=True)["Content-Language"] == "vi"
 
 
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(client, settings):

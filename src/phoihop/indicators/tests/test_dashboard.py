@@ -57,7 +57,7 @@ def cards(response) -> dict[str, str]:
 def test_dashboard_url_is_named_and_home_links_to_it(client, world, program):
     assert reverse("indicators:dashboard") == URL
     client.force_login(world.users["viewer_nam"])
-    assert f'href="{URL}"' in client.get("/lam-viec/").content.decode()
+    assert f'href="{URL}"' in client.get("/lam-viec/", follow=True).content.decode()
 
 
 def test_province_user_sees_the_whole_program(client, world, program):
