@@ -20,6 +20,23 @@ def _applied(raw, limit: int) -> bool:
     return done is not None and done[0] is raw and done[1] == limit
 
 
+def _limit_first(limit: int):
+    """An execute wrapper that sets the limit on the connection just before the request's first statement:
+    a request that never touches the database never opens a connection for it."""
+
+    def wrapper(execute, sql, params, many, context):
+        db = context["connection"]
+        raw = db.connection
+        if not _applied(raw, limit):  # once per database connection (connections outlive requests)
+            context["cursor"].cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"]
+            )
+            db._phoihop_timeout = (raw, limit)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 class StatementTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,12 +44,8 @@ class StatementTimeoutMiddleware:
     def __call__(self, request):
         limit = getattr(settings, "STATEMENT_TIMEOUT_MS", 0)
         if limit and connection.vendor == "postgresql":
-            connection.ensure_connection()
-            raw = connection.connection
-            if not _applied(raw, limit):  # once per database connection (connections outlive requests)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"])
-                connection._phoihop_timeout = (raw, limit)
+            with connection.execute_wrapper(_limit_first(limit)):
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

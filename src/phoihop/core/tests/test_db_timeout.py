@@ -34,11 +34,14 @@ def test_a_web_request_sets_the_statement_timeout(client, world, postgresql, set
 def test_a_statement_cut_off_by_the_timeout_answers_503_in_vietnamese(world, postgresql, settings):
     settings.STATEMENT_TIMEOUT_MS = 50
     request = RequestFactory().get("/ho-so/nguoi/")
-    middleware = StatementTimeoutMiddleware(lambda r: None)
-    middleware(request)
-    with pytest.raises(OperationalError) as cut_off:
+
+    def slow_view(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(2)")
+
+    middleware = StatementTimeoutMiddleware(slow_view)
+    with pytest.raises(OperationalError) as cut_off:
+        middleware(request)
     response = middleware.process_exception(request, cut_off.value)
     assert response.status_code == 503
     assert "thu hẹp phạm vi" in response.content.decode()
