@@ -14,6 +14,19 @@ def in_language(msgid: str, params: dict, lang: str) -> str:
         return text % params if params else text
 
 
+class Day:
+    """A date as the active language writes it in a message: 31/12/2020 in Vietnamese, 2020-12-31 in English."""
+
+    __slots__ = ("day",)
+
+    def __init__(self, day):
+        self.day = day
+
+    def __str__(self) -> str:
+        english = (translation.get_language() or "vi").startswith("en")
+        return self.day.isoformat() if english else f"{self.day:%d/%m/%Y}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One error or warning, located as a user finds it in Excel."""

@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.periods.imports import check_period_rows
@@ -11,10 +13,11 @@ from phoihop.records.models import Person, Referral, TrainingClass
 
 from . import parsers as p
 from .error_workbook import LISTING as ERROR_LISTING
+from .gating import not_found
 from .parsers import fold
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
-from .problems import Problem
+from .problems import Day, Problem
 from .reader import RawSheet, paused_gc
 from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
 
@@ -32,6 +35,15 @@ ANY_UNIT_COLUMNS = {
     ("chuong_trinh", "ma_don_vi_cong_doan"),
     ("chuong_trinh", "ma_don_vi_dang"),
 }
+
+
+def _problem(
+    sheet: Sheet, row, column: Column | None, value, message: str, en: str | None, params
+) -> Problem:
+    label = column.label if column else None
+    if en is not None:
+        return Problem(sheet.label, row, label, value, message, en)
+    return Problem.of(sheet.label, row, label, value, message, **params)
 
 
 @dataclass
@@ -81,11 +93,12 @@ class Validator:
         self.present: dict[str, set[str]] = {}  # sheet key → the column keys the sheet has
 
     # ---- helpers ------------------------------------------------------------------------------
-    def error(self, sheet: Sheet, row: int | None, column: Column | None, value, vi: str, en: str) -> None:
-        self.errors.append(Problem(sheet.label, row, column.label if column else None, value, vi, en))
+    # `message` is a gettext msgid (Vietnamese) with its params; a (vi, en) pair is still accepted.
+    def error(self, sheet: Sheet, row: int | None, column: Column | None, value, message, en=None, **params):
+        self.errors.append(_problem(sheet, row, column, value, message, en, params))
 
-    def warn(self, sheet: Sheet, row: int | None, column: Column | None, value, vi: str, en: str) -> None:
-        self.warnings.append(Problem(sheet.label, row, column.label if column else None, value, vi, en))
+    def warn(self, sheet: Sheet, row: int | None, column: Column | None, value, message, en=None, **params):
+        self.warnings.append(_problem(sheet, row, column, value, message, en, params))
 
     # ---- parsing ------------------------------------------------------------------------------
     def parse(self, raw_sheets: list[RawSheet], progress=None) -> None:
@@ -129,13 +142,12 @@ class Validator:
                 progress("parse", len(seen), len(raw_sheets))
         if "don_vi" not in self.rows:
             self.errors.append(
-                Problem(
+                Problem.of(
                     "don_vi",
                     None,
                     None,
                     None,
-                    "thiếu trang bắt buộc 'don_vi' (Đơn vị)",
-                    "the required sheet 'don_vi' (Units) is missing",
+                    gettext_noop("thiếu trang bắt buộc 'don_vi' (Đơn vị)"),
                 )
             )
 
@@ -147,16 +159,16 @@ class Validator:
                 continue
             column = lookup.get(fold(str(head)))
             if column is None:
-                self.error(sheet, 1, None, head, "cột không có trong sổ dữ liệu chuẩn", "unknown column")
+                self.error(sheet, 1, None, head, gettext_noop("cột không có trong sổ dữ liệu chuẩn"))
             elif any(c is column for _, c in positions):
-                self.error(sheet, 1, column, head, "cột bị lặp", "duplicate column")
+                self.error(sheet, 1, column, head, gettext_noop("cột bị lặp"))
             else:
                 positions.append((i, column))
         present = {c.key for _, c in positions}
         self.present[sheet.key] = present
         for column in sheet.columns:
             if column.required and column.key not in present:
-                self.error(sheet, 1, column, None, "thiếu cột bắt buộc", "a required column is missing")
+                self.error(sheet, 1, column, None, gettext_noop("thiếu cột bắt buộc"))
         rows = []
         absent = [c for c in sheet.columns if c.key not in present]
         absent_lists = [c.key for c in absent if c.parse is p.code_list]
@@ -235,8 +247,8 @@ class Validator:
                         row.no,
                         col,
                         " / ".join(str(v) for v in k),
-                        f"trùng khóa với dòng {first[k]}",
-                        f"duplicate key (same as row {first[k]})",
+                        gettext_noop("trùng khóa với dòng %(line)s"),
+                        line=first[k],
                     )
                 else:
                     first[k] = row.no
@@ -259,18 +271,11 @@ class Validator:
         for ref, codes in wanted.items():
             in_book = self.workbook_codes(ref)
             self.known[ref] = in_book | set(existing_codes(REF_MODELS[ref], codes - in_book))
-        names = {
-            "don_vi": ("đơn vị", "unit"),
-            "doanh_nghiep": ("doanh nghiệp", "enterprise"),
-            "nguoi": ("người", "person"),
-            "lop_boi_duong": ("lớp", "class"),
-        }
         for key, rows in self.rows.items():
             sheet = BY_KEY[key]
             for column in sheet.columns:
                 if not column.ref:
                     continue
-                vi, en = names[column.ref]
                 known = self.known[column.ref]
                 for row in rows:
                     v = row.values.get(column.key)
@@ -283,8 +288,7 @@ class Validator:
                                 row.no,
                                 column,
                                 code,
-                                f"không có {vi} mã này trong sổ hoặc trong cơ sở dữ liệu",
-                                f"no {en} with this code in the workbook or the database",
+                                *not_found(column.ref),
                             )
 
     def unit_info(self, *, every_unit: bool = False) -> dict[str, UnitInfo]:
@@ -334,8 +338,7 @@ class Validator:
                     row.no,
                     col("ma_cap_tren"),
                     None,
-                    "đơn vị không phải cấp gốc cần có mã đơn vị cấp trên",
-                    "a unit that is not a root needs a parent code",
+                    gettext_noop("đơn vị không phải cấp gốc cần có mã đơn vị cấp trên"),
                 )
             if parent == v.get("ma_don_vi") and parent:
                 self.error(
@@ -343,8 +346,7 @@ class Validator:
                     row.no,
                     col("ma_cap_tren"),
                     parent,
-                    "đơn vị không thể là cấp trên của chính nó",
-                    "a unit cannot be its own parent",
+                    gettext_noop("đơn vị không thể là cấp trên của chính nó"),
                 )
             info = units.get(parent) if parent else None
             if info:
@@ -354,8 +356,7 @@ class Validator:
                         row.no,
                         col("ma_cap_tren"),
                         parent,
-                        "cấp trên phải cùng hệ thống (công đoàn hoặc đảng)",
-                        "the parent must be in the same tree (union or party)",
+                        gettext_noop("cấp trên phải cùng hệ thống (công đoàn hoặc đảng)"),
                     )
                 if founded and info.founded and founded < info.founded:
                     self.error(
@@ -363,8 +364,9 @@ class Validator:
                         row.no,
                         col("ngay_thanh_lap"),
                         founded.isoformat(),
-                        f"đơn vị thành lập trước cấp trên {parent} ({info.founded:%d/%m/%Y})",
-                        f"founded before its parent {parent} ({info.founded.isoformat()})",
+                        gettext_noop("đơn vị thành lập trước cấp trên %(parent)s (%(day)s)"),
+                        parent=parent,
+                        day=Day(info.founded),
                     )
                 if founded and info.dissolved and founded > info.dissolved:
                     self.error(
@@ -372,8 +374,9 @@ class Validator:
                         row.no,
                         col("ngay_thanh_lap"),
                         founded.isoformat(),
-                        f"cấp trên {parent} đã giải thể ngày {info.dissolved:%d/%m/%Y}",
-                        f"the parent {parent} was dissolved on {info.dissolved.isoformat()}",
+                        gettext_noop("cấp trên %(parent)s đã giải thể ngày %(day)s"),
+                        parent=parent,
+                        day=Day(info.dissolved),
                     )
             if founded and dissolved and dissolved < founded:
                 self.error(
@@ -381,8 +384,7 @@ class Validator:
                     row.no,
                     col("ngay_giai_the"),
                     dissolved.isoformat(),
-                    "ngày giải thể trước ngày thành lập",
-                    "dissolved before it was founded",
+                    gettext_noop("ngày giải thể trước ngày thành lập"),
                 )
             target = v.get("ma_don_vi_tiep_nhan")
             if target:
@@ -392,8 +394,7 @@ class Validator:
                         row.no,
                         col("ma_don_vi_tiep_nhan"),
                         target,
-                        "đơn vị không thể tiếp nhận chính nó",
-                        "a unit cannot be merged into itself",
+                        gettext_noop("đơn vị không thể tiếp nhận chính nó"),
                     )
                 elif target in units and _tree(units[target].kind) != _tree(kind):
                     self.error(
@@ -401,8 +402,7 @@ class Validator:
                         row.no,
                         col("ma_don_vi_tiep_nhan"),
                         target,
-                        "đơn vị tiếp nhận phải cùng hệ thống",
-                        "the merger target must be in the same tree",
+                        gettext_noop("đơn vị tiếp nhận phải cùng hệ thống"),
                     )
         self._check_transfers(units)
         self._check_cycles(units)
@@ -432,8 +432,9 @@ class Validator:
                     row.no,
                     sheet.column("ngay_hieu_luc"),
                     day.isoformat(),
-                    f"đơn vị {code} đã giải thể ngày {unit.dissolved:%d/%m/%Y}",
-                    f"unit {code} was dissolved on {unit.dissolved.isoformat()}",
+                    gettext_noop("đơn vị %(code)s đã giải thể ngày %(day)s"),
+                    code=code,
+                    day=Day(unit.dissolved),
                 )
             if (new.founded and day < new.founded) or (new.dissolved and day > new.dissolved):
                 self.error(
@@ -441,8 +442,8 @@ class Validator:
                     row.no,
                     sheet.column("ma_cap_tren_moi"),
                     parent,
-                    f"cấp trên mới không tồn tại vào ngày {day:%d/%m/%Y}",
-                    f"the new parent does not exist on {day.isoformat()}",
+                    gettext_noop("cấp trên mới không tồn tại vào ngày %(day)s"),
+                    day=Day(day),
                 )
             if _tree(unit.kind) != _tree(new.kind):
                 self.error(
@@ -450,8 +451,7 @@ class Validator:
                     row.no,
                     sheet.column("ma_cap_tren_moi"),
                     parent,
-                    "cấp trên mới phải cùng hệ thống",
-                    "the new parent must be in the same tree",
+                    gettext_noop("cấp trên mới phải cùng hệ thống"),
                 )
 
     def _check_cycles(self, units: dict[str, UnitInfo]) -> None:
@@ -464,13 +464,12 @@ class Validator:
         if cycle:
             names = ", ".join(sorted(str(u) for u in cycle.unit_ids))
             self.errors.append(
-                Problem(
+                Problem.of(
                     BY_KEY["don_vi"].label,
                     None,
                     "Mã đơn vị cấp trên",
                     names,
-                    "vòng lặp cấp trên: đơn vị trở thành cấp trên của chính nó",
-                    "a cycle: a unit would become its own ancestor",
+                    gettext_noop("vòng lặp cấp trên: đơn vị trở thành cấp trên của chính nó"),
                 )
             )
 
@@ -493,8 +492,7 @@ class Validator:
                     row.no,
                     sheet.column("den_ngay"),
                     v["den_ngay"].isoformat(),
-                    "ngày kết thúc trước ngày bắt đầu",
-                    "ends before it starts",
+                    gettext_noop("ngày kết thúc trước ngày bắt đầu"),
                 )
         for row in self.rows.get("khen_thuong", []):
             v, sheet = row.values, BY_KEY["khen_thuong"]
@@ -504,8 +502,7 @@ class Validator:
                     row.no,
                     sheet.column("ma_doanh_nghiep"),
                     None,
-                    "khen doanh nghiệp cần mã doanh nghiệp",
-                    "an award to an enterprise needs its code",
+                    gettext_noop("khen doanh nghiệp cần mã doanh nghiệp"),
                 )
             if v.get("doi_tuong") == "ca_nhan" and not v.get("ma_nguoi"):
                 self.error(
@@ -513,8 +510,7 @@ class Validator:
                     row.no,
                     sheet.column("ma_nguoi"),
                     None,
-                    "khen cá nhân cần mã người",
-                    "an award to a person needs the person's code",
+                    gettext_noop("khen cá nhân cần mã người"),
                 )
         if self.indicator_codes is not None:
             sheet = BY_KEY["chi_tieu"]
@@ -526,8 +522,7 @@ class Validator:
                         row.no,
                         sheet.column("ma_chi_tieu"),
                         code,
-                        "mã chỉ tiêu không có trong danh mục chỉ tiêu",
-                        "not an indicator code of the catalogue",
+                        gettext_noop("mã chỉ tiêu không có trong danh mục chỉ tiêu"),
                     )
         check_people(self)  # qua_trinh against nguoi, so_cccd unique, timeline rows in scope
         check_period_rows(self)  # locked periods (periods.md) and the rows of so_lieu_bao_cao
@@ -551,8 +546,9 @@ class Validator:
                         row.no,
                         sheet.column(date_col),
                         day.isoformat(),
-                        f"ngày sau khi đơn vị {row.values[unit_col]} giải thể ({unit.dissolved:%d/%m/%Y})",
-                        f"dated after unit {row.values[unit_col]} was dissolved ({unit.dissolved.isoformat()})",
+                        gettext_noop("ngày sau khi đơn vị %(unit)s giải thể (%(day)s)"),
+                        unit=row.values[unit_col],
+                        day=Day(unit.dissolved),
                     )
         admissions = self.rows.get("ket_nap", [])
         if not admissions:
@@ -579,8 +575,8 @@ class Validator:
                     row.no,
                     sheet.column("ngay_ket_nap"),
                     day.isoformat(),
-                    f"kết nạp trước ngày được giới thiệu ({first_referral[code]:%d/%m/%Y})",
-                    f"admitted before the referral ({first_referral[code].isoformat()})",
+                    gettext_noop("kết nạp trước ngày được giới thiệu (%(day)s)"),
+                    day=Day(first_referral[code]),
                 )
 
 
