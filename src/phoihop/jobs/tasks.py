@@ -43,8 +43,7 @@ def render_report_document(
 
 @task()
 def send_reminders() -> int:
-    """The period-report reminders (periods app), when that app provides `services.send_reminders`."""
-    from phoihop.periods import services
+    """The daily period-report reminders (`phoihop remind` as a job): returns how many notifications went out."""
+    from phoihop.periods.remind import remind
 
-    sender = getattr(services, "send_reminders", None)
-    return int(sender()) if sender is not None else 0
+    return remind().notifications

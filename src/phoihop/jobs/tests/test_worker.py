@@ -89,3 +89,20 @@ def test_a_report_document_is_made_by_the_worker(settings, tmp_path):
     made = Path(done.return_value["path"])
     assert made.read_bytes()[:2] == b"PK" and done.return_value["name"].endswith(".xlsx")
     assert not WorkerBeat.objects.exists()  # a stopped worker leaves no heartbeat behind
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between jobs, as in production
+def test_the_daily_reminders_run_as_a_job_and_reach_the_unit_that_is_late(world, settings):
+    from phoihop.jobs.tasks import send_reminders
+    from phoihop.periods.models import Notification
+    from phoihop.periods.tests.helpers import make_program
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_program(world)  # 2023–2025, yearly: every period is overdue today
+    queued = send_reminders.enqueue()
+    run_worker(batch=True, interval=0)
+    done = DBTaskResult.objects.get(pk=queued.id)
+    assert done.status == TaskResultStatus.SUCCESSFUL, done.traceback
+    late = Notification.objects.filter(user=world.users["editor_bac"])
+    assert late.exists() and any("quá hạn" in n.text for n in late)
+    assert done.return_value == Notification.objects.count()
