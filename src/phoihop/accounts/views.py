@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from phoihop.core import params
 from phoihop.core.client_ip import client_ip
 
 from . import selectors, services, twofactor
@@ -195,7 +196,7 @@ def users(request):
     _require_manager(request)
     query = request.GET.get("q", "").replace("\x00", "")[:100]
     page = Paginator(selectors.managed_users(actor=request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("trang")
+        params.page_number(request)
     )
     return render(request, "accounts/users.html", {"page": page, "q": query})
 

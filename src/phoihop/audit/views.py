@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core import params
 
 from .models import AuditEntry
 
@@ -78,7 +79,7 @@ def log(request):
         entries = entries.filter(at__gte=_start_of(day_from))
     if day_to:
         entries = entries.filter(at__lt=_start_of(day_to + timedelta(days=1)))
-    page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(g.get("page"))
+    page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(params.page_number(request, "page"))
     query = g.copy()
     query.pop("page", None)
     return render(

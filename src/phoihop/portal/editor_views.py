@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core import params
 
 from . import selectors, services
 from .forms import ArticleForm, ImageForm, ReportDraftForm, StatusForm
@@ -54,7 +55,7 @@ def editor_index(request):
     status = request.GET.get("trang_thai", "")
     query = request.GET.get("q", "")[:200]
     page = Paginator(selectors.editor_articles(request.user, status=status, query=query), 25).get_page(
-        request.GET.get("trang")
+        params.page_number(request)
     )
     from phoihop.records.models import Program
 

@@ -86,6 +86,22 @@ def test_portal_pages_answer_superscript_page_numbers_with_400(client, world, pa
     assert response.status_code == 400 and "Số trang" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("user", "url", "key"),
+    [
+        ("admin_a", "audit:log", "page"),
+        ("admin_a", "accounts:users", "trang"),
+        ("news_a", "portal:editor_index", "trang"),
+    ],
+)
+def test_staff_lists_answer_superscript_and_huge_page_numbers_with_400(client, world, user, url, key):
+    client.force_login(world.users[user])
+    assert client.get(reverse(url)).status_code == 200
+    for bad in ("¹", "4611686018427387904"):
+        response = client.get(reverse(url), {key: bad})
+        assert response.status_code == 400 and "Số trang" in response.content.decode()
+
+
 def test_a_nul_in_a_workbook_cell_is_a_cell_error_on_every_database(world, tmp_path):
     result = import_workbook(
         write_xlsx(
