@@ -3,6 +3,8 @@ Import, export, the blank template and the English/Vietnamese labels all read th
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext_lazy
+
 from phoihop.core.text import fold
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.periods.models import ReportedValue
@@ -618,13 +620,23 @@ BY_KEY = {s.key: s for s in SHEETS}
 # Sheet names match by key or label, folded like headers.
 SHEET_NAMES = {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEETS}
 # What each reference column must point at, beyond existing: the tree or kind of the unit.
+# (sheet, column) → (the unit kinds the column accepts, what it needs: a gettext msgid)
 UNIT_RULES = {
-    ("nguoi", "ma_cdcs"): ({"cdcs"}, "công đoàn cơ sở (loại cdcs)", "a grassroots union (kind cdcs)"),
-    ("qua_trinh", "ma_cdcs"): ({"cdcs"}, "công đoàn cơ sở (loại cdcs)", "a grassroots union (kind cdcs)"),
-    ("gioi_thieu", "ma_don_vi_gioi_thieu"): (Unit.UNION_KINDS, "đơn vị công đoàn", "a union unit"),
-    ("gioi_thieu", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
-    ("lop_boi_duong", "ma_don_vi_to_chuc"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
-    ("ket_nap", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
-    ("chuong_trinh", "ma_don_vi_cong_doan"): (Unit.UNION_KINDS, "đơn vị công đoàn", "a union unit"),
-    ("chuong_trinh", "ma_don_vi_dang"): (Unit.PARTY_KINDS, "tổ chức đảng", "a party unit"),
+    ("nguoi", "ma_cdcs"): ({"cdcs"}, pgettext_lazy("workbook expects", "công đoàn cơ sở (loại cdcs)")),
+    ("qua_trinh", "ma_cdcs"): ({"cdcs"}, pgettext_lazy("workbook expects", "công đoàn cơ sở (loại cdcs)")),
+    ("gioi_thieu", "ma_don_vi_gioi_thieu"): (
+        Unit.UNION_KINDS,
+        pgettext_lazy("workbook expects", "đơn vị công đoàn"),
+    ),
+    ("gioi_thieu", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
+    ("lop_boi_duong", "ma_don_vi_to_chuc"): (
+        Unit.PARTY_KINDS,
+        pgettext_lazy("workbook expects", "tổ chức đảng"),
+    ),
+    ("ket_nap", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
+    ("chuong_trinh", "ma_don_vi_cong_doan"): (
+        Unit.UNION_KINDS,
+        pgettext_lazy("workbook expects", "đơn vị công đoàn"),
+    ),
+    ("chuong_trinh", "ma_don_vi_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
 }

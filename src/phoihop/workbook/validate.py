@@ -475,13 +475,15 @@ class Validator:
 
     def _check_rules(self) -> None:
         units = self.unit_info()
-        for (key, col_key), (kinds, vi, en) in UNIT_RULES.items():
+        for (key, col_key), (kinds, needed) in UNIT_RULES.items():
             sheet = BY_KEY[key]
             units = self.unit_info(every_unit=(key, col_key) in ANY_UNIT_COLUMNS)
             for row in self.rows.get(key, []):
                 code = row.values.get(col_key)
                 if code and code in units and units[code].kind not in kinds:
-                    self.error(sheet, row.no, sheet.column(col_key), code, f"cần {vi}", f"expected {en}")
+                    self.error(
+                        sheet, row.no, sheet.column(col_key), code, gettext_noop("cần %(what)s"), what=needed
+                    )
         units = self.unit_info()
         for row in self.rows.get("chuong_trinh", []):
             v = row.values
