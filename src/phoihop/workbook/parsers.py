@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
 from phoihop.core.codes import RULE_VI, is_code
 from phoihop.core.text import fold as _fold_text
@@ -23,6 +23,10 @@ class CellError(ValueError):
     def __init__(self, expected: str, expected_en: str | None = None, **params):
         super().__init__(expected)
         self.expected, self.params, self._en = expected, params, expected_en
+
+    def __str__(self) -> str:  # in the active language
+        english = (get_language() or "vi").startswith("en")
+        return self.expected_en if english else self.expected_vi
 
     @property
     def expected_vi(self) -> str:

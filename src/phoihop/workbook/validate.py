@@ -201,9 +201,7 @@ class Validator:
                 try:
                     values[key] = parse(cell)
                 except p.CellError as bad:
-                    self.error(
-                        sheet, no, column, cell, f"cần {bad.expected_vi}", f"expected {bad.expected_en}"
-                    )
+                    self.error(sheet, no, column, cell, gettext_noop("cần %(what)s"), what=bad)
                     values[key] = None
             rows.append(Row(no, values))
         return rows
