@@ -291,7 +291,7 @@ class PersonForm(RecordForm):
         try:
             return clean_cccd(self.cleaned_data.get("cccd"))
         except CccdError as bad:
-            raise ValidationError(bad.vi) from bad
+            raise ValidationError(_(bad.message)) from bad
 
     def clean(self):
         data = super().clean()

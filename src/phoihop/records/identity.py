@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
+
 _DIGITS = re.compile(r"^\d{12}$")
 
 
 class CccdError(ValueError):
-    def __init__(self, vi: str, en: str):
-        super().__init__(en)
-        self.vi, self.en = vi, en
+    """`message`: a gettext msgid (Vietnamese); its English is in the catalogue."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def clean_cccd(raw) -> str:
@@ -29,10 +33,7 @@ def clean_cccd(raw) -> str:
     if not value:
         return ""
     if not (_DIGITS.match(value) and value.isascii()):
-        raise CccdError("số CCCD gồm đúng 12 chữ số", "a citizen identity number of exactly 12 digits")
+        raise CccdError(gettext_noop("số CCCD gồm đúng 12 chữ số"))
     if not 1 <= int(value[:3]) <= 96:
-        raise CccdError(
-            "số CCCD có 3 chữ số đầu là mã tỉnh từ 001 đến 096",
-            "a citizen identity number whose first 3 digits are a province code 001–096",
-        )
+        raise CccdError(gettext_noop("số CCCD có 3 chữ số đầu là mã tỉnh từ 001 đến 096"))
     return value

@@ -253,7 +253,7 @@ def cccd(raw):
     try:
         return clean_cccd(raw)
     except CccdError as bad:
-        raise CellError(bad.vi, bad.en) from bad
+        raise CellError(bad.message) from bad
 
 
 def code_list(raw):

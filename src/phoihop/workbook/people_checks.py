@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.translation import gettext_noop
+
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.timeline import RowIn, problems
 
@@ -39,8 +41,8 @@ def _check_cccd(v) -> None:
                 row.no,
                 column,
                 row.values["so_cccd"],
-                f"số CCCD trùng với dòng {rows[0][0].no}",
-                f"the same citizen ID as row {rows[0][0].no}",
+                gettext_noop("số CCCD trùng với dòng %(line)s"),
+                line=rows[0][0].no,
             )
     numbers = list(given)
     holders: dict[str, str] = {}
@@ -58,8 +60,7 @@ def _check_cccd(v) -> None:
                 column,
                 number,
                 # No code in the words: a citizen ID must not tell who holds it (issue 11, no oracle).
-                "số CCCD đã dùng cho người khác",
-                "the citizen ID is already used by another person",
+                gettext_noop("số CCCD đã dùng cho người khác"),
             )
 
 
