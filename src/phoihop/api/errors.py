@@ -23,6 +23,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from phoihop.core.db_timeout import cut_off_by_timeout, timeout_message
+
 log = logging.getLogger("django.request")
 
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
@@ -111,6 +113,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
+        if cut_off_by_timeout(exc):  # the web requests' statement_timeout (core.db_timeout)
+            return respond(request, 503, timeout_message())
         # Logged like Django's own 500s, answered in JSON like every other API answer.
         log.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request})
         return respond(request, 500, _("Lỗi hệ thống; hãy thử lại sau ít phút."))
@@ -162,6 +166,7 @@ def error_responses(method: str) -> dict[str, dict]:
         "401": _response("Chưa xác thực", "ApiError"),
         "404": _response("Không tìm thấy, hoặc ngoài phạm vi của người gọi", "ApiError"),
         "422": _response("Tham số hoặc trường không hợp lệ", "ApiInvalid"),
+        "503": _response("Yêu cầu quá lâu, đã bị dừng (thu hẹp phạm vi rồi thử lại)", "ApiError"),
     }
     if method.lower() in UNSAFE_METHODS:
         responses["403"] = _response("Vai trò không được phép, hoặc thiếu mã CSRF", "ApiError")

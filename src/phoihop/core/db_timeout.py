@@ -49,10 +49,20 @@ class StatementTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        cause = getattr(exception, "__cause__", None)
-        if isinstance(exception, OperationalError) and type(cause).__name__ == "QueryCanceled":
-            message = _(
-                "Yêu cầu cần quá nhiều thời gian và đã bị dừng. Hãy thu hẹp phạm vi, bộ lọc hoặc kỳ rồi thử lại."
+        if cut_off_by_timeout(exception):
+            return HttpResponse(
+                f"<!doctype html><title>503</title><p>{escape(timeout_message())}</p>", status=503
             )
-            return HttpResponse(f"<!doctype html><title>503</title><p>{escape(message)}</p>", status=503)
         return None
+
+
+def cut_off_by_timeout(exception: BaseException) -> bool:
+    """Whether a database error is PostgreSQL cancelling a statement at the time limit."""
+    cause = getattr(exception, "__cause__", None)
+    return isinstance(exception, OperationalError) and type(cause).__name__ == "QueryCanceled"
+
+
+def timeout_message() -> str:
+    return _(
+        "Yêu cầu cần quá nhiều thời gian và đã bị dừng. Hãy thu hẹp phạm vi, bộ lọc hoặc kỳ rồi thử lại."
+    )

@@ -1,6 +1,8 @@
 """PostgreSQL: web requests run under a statement timeout (a query cut off answers 503 in Vietnamese,
 not 500); diacritic-free searches have trigram indexes to use."""
 
+import json
+
 import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
@@ -55,3 +57,20 @@ def test_diacritic_free_search_can_use_a_trigram_index(world, postgresql):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "records_person_search_trgm" in plan
+
+
+def test_the_api_answers_a_statement_cut_off_by_the_timeout_with_a_declared_json_503(
+    world, postgresql, client
+):
+    from phoihop.api.main import api
+
+    with pytest.raises(OperationalError) as cut_off:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = '50ms'")
+            cursor.execute("SELECT pg_sleep(2)")
+    response = api.on_exception(RequestFactory().get("/api/v1/units/LDLD-A"), cut_off.value)
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+    assert "thu hẹp phạm vi" in json.loads(response.content)["detail"]
+    operations = client.get("/api/v1/openapi.json").json()["paths"].values()
+    assert all("503" in op["responses"] for path in operations for op in path.values())
