@@ -112,7 +112,10 @@ class Browser:
     def sign_in(self, base: str, username: str, password: str) -> None:
         self.get(f"{base}/tai-khoan/dang-nhap/")
         form = urllib.parse.urlencode({"username": username, "password": password}).encode()
-        assert self.post(f"{base}/tai-khoan/dang-nhap/", form, "application/x-www-form-urlencoded") in (200, 302)
+        assert self.post(f"{base}/tai-khoan/dang-nhap/", form, "application/x-www-form-urlencoded") in (
+            200,
+            302,
+        )
 
 
 def _multipart(field: str, name: str, payload: bytes) -> tuple[bytes, str]:
