@@ -1,16 +1,24 @@
 """The standard workbook, declared once: every sheet, its columns, natural key and target model.
-Import, export, the blank template and the English/Vietnamese labels all read these declarations."""
+Import, export, the blank template and the English/Vietnamese labels all read these declarations.
 
+What a clerk sees in Excel is declared here too (issue 14 item 2): each sheet's Vietnamese tab title
+(`Sheet.title`, at most 31 characters), the Vietnamese label of every enumerated value
+(`value_labels(column)`: the model choices' own labels, the indicator registry's labels for indicator
+codes, "có"/"không" for yes/no) and the hidden sheet holding the drop-down lists (`LISTS_SHEET`).
+The export writes labels; the import accepts the key or the label."""
+
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import pgettext_lazy
 
+from phoihop.core import cells as p
 from phoihop.core.text import fold
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.periods.models import ReportedValue
 from phoihop.records import models as r
-
-from . import parsers as p
+from phoihop.records.identity import cccd_cell
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,9 @@ class Column:
     required: bool = False
     ref: str | None = None  # sheet key whose code this column names
     note: str = ""
+    # value → Vietnamese label, for a column whose parser is not a choice but whose values are
+    # enumerated elsewhere (indicator codes: the registry). Choice columns take their parser's choices.
+    labels: Mapping[str, str] | None = dataclasses.field(default=None, compare=False)
 
     @property
     def choices(self) -> dict[str, str] | None:
@@ -39,13 +50,41 @@ class Sheet:
     key_columns: tuple[str, ...]
     unit_columns: tuple[str, ...] = ()  # columns naming the units that govern the row's scope
     extra: dict = field(default_factory=dict)
+    short: str = ""  # the tab title when the label is longer than Excel's 31 characters
+
+    @property
+    def title(self) -> str:
+        """The Vietnamese tab title in exported workbooks (Excel: ≤ 31 characters, none of []:*?/\\)."""
+        return self.short or self.label
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
 
-def C(key, label, label_en, parse, field=None, *, required=False, ref=None, note=""):  # noqa: N802
-    return Column(key, label, label_en, parse, field, required, ref, note)
+def C(key, label, label_en, parse, field=None, *, required=False, ref=None, note="", labels=None):  # noqa: N802
+    return Column(key, label, label_en, parse, field, required, ref, note, labels)
+
+
+class _IndicatorLabels(Mapping):
+    """Indicator code → its Vietnamese label, read from the indicator registry when asked (the registry
+    fills in when the indicators app is ready, after this module is imported)."""
+
+    def _registry(self) -> dict[str, str]:
+        from phoihop.indicators.registry import REGISTRY
+
+        return {code: ind.label for code, ind in REGISTRY.items()}
+
+    def __getitem__(self, code: str) -> str:
+        return self._registry()[code]
+
+    def __iter__(self):
+        return iter(self._registry())
+
+    def __len__(self) -> int:
+        return len(self._registry())
+
+
+INDICATOR_LABELS: Mapping[str, str] = _IndicatorLabels()
 
 
 def _labels(choices) -> dict[str, str]:
@@ -223,7 +262,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "union_left_on",
                 note=DATE_NOTE,
             ),
-            C("so_cccd", "Số CCCD", "Citizen ID no.", p.cccd, "cccd", note="12 chữ số; dữ liệu cá nhân"),
+            C("so_cccd", "Số CCCD", "Citizen ID no.", cccd_cell, "cccd", note="12 chữ số; dữ liệu cá nhân"),
         ),
         ("ma_nguoi",),
         unit_columns=("ma_cdcs",),
@@ -250,6 +289,7 @@ SHEETS: tuple[Sheet, ...] = (
             C("ly_do", "Lý do", "Reason", p.text(200), "reason"),
         ),
         ("ma_nguoi", "tu_ngay"),
+        short="Quá trình sinh hoạt, làm việc",
     ),
     Sheet(
         "chuong_trinh",
@@ -553,6 +593,7 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         ("ma_don_vi", "nam"),
         unit_columns=("ma_don_vi",),
+        short="Quy chế dân chủ ở cơ sở",
     ),
     Sheet(
         "an_sinh",
@@ -583,7 +624,16 @@ SHEETS: tuple[Sheet, ...] = (
         "Targets",
         r.Target,
         (
-            C("ma_chi_tieu", "Mã chỉ tiêu", "Indicator code", p.text(80), "indicator_code", required=True),
+            C(
+                "ma_chi_tieu",
+                "Mã chỉ tiêu",
+                "Indicator code",
+                p.text(80),
+                "indicator_code",
+                required=True,
+                labels=INDICATOR_LABELS,
+                note="Tên hoặc mã chỉ tiêu trong danh mục",
+            ),
             C("ma_don_vi", "Đơn vị nhận chỉ tiêu", "Unit", p.code, "unit", required=True, ref="don_vi"),
             C("nam", "Năm", "Year", p.year, "year", required=True, note=YEAR_NOTE),
             C("gia_tri", "Giá trị", "Target value", p.money, "value", required=True),
@@ -617,8 +667,47 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 BY_KEY = {s.key: s for s in SHEETS}
-# Sheet names match by key or label, folded like headers.
-SHEET_NAMES = {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEETS}
+# Sheet names match by key, label or tab title, folded like headers.
+SHEET_NAMES = (
+    {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEETS} | {fold(s.title): s for s in SHEETS}
+)
+# The hidden sheet of exported workbooks holding the drop-down lists (choice labels, unit and enterprise
+# codes). It is not a sheet of the standard workbook: the importer skips it.
+LISTS_SHEET = "_danh_muc"
+YES_NO_LABELS = {True: "có", False: "không"}
+
+
+def value_labels(column: Column) -> Mapping[str, str] | None:
+    """The column's enumerated values, key → Vietnamese label (what exports write and drop-downs offer),
+    or None when its values are not enumerated."""
+    if column.labels is not None:
+        return column.labels
+    return column.choices
+
+
+def label_of(column: Column, value):
+    """The Vietnamese label an export writes for a stored value (the value itself when it has none)."""
+    if column.parse is p.yes_no:
+        return YES_NO_LABELS[bool(value)]
+    labels = value_labels(column)
+    if labels is not None and value in labels:
+        return labels[value]
+    return value
+
+
+def key_of(column: Column, raw):
+    """The key a cell holding a value's key or Vietnamese label stands for (the cell as it is when it is
+    neither): for the importer, before the column's parser."""
+    labels = value_labels(column)
+    if labels is None or not isinstance(raw, str) or raw in labels:
+        return raw
+    lookup = _LOOKUPS.get(id(column))
+    if lookup is None:
+        lookup = _LOOKUPS[id(column)] = {fold(k): k for k in labels} | {fold(v): k for k, v in labels.items()}
+    return lookup.get(fold(raw), raw)
+
+
+_LOOKUPS: dict[int, dict[str, str]] = {}  # id(column) → folded key or label → key (columns live forever)
 # What each reference column must point at, beyond existing: the tree or kind of the unit.
 # (sheet, column) → (the unit kinds the column accepts, what it needs: a gettext msgid)
 UNIT_RULES = {
