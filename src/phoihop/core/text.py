@@ -3,6 +3,9 @@
 import re
 import unicodedata
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 _SPACES = re.compile(r"[\s_]+")
 
 
@@ -20,3 +23,11 @@ def slugify_vi(value: str, max_length: int = 80) -> str:
     """A URL slug from a Vietnamese title: "Công đoàn Lào Cai" → "cong-doan-lao-cai"."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
     return slug[:max_length].rstrip("-") or "bai-viet"
+
+
+def in_language(msgid: str, params: dict, lang: str) -> str:
+    """A message — a Vietnamese gettext msgid and its %-params — in `lang` (the English is in the
+    catalogue; lazy params are rendered in the same language)."""
+    with translation.override(lang):
+        text = gettext(msgid)
+        return text % params if params else text

@@ -12,9 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import Scope
+from phoihop.core import cells as parsers
 from phoihop.core.codes import check_code
 from phoihop.orgs.models import Enterprise, Unit
-from phoihop.workbook import parsers
 
 from . import models as r
 

@@ -8,6 +8,8 @@ import re
 
 from django.utils.translation import gettext_noop
 
+from phoihop.core.cells import CellError
+
 _DIGITS = re.compile(r"^\d{12}$")
 
 
@@ -37,3 +39,11 @@ def clean_cccd(raw) -> str:
     if not 1 <= int(value[:3]) <= 96:
         raise CccdError(gettext_noop("số CCCD có 3 chữ số đầu là mã tỉnh từ 001 đến 096"))
     return value
+
+
+def cccd_cell(raw) -> str:
+    """`clean_cccd` as a workbook cell parser (core.cells): the CCCD rule is a records rule."""
+    try:
+        return clean_cccd(raw)
+    except CccdError as bad:
+        raise CellError(bad.message) from bad

@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from phoihop.core import cells as p
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records.models import Initiative, Person
 
-from . import parsers as p
 from .sheets import SHEETS, Sheet
 
 FORMULA_START = ("=", "+", "-", "@")

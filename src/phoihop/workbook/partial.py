@@ -10,7 +10,8 @@ anything from the checks either."""
 
 from __future__ import annotations
 
-from . import parsers as p
+from phoihop.core import cells as p
+
 from .sheets import BY_KEY, Sheet
 
 CHUNK = 5000

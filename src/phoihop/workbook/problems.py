@@ -3,15 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
-
-def in_language(msgid: str, params: dict, lang: str) -> str:
-    """A workbook message — a Vietnamese gettext msgid and its %-params — in `lang` (the English is in
-    the catalogue; lazy params are rendered in the same language)."""
-    with translation.override(lang):
-        text = gettext(msgid)
-        return text % params if params else text
+from phoihop.core.text import in_language
 
 
 class Day:

@@ -6,15 +6,15 @@ from datetime import date
 
 from django.utils.translation import gettext_noop
 
+from phoihop.core import cells as p
+from phoihop.core.cells import fold
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.periods.imports import check_period_rows
 from phoihop.records.models import Person, Referral, TrainingClass
 
-from . import parsers as p
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
-from .parsers import fold
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem

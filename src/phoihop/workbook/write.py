@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.db import connection, models
 
 from phoihop.audit.models import AuditEntry
+from phoihop.core.cells import fold
 from phoihop.orgs.closure import rebuild_closure
 from phoihop.orgs.models import Enterprise, Unit
 from phoihop.records.models import Initiative, Person, TrainingClass
 from phoihop.records.timeline import rebuild_intervals
 
-from .parsers import fold
 from .reader import paused_gc
 from .sheets import BY_KEY, SHEETS, Sheet
 from .validate import Row

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phoihop.core import cells as parsers
 from phoihop.orgs.models import Unit
-from phoihop.workbook import parsers
 from phoihop.workbook.services import import_workbook
 
 from .helpers import base, write_xlsx, zip_bytes

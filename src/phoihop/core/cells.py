@@ -1,5 +1,7 @@
-"""Cell parsers of the standard workbook. Each takes the raw cell (str from CSV; str, float, int, bool,
-date or datetime from .xlsx) and returns the value, or raises `CellError` saying what was expected."""
+"""Cell parsers: the value rules shared by the standard workbook, the record forms and the API. Each takes
+the raw cell (str from CSV or a form; str, float, int, bool, date or datetime from .xlsx) and returns the
+value, or raises `CellError` saying what was expected. They sit in core, below records and the workbook,
+so both can use them (issue 12: layers)."""
 
 import re
 from collections.abc import Callable
@@ -8,10 +10,9 @@ from functools import lru_cache
 
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
-from phoihop.core.codes import RULE_VI, is_code
-from phoihop.core.text import fold as _fold_text
-
-from .problems import in_language
+from .codes import RULE_VI, is_code
+from .text import fold as _fold_text
+from .text import in_language
 
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -245,15 +246,6 @@ def tax_code(raw):
     if not _TAX.match(s):
         raise CellError(gettext_noop("mã số thuế 10 hoặc 13 chữ số (cho phép dạng 0123456789-001)"))
     return s
-
-
-def cccd(raw):
-    from phoihop.records.identity import CccdError, clean_cccd
-
-    try:
-        return clean_cccd(raw)
-    except CccdError as bad:
-        raise CellError(bad.message) from bad
 
 
 def code_list(raw):
