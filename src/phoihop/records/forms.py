@@ -1,10 +1,10 @@
 """Data-entry forms for the records. Every form is bound to the user's Scope: references are typed as
 codes (as in the workbook) and resolved inside that scope, so a unit, person or enterprise outside it is
-"not found"; dates must be sane; money is whole, non-negative VND (the workbook's own rule)."""
+"not found"; money is whole, non-negative VND (the workbook's own rule). The record rules — sane dates
+and years (`core.dates`), the order of a record's dates, fields one value makes necessary — are those of
+`records.rules`, which the workbook import and the API apply too."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import Scope
 from phoihop.core import cells as parsers
+from phoihop.core import dates
 from phoihop.core.codes import check_code
 from phoihop.orgs.models import Enterprise, Unit
 
 from . import models as r
+from . import rules
 
-EARLIEST = date(1930, 1, 1)
 SUGGESTIONS = 500  # longest list of codes offered under a code field
 UNION_KINDS = tuple(sorted(Unit.UNION_KINDS))
 PARTY_KINDS = tuple(sorted(Unit.PARTY_KINDS))
@@ -142,35 +143,26 @@ class MoneyField(forms.CharField):
 
 
 class YearField(forms.IntegerField):
+    """A year; its bounds are those of `core.dates`, checked by `records.rules` with the whole record."""
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1975)
-        kwargs.setdefault("max_value", date.today().year + 5)
         super().__init__(**kwargs)
         self.error_messages["invalid"] = _("Cần năm 4 chữ số.")
-        self.error_messages["min_value"] = _("Năm không được trước %(limit_value)s.")
-        self.error_messages["max_value"] = _("Năm không được sau %(limit_value)s.")
+        self.widget.attrs.setdefault("min", dates.EARLIEST_YEAR)
 
 
 class DayField(forms.DateField):
-    """A date typed as DD/MM/YYYY (or picked); never before 1930 and, unless `future` is allowed, not
-    after today."""
+    """A date typed as DD/MM/YYYY (or picked). Its bounds (`core.dates`: not before 1929, not after
+    today unless it is a planned date) are checked by `records.rules` with the whole record; a form
+    outside `RecordForm` checks them itself (`MoveForm`)."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
     def __init__(self, *, future: bool = False, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
         super().__init__(**kwargs)
-        self.future = future
+        self.future = future  # a planned date (records.rules says which): the picker may go ahead
         self.error_messages["invalid"] = _("Cần ngày dạng ngày/tháng/năm, ví dụ 15/03/2021.")
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value < EARLIEST:
-            raise ValidationError(_("Ngày không được trước 01/01/1930."), code="too_early")
-        if not self.future and value > date.today():
-            raise ValidationError(_("Ngày không được sau hôm nay."), code="future")
 
 
 # ---- the base form ------------------------------------------------------------------------------
@@ -208,6 +200,7 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._apply_rules(data)
         fields = [f for f in self.owner_fields if f in self.fields]
         if not fields or any(f in self.errors for f in fields):
             return data
@@ -224,10 +217,16 @@ class RecordForm(forms.ModelForm):
         self.add_error(fields[0], message % {"label": label})
         return data
 
-    def check_order(self, first: str, then: str, message) -> None:
-        a, b = self.cleaned_data.get(first), self.cleaned_data.get(then)
-        if a and b and b < a:
-            self.add_error(then, message)
+    def _apply_rules(self, data) -> None:
+        """The kind's rules (records.rules) over the record as it would be saved: the form's values, the
+        stored ones for fields the form lacks. A field that already has an error is not judged again."""
+        values = rules.model_values(self.instance)
+        values.update({name: data.get(name) for name in self.fields})
+        for broken in rules.check(self._meta.model, values):
+            field = broken.field if broken.field in self.fields else None
+            if field is not None and self.has_error(field):
+                continue
+            self.add_error(field, broken.message())
 
 
 def _no_check(*args, **kwargs) -> None:
@@ -296,14 +295,6 @@ class PersonForm(RecordForm):
     def clean(self):
         data = super().clean()
         self._check_timeline(data)
-        self.check_order("union_joined_on", "union_left_on", _("Ngày rời phải sau ngày vào công đoàn."))
-        self.check_order("birth_date", "union_joined_on", _("Ngày vào công đoàn phải sau ngày sinh."))
-        if (
-            data.get("union_joined_on")
-            and not data.get("grassroots_union")
-            and not self.has_error("grassroots_union")
-        ):
-            self.add_error("grassroots_union", _("Có ngày vào công đoàn thì cần công đoàn cơ sở."))
         return data
 
     def _check_timeline(self, data) -> None:
@@ -367,6 +358,12 @@ class MoveForm(forms.Form):
         label=_("Mã doanh nghiệp nơi làm việc mới"), max_length=64, required=False
     )
 
+    def clean_moved_on(self):
+        day = self.cleaned_data.get("moved_on")
+        for broken in rules.move({"moved_on": day}):
+            raise ValidationError(broken.message())
+        return day
+
     def clean_to_union(self):
         code = self.cleaned_data["to_union"].strip()
         unit = Unit.objects.filter(code=code).first()
@@ -408,11 +405,6 @@ class TrainingClassForm(RecordForm):
         model = r.TrainingClass
         fields = ["code", "name", "organiser", "starts_on", "ends_on"]
 
-    def clean(self):
-        data = super().clean()
-        self.check_order("starts_on", "ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        return data
-
 
 class EnrolmentForm(RecordForm):
     training_class = CodeField(source="training_class", label=_("Lớp"))
@@ -433,11 +425,6 @@ class AdmissionForm(RecordForm):
     class Meta:
         model = r.Admission
         fields = ["person", "admitted_on", "party_unit", "decision_no", "full_member_on"]
-
-    def clean(self):
-        data = super().clean()
-        self.check_order("admitted_on", "full_member_on", _("Ngày chuyển chính thức phải sau ngày kết nạp."))
-        return data
 
 
 class WorkForm(RecordForm):
@@ -500,15 +487,6 @@ class AwardForm(RecordForm):
             "proposing_unit",
         ]
 
-    def clean(self):
-        data = super().clean()
-        target = data.get("target")
-        if target == r.Award.Target.ENTERPRISE and not data.get("enterprise"):
-            self.add_error("enterprise", _("Khen thưởng doanh nghiệp thì cần mã doanh nghiệp."))
-        if target == r.Award.Target.PERSON and not data.get("person"):
-            self.add_error("person", _("Khen thưởng cá nhân thì cần mã người."))
-        return data
-
 
 class CultureRecognitionForm(RecordForm):
     enterprise = CodeField(source="enterprise", label=_("Doanh nghiệp"))
@@ -550,8 +528,3 @@ class ProgramForm(RecordForm):
     class Meta:
         model = r.Program
         fields = ["code", "name", "starts_on", "ends_on", "union_root", "party_root"]
-
-    def clean(self):
-        data = super().clean()
-        self.check_order("starts_on", "ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        return data

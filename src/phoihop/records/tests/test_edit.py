@@ -112,7 +112,7 @@ def test_dates_must_be_sane(client, world):
         PERSON | {"birth_date": "1800-01-01", "union_joined_on": tomorrow, "union_left_on": "2020-01-01"},
     )
     errors = errors_of(response)
-    assert errors["birth_date"] == ["Ngày không được trước 01/01/1930."]
+    assert errors["birth_date"] == ["Ngày không được trước 01/01/1929."]
     assert errors["union_joined_on"] == ["Ngày không được sau hôm nay."]
     response = client.post("/ho-so/nguoi/them/", PERSON | {"union_left_on": "2020-01-01"})
     assert errors_of(response)["union_left_on"] == ["Ngày rời phải sau ngày vào công đoàn."]
@@ -172,7 +172,7 @@ def test_year_out_of_range(client, world):
     response = client.post(
         "/ho-so/cong-trinh/them/", {"code": "CT-1", "name": "Cầu", "unit": "CDCS-BAC-1", "year": "20"}
     )
-    assert errors_of(response)["year"] == ["Năm không được trước 1975."]
+    assert errors_of(response)["year"] == ["Năm không được trước 1929."]
 
 
 def test_initiative_with_authors_and_money(client, world):

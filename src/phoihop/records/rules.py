@@ -1,0 +1,179 @@
+"""The rules of each record kind, in one place: sane dates and years (the policy of `core.dates`), the
+order of a record's own dates, and the fields one value makes necessary. The staff forms
+(`records.forms`), the workbook import (`workbook.validate`, per row, with sheet, row and column) and
+the API (through the same forms) all call these functions, so a record one of them accepts the others
+accept too, and a refusal reads the same everywhere.
+
+Each rule is a pure function over the record's values, keyed by model field name (a reference is any
+non-empty value: a model instance, a pk or a code), and returns the broken rules: no queries, so the
+import checks a million rows without one per row. The cross-record checks (codes unique, references
+existing and of the right kind, a person's timeline, scope) stay with the code that holds those facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext, gettext_noop
+
+from phoihop.core import dates
+
+from . import models as r
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One broken rule: the model field it is about and a Vietnamese gettext msgid with its params."""
+
+    field: str
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+    def message(self) -> str:
+        """The message in the active language (through the catalogue)."""
+        text = gettext(self.msgid)
+        return text % self.params if self.params else text
+
+
+Values = Mapping[str, object]
+Rule = Callable[..., list[Broken]]
+
+# The order messages: a later date that may not precede an earlier one (equal is allowed).
+LEFT_AFTER_JOINED = gettext_noop("Ngày rời phải sau ngày vào công đoàn.")
+JOINED_AFTER_BIRTH = gettext_noop("Ngày vào công đoàn phải sau ngày sinh.")
+JOINED_NEEDS_UNION = gettext_noop("Có ngày vào công đoàn thì cần công đoàn cơ sở.")
+END_AFTER_START = gettext_noop("Ngày kết thúc phải sau ngày bắt đầu.")
+FULL_AFTER_ADMITTED = gettext_noop("Ngày chuyển chính thức phải sau ngày kết nạp.")
+AWARD_NEEDS_ENTERPRISE = gettext_noop("Khen thưởng doanh nghiệp thì cần mã doanh nghiệp.")
+AWARD_NEEDS_PERSON = gettext_noop("Khen thưởng cá nhân thì cần mã người.")
+
+
+def _days(values: Values, names: tuple[str, ...], *, planned: bool, on: date | None) -> list[Broken]:
+    found = []
+    for name in names:
+        day = values.get(name)
+        problem = dates.check_day(day, planned=planned, on=on) if isinstance(day, date) else None
+        if problem:
+            found.append(Broken(name, *problem))
+    return found
+
+
+def _year(values: Values, *, on: date | None) -> list[Broken]:
+    year = values.get("year")
+    problem = dates.check_year(year, on=on) if isinstance(year, int) else None
+    return [Broken("year", *problem)] if problem else []
+
+
+def _order(values: Values, first: str, then: str, msgid: str, found: list[Broken]) -> list[Broken]:
+    """`then` may not precede `first`; said only when both dates are sane (one message at a time)."""
+    a, b = values.get(first), values.get(then)
+    if isinstance(a, date) and isinstance(b, date) and b < a:
+        if not any(x.field in (first, then) for x in found):
+            return [Broken(then, msgid)]
+    return []
+
+
+# ---- one function per kind ----------------------------------------------------------------------
+
+
+def person(values: Values, *, on: date | None = None) -> list[Broken]:
+    """nguoi: birth, joining and leaving are facts (not ahead of today), in that order; a joining date
+    needs the grassroots union joined."""
+    found = _days(values, ("birth_date", "union_joined_on", "union_left_on"), planned=False, on=on)
+    dated = list(found)
+    found += _order(values, "union_joined_on", "union_left_on", LEFT_AFTER_JOINED, dated)
+    found += _order(values, "birth_date", "union_joined_on", JOINED_AFTER_BIRTH, dated)
+    if values.get("union_joined_on") and not values.get("grassroots_union"):
+        found.append(Broken("grassroots_union", JOINED_NEEDS_UNION))
+    return found
+
+
+def timeline_entry(values: Values, *, on: date | None = None) -> list[Broken]:
+    """qua_trinh: the row's start is a fact (the rows of one person together: `records.timeline`)."""
+    return _days(values, ("starts_on",), planned=False, on=on)
+
+
+def move(values: Values, *, on: date | None = None) -> list[Broken]:
+    """A move between grassroots unions is recorded once it has happened."""
+    return _days(values, ("moved_on",), planned=False, on=on)
+
+
+def referral(values: Values, *, on: date | None = None) -> list[Broken]:
+    return _days(values, ("referred_on",), planned=False, on=on)
+
+
+def training_class(values: Values, *, on: date | None = None) -> list[Broken]:
+    """lop_boi_duong: a class may be planned ahead; it ends on or after its start."""
+    found = _days(values, ("starts_on", "ends_on"), planned=True, on=on)
+    return found + _order(values, "starts_on", "ends_on", END_AFTER_START, found)
+
+
+def admission(values: Values, *, on: date | None = None) -> list[Broken]:
+    """ket_nap: admission and full membership are facts; full membership on or after admission."""
+    found = _days(values, ("admitted_on", "full_member_on"), planned=False, on=on)
+    return found + _order(values, "admitted_on", "full_member_on", FULL_AFTER_ADMITTED, found)
+
+
+def yearly(values: Values, *, on: date | None = None) -> list[Broken]:
+    """Works, initiatives, contest entries, culture recognitions, democracy reports: a sane year."""
+    return _year(values, on=on)
+
+
+def award(values: Values, *, on: date | None = None) -> list[Broken]:
+    """khen_thuong: a sane year; an award to an enterprise names it, an award to a person names them."""
+    found = _year(values, on=on)
+    target = values.get("target")
+    if target == r.Award.Target.ENTERPRISE and not values.get("enterprise"):
+        found.append(Broken("enterprise", AWARD_NEEDS_ENTERPRISE))
+    if target == r.Award.Target.PERSON and not values.get("person"):
+        found.append(Broken("person", AWARD_NEEDS_PERSON))
+    return found
+
+
+def welfare_contribution(values: Values, *, on: date | None = None) -> list[Broken]:
+    return _days(values, ("date",), planned=False, on=on)
+
+
+def program(values: Values, *, on: date | None = None) -> list[Broken]:
+    """chuong_trinh: a program may be planned ahead; it ends on or after its start."""
+    found = _days(values, ("starts_on", "ends_on"), planned=True, on=on)
+    return found + _order(values, "starts_on", "ends_on", END_AFTER_START, found)
+
+
+def no_rules(values: Values, *, on: date | None = None) -> list[Broken]:
+    return []
+
+
+RULES: dict[type, Rule] = {
+    r.Person: person,
+    r.TimelineEntry: timeline_entry,
+    r.Move: move,
+    r.Referral: referral,
+    r.TrainingClass: training_class,
+    r.Enrolment: no_rules,
+    r.Admission: admission,
+    r.Work: yearly,
+    r.Initiative: yearly,
+    r.ContestEntry: yearly,
+    r.Award: award,
+    r.CultureRecognition: yearly,
+    r.DemocracyReport: yearly,
+    r.WelfareContribution: welfare_contribution,
+    r.Program: program,
+}
+
+
+def check(model: type, values: Values, *, on: date | None = None) -> list[Broken]:
+    """The broken rules of a record of `model` with these values (none for a kind without rules)."""
+    rule = RULES.get(model)
+    return rule(values, on=on) if rule else []
+
+
+def model_values(instance) -> dict[str, object]:
+    """A saved or unsaved record's values as the rules read them (references by their id)."""
+    values = {}
+    for f in instance._meta.concrete_fields:
+        values[f.name] = getattr(instance, f.attname)
+    return values
