@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "phoihop.privacy",
     "phoihop.demo",
     "phoihop.jobs",
+    "phoihop.site",  # the project level: serve/up, start and error pages, the staff menu
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,7 @@ ROOT_URLCONF = "phoihop.urls"
 WSGI_APPLICATION = "phoihop.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [

@@ -21,12 +21,12 @@ urlpatterns = [
     path("bao-cao-dinh-ky/", include("phoihop.periods.urls")),
     path("nhat-ky/", include("phoihop.audit.urls")),
     path("du-lieu-ca-nhan/", include("phoihop.privacy.urls")),
-    path("", include("phoihop.core.urls")),
+    path("", include("phoihop.site.urls")),
     # The public portal owns the site root ("/", "/tin-tuc/<slug>/", feeds, sitemap); it comes last.
     path("", include("phoihop.portal.urls")),
 ]
 
-handler400 = "phoihop.core.views.bad_request"
-handler403 = "phoihop.core.views.forbidden"
-handler404 = "phoihop.core.views.not_found"
-handler500 = "phoihop.core.views.server_error"
+handler400 = "phoihop.site.views.bad_request"
+handler403 = "phoihop.site.views.forbidden"
+handler404 = "phoihop.site.views.not_found"
+handler500 = "phoihop.site.views.server_error"

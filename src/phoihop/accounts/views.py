@@ -70,7 +70,7 @@ def otp_verify(request):
     """The second step of signing in: the six-digit code."""
     user = pending_user(request)
     if user is None:
-        return redirect("core:home" if request.user.is_authenticated else settings.LOGIN_URL)
+        return redirect("site:home" if request.user.is_authenticated else settings.LOGIN_URL)
     device = twofactor.confirmed_device(user)
     if device is None:
         return redirect("accounts:otp_setup")

@@ -21,7 +21,7 @@ def signed_in(client, world, username):
 
 def test_staff_nav_shows_news_for_news_editor(client, world):
     signed_in(client, world, "news_a")
-    html = client.get(reverse("core:home"), follow=True).content.decode()
+    html = client.get(reverse("site:home"), follow=True).content.decode()
     assert reverse("portal:editor_index") in html
 
 

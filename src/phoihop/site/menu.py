@@ -7,20 +7,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.portal.services import can_edit_news
 
 
 def _has_scope(user) -> bool:
     """What the dashboard and the targets grid ask (indicators.views._scope_or_403)."""
     scope = scope_for(user)
     return bool(scope.everything or scope.unit_ids)
-
-
-def _may_edit_news(user) -> bool:
-    try:
-        from phoihop.portal.services import can_edit_news
-    except ImportError:
-        return False
-    return can_edit_news(user)
 
 
 # (url name, label, who may open it) — in the order of the menu.
@@ -32,7 +25,7 @@ ENTRIES = [
     ("indicators:targets", _("Chỉ tiêu"), lambda u: u.can("read") and _has_scope(u)),
     ("reports:index", _("Báo cáo"), lambda u: u.can("report")),
     ("periods:index", _("Báo cáo định kỳ"), lambda u: u.can("report")),
-    ("portal:editor_index", _("Tin tức"), _may_edit_news),
+    ("portal:editor_index", _("Tin tức"), can_edit_news),
     ("audit:log", _("Nhật ký"), lambda u: u.can("audit")),
     ("accounts:users", _("Tài khoản"), lambda u: u.can("manage_users")),
 ]
@@ -56,7 +49,7 @@ def staff_menu(user) -> list[tuple[str, str]]:
 def landing_url(user) -> str | None:
     """Where the user starts after signing in: the news editor in the newsroom, everyone else with a
     scope on the program overview (the one "Tổng quan"); None when no page fits (the plain start page)."""
-    if _may_edit_news(user) and not user.can("read"):
+    if can_edit_news(user) and not user.can("read"):
         preferred = ["portal:editor_index"]
     else:
         preferred = ["indicators:dashboard", "orgs:tree"]

@@ -3,21 +3,22 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from .params import BadParameter
+from phoihop.core.params import BadParameter
+from phoihop.portal import selectors as portal
+
+from .menu import landing_url
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    """After sign-in: the role's landing page (core.menu.landing_url) — the program overview, or the
+    """After sign-in: the role's landing page (site.menu.landing_url) — the program overview, or the
     newsroom for a news editor; the plain start page only when no page fits the account."""
-    from .menu import landing_url
-
     url = landing_url(request.user)
     if url:
         return redirect(url)
-    return render(request, "core/home.html")
+    return render(request, "site/home.html")
 
 
 def forbidden(request, exception=None):
@@ -30,9 +31,7 @@ def not_found(request, exception=None):
     """Visitors of the public portal get the portal's own page; staff get the staff one."""
     if not request.user.is_authenticated:
         try:
-            from phoihop.portal import selectors
-
-            context = {"site_name": selectors.site_name(), "nav_categories": selectors.categories()}
+            context = {"site_name": portal.site_name(), "nav_categories": portal.categories()}
             return render(request, "portal/404.html", context, status=404)
         except Exception:  # noqa: BLE001 - a 404 must never become a 500; fall back to the plain page
             logger.exception("portal 404 page failed")

@@ -6,6 +6,7 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         # Collect first: WhiteNoise indexes the static folder when the application is built.
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        from phoihop.wsgi import application
+        application = get_wsgi_application()  # what phoihop.wsgi builds, after the static files are in place
 
         class Server(BaseApplication):
             def load_config(self):

@@ -29,7 +29,7 @@ def page_links(html: str) -> set[str]:
 @pytest.mark.parametrize("username", ROLES)
 def test_every_link_of_each_roles_landing_page_opens(demo_province, client, username):
     client.force_login(User.objects.get(username=username))
-    start = client.get(reverse("core:home"))
+    start = client.get(reverse("site:home"))
     assert start.status_code == 302
     landing = client.get(start["Location"])
     assert landing.status_code == 200
@@ -44,7 +44,7 @@ def test_every_link_of_each_roles_landing_page_opens(demo_province, client, user
 
 def test_the_news_editor_lands_in_the_newsroom_and_sees_no_records_menu(demo_province, client):
     client.force_login(User.objects.get(username="bientap"))
-    assert client.get(reverse("core:home"))["Location"] == reverse("portal:editor_index")
+    assert client.get(reverse("site:home"))["Location"] == reverse("portal:editor_index")
     menu = nav_links(client.get(reverse("portal:editor_index")).content.decode())
     assert "Tin tức" in menu and "Hồ sơ" not in menu and "Sổ dữ liệu" not in menu
 
@@ -52,7 +52,7 @@ def test_the_news_editor_lands_in_the_newsroom_and_sees_no_records_menu(demo_pro
 @pytest.mark.parametrize("username", ["lanhdao", "batxat", "cdcs", "dangkhoi"])
 def test_roles_without_news_see_no_newsroom_and_land_on_the_one_overview(demo_province, client, username):
     client.force_login(User.objects.get(username=username))
-    assert client.get(reverse("core:home"))["Location"] == reverse("indicators:dashboard")
+    assert client.get(reverse("site:home"))["Location"] == reverse("indicators:dashboard")
     menu = nav_links(client.get(reverse("indicators:dashboard")).content.decode())
     assert "Tin tức" not in menu
     assert list(menu).count("Tổng quan") == 1 and menu["Tổng quan"] == reverse("indicators:dashboard")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from phoihop.demo.services import demo_loaded, sign_in_lines
 from phoihop.orgs.models import Unit
 
 
@@ -26,8 +27,6 @@ class Command(BaseCommand):
             self.stdout.write("Đang nạp dữ liệu mẫu tỉnh Lào Cai…")
             call_command("demo")  # prints the sign-ins itself
         elif not settings.PRODUCTION and "demo" in get_commands():
-            from phoihop.demo.services import demo_loaded, sign_in_lines
-
             if demo_loaded():
                 for line in sign_in_lines():
                     self.stdout.write(line)

@@ -1,11 +1,11 @@
 from django import template
 
-from phoihop.core.menu import staff_menu as _staff_menu
+from phoihop.site.menu import staff_menu as _staff_menu
 
 register = template.Library()
 
 
 @register.simple_tag
 def staff_menu(user):
-    """The menu links the user may open (core.menu)."""
+    """The menu links the user may open (site.menu)."""
     return _staff_menu(user)
