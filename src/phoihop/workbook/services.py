@@ -55,10 +55,11 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
             result.errors = result.errors + _refusals_of_valid_rows(validator, user, scope)
         return result
     gate = RowGate(user, scope=scope) if gated else None
-    writer = Writer(validator.rows, progress, gate=gate)
+    who = _who(actor)
+    writer = Writer(validator.rows, progress, gate=gate, audit_sink=lambda entries: _save_audit(entries, who))
     try:
         with transaction.atomic():
-            _write(writer, actor, source, result)
+            _write(writer, who, source, result)
     except _Refused:
         result.errors = gate.errors
         return result
@@ -83,7 +84,7 @@ def _refusals_of_valid_rows(validator: Validator, user, scope) -> list[Problem]:
     gate = RowGate(user, scope=scope)
     try:
         with transaction.atomic():
-            Writer(rows, gate=gate).run()
+            Writer(rows, gate=gate, audit_sink=lambda entries: None).run()  # rolled back anyway
             raise _Refused
     except _Refused:
         return gate.errors
@@ -91,17 +92,24 @@ def _refusals_of_valid_rows(validator: Validator, user, scope) -> list[Problem]:
         return []
 
 
-def _write(writer: Writer, actor, source, result: ImportResult) -> None:
-    writer.run()
-    if writer.gate is not None and writer.gate.errors:
-        raise _Refused
-    who = {
+def _who(actor) -> dict:
+    return {
         "actor": actor if getattr(actor, "is_authenticated", False) else None,
         "actor_name": actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
     }
-    for entry in writer.audit:
+
+
+def _save_audit(entries: list[AuditEntry], who: dict) -> None:
+    """The audit rows of one written batch (the writer hands them over batch by batch)."""
+    for entry in entries:
         entry.actor, entry.actor_name = who["actor"], who["actor_name"]
-    AuditEntry.objects.bulk_create(writer.audit, batch_size=2000)
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def _write(writer: Writer, who: dict, source, result: ImportResult) -> None:
+    writer.run()
+    if writer.gate is not None and writer.gate.errors:
+        raise _Refused
     AuditEntry.objects.create(
         **who,
         action="import",

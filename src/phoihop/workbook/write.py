@@ -1,11 +1,20 @@
 """Writing a validated workbook: upsert by natural key, sheet by sheet, in the caller's transaction.
 
-New rows and changed rows go to the database as one prepared INSERT or UPDATE executed over all rows
-(`executemany`), not through model instances: at 50,000 people, building instances and compiling
-Django's multi-row INSERTs cost four times the database work itself. Rows are written exactly as
+Rows go in batches of BATCH: for each batch, only the records its keys name are looked up (chunked
+`WHERE key IN (…)`, never a whole table), the codes its references name are resolved the same way, and
+its new and changed rows are written — so memory follows the batch, not the workbook or the database
+(a 50-row workbook into a database of millions reads a few dozen rows).
+
+New rows and changed rows go to the database without model instances: on PostgreSQL new rows by
+`COPY … FROM STDIN` straight into the table (their keys were just looked up in this transaction; a
+concurrent writer of the same key fails on the unique index and the import rolls back whole) and
+changed rows by `COPY` into a temporary table and one `UPDATE … FROM`; on SQLite by one prepared
+INSERT or UPDATE run with `executemany`. At 50,000 people, building instances and compiling Django's
+multi-row INSERTs cost four times the database work itself. Rows are written exactly as
 `bulk_create` / `bulk_update` would write them: the same defaults for missing fields, values adapted by
 the fields themselves, no signals (bulk writes send none either)."""
 
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -14,8 +23,8 @@ from django.db import connection, models
 
 from phoihop.audit.models import AuditEntry
 from phoihop.core.cells import fold
-from phoihop.orgs.closure import rebuild_closure
-from phoihop.orgs.models import Enterprise, Unit
+from phoihop.orgs.closure import refresh_closure
+from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records.models import Initiative, Person, TrainingClass
 from phoihop.records.timeline import rebuild_intervals
 
@@ -26,10 +35,28 @@ from .validate import Row
 ID_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
 SEARCH_NAME = {Unit: "name", Enterprise: "name", Person: "full_name"}
 SELF_REFS = {"parent", "merged_into"}  # don_vi columns pointing into don_vi: set in a second pass
+BATCH = 5000  # rows of a sheet handled (looked up, compared, written) at a time
+CHUNK = 5000  # values per `IN (…)` of a lookup
+CACHED_CODES = 200_000  # resolved codes kept per referenced sheet before the cache starts over
+COPY_FROM = 200  # on PostgreSQL, batches of at least this many rows go by COPY
 
 
 def _manager(model):
     return model.objects.unscoped() if hasattr(model.objects, "unscoped") else model.objects
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def lookup_codes(model, codes: Iterable[str]) -> dict[str, int]:
+    """{code: pk} of the records of `model` whose code is among `codes` (looked up CHUNK at a time)."""
+    wanted = sorted({c for c in codes if c})
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        found.update(_manager(model).filter(code__in=chunk).values_list("code", "pk"))
+    return found
 
 
 # Field types whose validated Python value is already what the database driver takes.
@@ -63,9 +90,21 @@ def _bound_rows(columns, rows, adapters):
     return [tuple(adapt(row[c]) if adapt else row[c] for c, adapt in plan) for row in rows]
 
 
+def _by_copy(rows: list) -> bool:
+    return connection.vendor == "postgresql" and len(rows) >= COPY_FROM
+
+
+def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """COPY rows into `table` (PostgreSQL, psycopg 3): one stream instead of a statement per row."""
+    # Django's cursor wraps psycopg's; COPY is psycopg's own API. Names are quoted model metadata.
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608
+        for row in rows:
+            copy.write_row(row)
+
+
 def insert_rows(model, rows: list[dict]) -> None:
-    """INSERT `rows` ({attname: value}) into `model`'s table with one executemany; fields a row does
-    not name get the field's default, as a fresh model instance would."""
+    """INSERT `rows` ({attname: value}) into `model`'s table (COPY on PostgreSQL, else one
+    executemany); fields a row does not name get the field's default, as a fresh model instance would."""
     if not rows:
         return
     meta = model._meta
@@ -83,30 +122,50 @@ def insert_rows(model, rows: list[dict]) -> None:
     defaults = {f.attname: f.get_default() for f in fields}
     columns = [f.attname for f in fields]
     full = rows if set(rows[0]) == set(columns) else [defaults | row for row in rows]
-    # Only quoted table and column names from the model's own metadata are formatted in; values are bound.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    quote = connection.ops.quote_name
+    table, names = quote(meta.db_table), [quote(f.column) for f in fields]
+    bound = _bound_rows(columns, full, [_adapter(f) for f in fields])
     with connection.cursor() as cursor:
-        cursor.executemany(sql, _bound_rows(columns, full, [_adapter(f) for f in fields]))
+        if _by_copy(bound):
+            _copy(cursor, table, names, bound)
+            return
+        # Only quoted table and column names from the model's own metadata are formatted in; values are bound.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            table, ", ".join(names), ", ".join(["%s"] * len(fields))
+        )
+        cursor.executemany(sql, bound)
 
 
 def update_rows(model, rows: list[dict], attnames: list[str]) -> None:
-    """UPDATE `attnames` of the rows ({"pk": id, attname: value, …}) with one executemany."""
-    if not rows:
+    """UPDATE `attnames` of the rows ({"pk": id, attname: value, …}): on PostgreSQL, many rows go by
+    COPY into a temporary table and one UPDATE … FROM; otherwise one executemany."""
+    if not rows or not attnames:
         return
     meta = model._meta
     fields = [_field_by_attname(meta, a) for a in attnames]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields),
-        connection.ops.quote_name(meta.pk.column),
-    )
-    adapters = [_adapter(f) for f in fields] + [None]
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    bound = _bound_rows([*attnames, "pk"], rows, [_adapter(f) for f in fields] + [None])
     with connection.cursor() as cursor:
-        cursor.executemany(sql, _bound_rows([*attnames, "pk"], rows, adapters))
+        if _by_copy(bound):
+            names = [quote(f.column) for f in fields]
+            temp = quote("phoihop_import_update")
+            cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {', '.join(names)}, {pk} FROM {table} WITH NO DATA"
+            )
+            _copy(cursor, temp, [*names, pk], bound)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {', '.join(f'{n} = u.{n}' for n in names)} "  # noqa: S608
+                f"FROM {temp} AS u WHERE t.{pk} = u.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+            return
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+            table, ", ".join(f"{quote(f.column)} = %s" for f in fields), pk
+        )
+        cursor.executemany(sql, bound)
 
 
 def _field_by_attname(meta, attname: str):
@@ -167,22 +226,42 @@ def _indexes_built_after(model, *, empty: bool, rows: int):
 class Writer:
     """Writes the validated rows. With a `gate` (workbook.gating.RowGate, for an importer who is a
     user), every row that would create or change a record asks the write gate first; refusals are
-    collected in `gate.errors` and the caller rolls the whole import back."""
+    collected in `gate.errors` and the caller rolls the whole import back. `audit_sink` receives the
+    audit entries of each batch as it is written (without one they pile up in `audit`)."""
 
-    def __init__(self, rows: dict[str, list[Row]], progress=None, gate=None):
+    def __init__(
+        self,
+        rows: dict[str, list[Row]],
+        progress=None,
+        gate=None,
+        audit_sink: Callable[[list[AuditEntry]], None] | None = None,
+    ):
         self.rows = rows
         self.progress = progress
         self.gate = gate
-        self.ids: dict[str, dict[str, int]] = {}
+        self.audit_sink = audit_sink
         self.summary: dict[str, dict[str, int]] = {}
         self.audit: list[AuditEntry] = []
+        self._codes: dict[str, dict[str, int | None]] = {}  # sheet key → {code: pk or None}, bounded
+        self._moved: set[int] = set()  # units created, changed or transferred: their closure is refreshed
+        self._moved_codes: set[str] = set()  # don_vi rows created or changed (ids known after pass 2)
         self._unit_states: dict[str, tuple[Row, dict | None, dict]] = {}  # don_vi rows, gated in pass 2
         self._initiatives: dict[str, tuple[Row, dict, bool]] = {}  # sang_kien rows: state, already gated
 
-    def ids_for(self, sheet_key: str) -> dict[str, int]:
-        if sheet_key not in self.ids:
-            self.ids[sheet_key] = dict(_manager(ID_MODELS[sheet_key]).values_list("code", "pk"))
-        return self.ids[sheet_key]
+    def ids_of(self, sheet_key: str, codes: Iterable) -> dict[str, int | None]:
+        """{code: pk, or None when no such record} covering `codes`, looked up only for codes not yet
+        resolved. The cache starts over past CACHED_CODES codes, so it never grows with the workbook."""
+        cache = self._codes.setdefault(sheet_key, {})
+        wanted = {c for c in codes if c}
+        missing = wanted - cache.keys()
+        if missing and len(cache) + len(missing) > CACHED_CODES:
+            cache.clear()
+            missing = wanted
+        if missing:
+            found = lookup_codes(ID_MODELS[sheet_key], missing)
+            for code in missing:
+                cache[code] = found.get(code)
+        return cache
 
     def run(self) -> None:
         present = [s for s in SHEETS if self.rows.get(s.key)]
@@ -190,15 +269,14 @@ class Writer:
             for i, sheet in enumerate(present, start=1):
                 self.write_sheet(sheet, self.rows[sheet.key])
                 if sheet.key in ID_MODELS:
-                    self.ids.pop(sheet.key, None)
+                    self._codes.pop(sheet.key, None)  # codes not found before may exist now
                 if self.progress:
                     self.progress("write", i, len(present))
-            changed = self.summary.get("don_vi", {}), self.summary.get("dieu_chuyen", {})
-            if any(s.get("created") or s.get("updated") for s in changed):
-                rebuild_closure()
+            if self._moved:  # the closure rows of the units whose place in a tree may have changed
+                refresh_closure(self._moved)
             if self.rows.get("qua_trinh"):  # the intervals "union on date D" is read through
-                people = self.ids_for("nguoi")
-                rebuild_intervals({people[r.values["ma_nguoi"]] for r in self.rows["qua_trinh"]})
+                codes = {r.values["ma_nguoi"] for r in self.rows["qua_trinh"]}
+                rebuild_intervals(lookup_codes(Person, codes).values())
 
     def _fields(self, sheet: Sheet, skip: set[str] = frozenset()) -> list[tuple[str, str, str | None]]:
         """(column key, model attname, referenced sheet) for the columns written as plain fields."""
@@ -216,26 +294,45 @@ class Writer:
         search = SEARCH_NAME.get(model)
         attnames = [a for _, a, _ in fields] + (["search_name"] if search else [])
         key_attnames = [a for k, a, _ in fields if k in sheet.key_columns]
-        existing = {}
-        for pk, *vals in _manager(model).values_list("pk", *attnames).iterator(chunk_size=5000):
-            record = dict(zip(attnames, vals, strict=True))
-            existing[tuple(record[a] for a in key_attnames)] = (pk, record)
-        was_empty = not existing
-        # Resolve each reference column's codes through one id map, looked up once per sheet.
-        plan = [(key, attname, self.ids_for(ref) if ref else None) for key, attname, ref in fields]
-        creates, updates, changed_fields = [], [], set()
+        # A table empty before the sheet holds only rows of this sheet: no later key can find one
+        # (keys are unique within a sheet, validate.py), so nothing is looked up.
+        was_empty = not _manager(model).exists()
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        gate = self.gate
+        shape = (fields, attnames, key_attnames, search)
+        with _indexes_built_after(model, empty=was_empty, rows=len(rows)):
+            for batch in _chunks(rows, BATCH):
+                self._write_batch(sheet, batch, shape, counts, look_up=not was_empty)
+        if sheet.key == "don_vi":
+            self._write_unit_links(rows, counts)
+        if sheet.key == "sang_kien":
+            self._write_authors(rows, counts)
+        self.summary[sheet.key] = counts
+
+    def _write_batch(self, sheet: Sheet, rows: list[Row], shape, counts: dict, *, look_up: bool) -> None:
+        fields, attnames, key_attnames, search = shape
+        model = sheet.model
+        # Resolve each referenced sheet's codes of this batch through one lookup.
+        wanted: dict[str, set] = {}
+        for key, _, ref in fields:
+            if ref:
+                wanted.setdefault(ref, set()).update(r.values.get(key) for r in rows)
+        ids = {ref: self.ids_of(ref, codes) for ref, codes in wanted.items()}
+        plan = [(key, attname, ids[ref] if ref else None) for key, attname, ref in fields]
+        states = []
         for row in rows:
             given = row.values
             values = {
-                attname: v if ids is None else (ids.get(v) if v else None)
-                for key, attname, ids in plan
+                attname: v if found is None else (found.get(v) if v else None)
+                for key, attname, found in plan
                 for v in (given.get(key),)
             }
             if search:
                 values["search_name"] = fold(values[search])
-            key = tuple(values[a] for a in key_attnames)
+            states.append((row, values, tuple(values[a] for a in key_attnames)))
+        existing = _existing(model, attnames, key_attnames, states) if look_up else {}
+        creates, updates, changed_fields, audit = [], [], set(), []
+        gate = self.gate
+        for row, values, key in states:
             if key in existing:
                 pk, before = existing[key]
                 diff = {a: v for a, v in values.items() if _norm(before[a]) != _norm(v)}
@@ -245,7 +342,8 @@ class Writer:
                     updates.append({"pk": pk, **values})
                     changed_fields.update(diff)
                     counts["updated"] += 1
-                    self.audit.append(
+                    self._note_moved(sheet, values)
+                    audit.append(
                         AuditEntry(
                             action="update",
                             model=model._meta.label,
@@ -262,16 +360,24 @@ class Writer:
                 creates.append(values)
                 existing[key] = (None, values)
                 counts["created"] += 1
-        with _indexes_built_after(model, empty=was_empty, rows=len(creates)):
-            insert_rows(model, creates)
+                self._note_moved(sheet, values)
+        insert_rows(model, creates)
         if gate is not None and creates and "code" in key_attnames:
             self._note_created(model, [c["code"] for c in creates])
         update_rows(model, updates, sorted(changed_fields))
-        if sheet.key == "don_vi":
-            self._write_unit_links(rows, counts)
-        if sheet.key == "sang_kien":
-            self._write_authors(rows, counts)
-        self.summary[sheet.key] = counts
+        if audit:
+            if self.audit_sink is not None:
+                self.audit_sink(audit)
+            else:
+                self.audit += audit
+
+    def _note_moved(self, sheet: Sheet, values: dict) -> None:
+        """Units whose closure rows must be refreshed: a new or changed unit (its founding date or, in
+        pass 2, its parent) and the unit of a new or changed transfer."""
+        if sheet.model is Transfer and values.get("unit_id"):
+            self._moved.add(values["unit_id"])
+        elif sheet.model is Unit:
+            self._moved_codes.add(values["code"])
 
     # ---- the write gate -------------------------------------------------------------------------------
     def _passes(self, sheet: Sheet, row: Row, pk, before: dict | None, after: dict, *, changed: bool) -> bool:
@@ -297,7 +403,7 @@ class Writer:
             return True
         return self.gate.allows(sheet, row, model, before=old, after=new)
 
-    def _authors_pass(self, row: Row, pk: int, added: set[int]) -> bool:
+    def _authors_pass(self, row: Row, pk: int, added: set[int], names: dict[int, str]) -> bool:
         """New authors must be people the importer sees; changing authors is changing the initiative."""
         sheet = BY_KEY["sang_kien"]
         state = self._initiatives.get(row.values["ma_sang_kien"])
@@ -308,9 +414,7 @@ class Writer:
             sheet, row, Initiative, before={**record, "pk": pk}, after=record
         ):
             return False
-        if not hasattr(self, "_person_codes"):
-            self._person_codes = {pk: code for code, pk in self.ids_for("nguoi").items()}
-        hidden = [self._person_codes[p] for p in sorted(added) if not self.gate.sees(Person, p)]
+        hidden = [names[p] for p in sorted(added) if not self.gate.sees(Person, p)]
         for code in hidden:
             self.gate.refuse_reference(sheet, row, "tac_gia", code)
         return not hidden
@@ -357,11 +461,19 @@ class Writer:
 
     def _write_unit_links(self, rows: list[Row], counts: dict) -> None:
         """Second pass of don_vi: parent and merger target, which may point at rows of the same sheet."""
-        ids = dict(Unit.objects.values_list("code", "pk"))
-        current = {
-            pk: (parent, merged)
-            for pk, parent, merged in Unit.objects.values_list("pk", "parent_id", "merged_into_id")
-        }
+        codes: set[str] = set()
+        for row in rows:
+            v = row.values
+            codes.update((v["ma_don_vi"], v.get("ma_cap_tren"), v.get("ma_don_vi_tiep_nhan")))
+        ids = lookup_codes(Unit, codes)
+        current: dict[int, tuple] = {}
+        for chunk in _chunks(
+            sorted({ids[r.values["ma_don_vi"]] for r in rows if r.values["ma_don_vi"] in ids})
+        ):
+            for pk, parent, merged in Unit.objects.filter(pk__in=chunk).values_list(
+                "pk", "parent_id", "merged_into_id"
+            ):
+                current[pk] = (parent, merged)
         updates, wanted = [], {}
         for row in rows:
             pk = ids.get(row.values["ma_don_vi"])
@@ -379,29 +491,51 @@ class Writer:
             self._stored_links = current
             self._gate_units(rows, ids, wanted)
         update_rows(Unit, updates, ["parent_id", "merged_into_id"])
+        self._moved.update(u["pk"] for u in updates)
+        self._moved.update(ids[c] for c in self._moved_codes if c in ids)
 
     def _write_authors(self, rows: list[Row], counts: dict) -> None:
         through = Initiative.authors.through
-        ids = dict(Initiative.objects.unscoped().values_list("code", "pk"))
-        people = self.ids_for("nguoi")
-        current: dict[int, set[int]] = {}
-        for initiative_id, person_id in through.objects.values_list("initiative_id", "person_id"):
-            current.setdefault(initiative_id, set()).add(person_id)
-        stale, links = [], []
-        for row in rows:
-            pk = ids.get(row.values["ma_sang_kien"])
-            if pk is None:  # refused by the gate
-                continue
-            wanted = {people[c] for c in row.values.get("tac_gia") or []}
-            if wanted != current.get(pk, set()):
-                if self.gate is not None and not self._authors_pass(row, pk, wanted - current.get(pk, set())):
+        for batch in _chunks(rows, BATCH):
+            ids = lookup_codes(Initiative, (r.values["ma_sang_kien"] for r in batch))
+            people = self.ids_of("nguoi", (c for r in batch for c in r.values.get("tac_gia") or []))
+            current: dict[int, set[int]] = {}
+            for chunk in _chunks(sorted(set(ids.values()))):
+                for initiative_id, person_id in through.objects.filter(initiative_id__in=chunk).values_list(
+                    "initiative_id", "person_id"
+                ):
+                    current.setdefault(initiative_id, set()).add(person_id)
+            names = {pk: code for code, pk in people.items() if pk is not None} if self.gate else {}
+            stale, links = [], []
+            for row in batch:
+                pk = ids.get(row.values["ma_sang_kien"])
+                if pk is None:  # refused by the gate
                     continue
-                if pk in current:  # only initiatives that have links need them cleared
-                    stale.append(pk)
-                links += [{"initiative_id": pk, "person_id": person} for person in wanted]
-        for i in range(0, len(stale), 5000):
-            through.objects.filter(initiative_id__in=stale[i : i + 5000]).delete()
-        insert_rows(through, links)
+                wanted = {people[c] for c in row.values.get("tac_gia") or []}
+                if wanted != current.get(pk, set()):
+                    added = wanted - current.get(pk, set())
+                    if self.gate is not None and not self._authors_pass(row, pk, added, names):
+                        continue
+                    if pk in current:  # only initiatives that have links need them cleared
+                        stale.append(pk)
+                    links += [{"initiative_id": pk, "person_id": person} for person in wanted]
+            for chunk in _chunks(stale):
+                through.objects.filter(initiative_id__in=chunk).delete()
+            insert_rows(through, links)
+
+
+def _existing(model, attnames: list[str], key_attnames: list[str], states: list) -> dict[tuple, tuple]:
+    """The stored records a batch's keys name: {key: (pk, {attname: value})}. Looked up by the key
+    column with the most distinct values in the batch (a code, a person), CHUNK values per query."""
+    column = max(range(len(key_attnames)), key=lambda i: len({key[i] for _, _, key in states}))
+    wanted = list({key[column] for _, _, key in states if key[column] is not None})
+    lookup = f"{key_attnames[column]}__in"
+    found: dict[tuple, tuple] = {}
+    for chunk in _chunks(wanted):
+        for pk, *vals in _manager(model).filter(**{lookup: chunk}).values_list("pk", *attnames):
+            record = dict(zip(attnames, vals, strict=True))
+            found[tuple(record[a] for a in key_attnames)] = (pk, record)
+    return found
 
 
 def _norm(value):
