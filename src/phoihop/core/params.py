@@ -1,10 +1,13 @@
 """Query parameters read the one way (bounded work, issue 11): a page number, a year or a date out of
 range, typed with superscript digits (`?trang=¹`, which `str.isdigit` accepts and `int` refuses) or
 otherwise malformed is a `BadParameter` — HTTP 400 with a Vietnamese message naming the parameter
-(core.views.bad_request) — never a 500 and never a query over year 1 to 9999."""
+(core.views.bad_request) — never a 500 and never a query over year 1 to 9999. Dates are typed
+dd/mm/yyyy, as Vietnamese write them (ISO yyyy-mm-dd is read too); core.forms.DayField reads forms' dates
+the same way."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.core.exceptions import BadRequest
@@ -12,6 +15,8 @@ from django.utils.translation import gettext as _
 
 MAX_PAGE = 10_000
 EARLIEST, LATEST = date(1945, 1, 1), date(2100, 12, 31)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
 
 
 class BadParameter(BadRequest):
@@ -53,18 +58,51 @@ def year(request, key: str = "nam") -> int | None:
     return number
 
 
+def read_day(raw: str) -> date | None:
+    """A date typed the Vietnamese way, dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy), or ISO
+    yyyy-mm-dd; None when it is not one (31/02/2020 included). No bounds: forms apply their own."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or len(raw) > 10:
+        return None
+    try:
+        if _ISO.fullmatch(raw):
+            value = date.fromisoformat(raw)
+        elif found := _DMY.fullmatch(raw):
+            value = date(int(found["y"]), int(found["m"]), int(found["d"]))
+        else:
+            return None
+    except ValueError:
+        return None
+    return value
+
+
+def parse_day(raw: str) -> date | None:
+    """read_day within 1945 … 2100 (a query parameter's bounds), else None."""
+    value = read_day(raw)
+    return value if value is not None and EARLIEST <= value <= LATEST else None
+
+
+def day_text(value: date | None) -> str:
+    """The date as people here write it and as the date fields and ?on= links carry it: dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def bad_day_message(raw: str) -> str:
+    return _(
+        "Ngày “%(value)s” không hợp lệ: cần ngày dạng dd/mm/yyyy (ví dụ 30/06/2018) từ %(first)s đến %(last)s."
+    ) % {
+        "value": raw.strip()[:20],
+        "first": day_text(EARLIEST),
+        "last": day_text(LATEST),
+    }
+
+
 def day(request, key: str) -> date | None:
-    """A date YYYY-MM-DD within 1945 … 2100, None when absent or empty."""
+    """A date dd/mm/yyyy (or ISO yyyy-mm-dd) within 1945 … 2100, None when absent or empty."""
     raw = request.GET.get(key, "").strip()
     if not raw:
         return None
-    try:
-        value = date.fromisoformat(raw) if raw.isascii() and len(raw) == 10 else None
-    except ValueError:
-        value = None
-    if value is None or not EARLIEST <= value <= LATEST:
-        raise BadParameter(
-            _("Ngày “%(value)s” không hợp lệ: cần ngày dạng YYYY-MM-DD từ %(first)s đến %(last)s.")
-            % {"value": raw[:20], "first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")}
-        )
+    value = parse_day(raw)
+    if value is None:
+        raise BadParameter(bad_day_message(raw))
     return value

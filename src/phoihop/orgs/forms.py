@@ -7,17 +7,16 @@ same message as a code that does not exist.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.forms import DayField
+
 from .models import Unit
 from .services import ALLOWED_PARENTS, MERGE_LEVEL
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _date_field(label, *, required=True, help_text=""):
-    return forms.DateField(
+    return DayField(  # typed dd/mm/yyyy (core.forms)
         label=label,
         required=required,
-        widget=DATE_WIDGET,
         help_text=help_text,
         error_messages={
             "required": _("%(label)s: không được để trống.") % {"label": label},

@@ -4,7 +4,7 @@ Views parse, look the object up through the user's scope (outside it: 404, exact
 exist — before any role check, so a 403 never reveals that a code exists), then call orgs.services.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.audit.models import AuditEntry
+from phoihop.core import params
 from phoihop.core.text import fold
 
 from . import forms, selectors, services
@@ -33,17 +35,79 @@ def _unit_or_404(scope, code: str) -> Unit:
 
 
 def _day(request) -> tuple[date, str]:
-    """The "as of" date from ?on=YYYY-MM-DD; today when absent, with a message when unreadable."""
+    """The "as of" date from ?on=30/06/2018 (dd/mm/yyyy, as typed here; ISO 2018-06-30 is read too,
+    core.params); today when absent, with a message when unreadable."""
     raw = _param(request, "on")
     today = timezone.localdate()
     if not raw:
         return today, ""
-    try:
-        return date.fromisoformat(raw), ""
-    except ValueError:
-        return today, _("Ngày xem: '%(raw)s' không phải ngày hợp lệ; đang hiển thị ngày hôm nay.") % {
-            "raw": raw
-        }
+    day = params.parse_day(raw)
+    if day is not None:
+        return day, ""
+    return today, _(
+        "Ngày xem: '%(raw)s' không phải ngày hợp lệ (cần ngày/tháng/năm, ví dụ 30/06/2018); "
+        "đang hiển thị ngày hôm nay."
+    ) % {"raw": raw[:20]}
+
+
+# ---- names and ends as of a date ---------------------------------------------------------------------
+# Unit names carry no dates in the model: a rename is recorded only by orgs.services.update_unit's audit
+# row (before/after, stamped when it was made). The name a unit had on a day is therefore the "before"
+# name of the first rename recorded after that day, else its name now.
+
+
+def names_on(units, day: date) -> dict[int, str]:
+    """{unit pk: the name it bore on `day`} for the renamed ones among `units` (one query)."""
+    by_code = {u.code: u for u in units}
+    if not by_code or day >= timezone.localdate():
+        return {}
+    after = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    renames = (
+        AuditEntry.objects.filter(
+            model="orgs.Unit", action=AuditEntry.Action.UPDATE, object_code__in=list(by_code), at__gte=after
+        )
+        .order_by("at", "pk")
+        .values_list("object_code", "before", "after")
+    )
+    found: dict[int, str] = {}
+    for code, before, after_values in renames:
+        old, new = (before or {}).get("name"), (after_values or {}).get("name")
+        unit = by_code[code]
+        if old and new and old != new and unit.pk not in found:
+            found[unit.pk] = old
+    return found
+
+
+def _rename(units, day: date) -> None:
+    """Sets `name_then` on each unit: its name on `day` (templates show it instead of today's)."""
+    units = list(units)
+    then = names_on(units, day)
+    for unit in units:
+        unit.name_then = then.get(unit.pk, unit.name)
+
+
+def _tree_units(node: dict):
+    yield node["unit"]
+    for child in node["children"]:
+        yield from _tree_units(child)
+
+
+def _ended(unit: Unit, day: date, scope) -> dict | None:
+    """Why `unit` is not on the tree of `day`: dissolved (or merged) before it, or not yet founded; with
+    the day to look at instead and where its units went."""
+    if unit.dissolved_on and day > unit.dissolved_on:
+        last = unit.dissolved_on
+        went = {}
+        for child in selectors.children_on(unit, on=last):
+            parent = selectors.parent_on(child, on=last + timedelta(days=1))
+            if parent is not None and parent.pk != unit.pk:
+                went.setdefault(
+                    parent.pk, {"unit": parent, "count": 0, "visible": scope.covers_unit(parent)}
+                )["count"] += 1
+        return {"dissolved": True, "on": last, "look_on": last, "went": list(went.values())}
+    if unit.founded_on and day < unit.founded_on:
+        return {"dissolved": False, "on": unit.founded_on, "look_on": unit.founded_on, "went": []}
+    return None
 
 
 @login_required
@@ -54,11 +118,12 @@ def tree(request):
     query = _param(request, "q")[:100]
     context = {"day": day, "day_error": day_error, "query": query, "today": timezone.localdate()}
     if query:
-        context["found_units"] = (
+        context["found_units"] = list(
             selectors.search_units(query, within=scope.units())
             .select_related("enterprise")
             .order_by("search_name")[:200]
         )
+        _rename(context["found_units"], day)
         context["found_enterprises"] = (
             scope.enterprises().filter(search_name__contains=fold(query)).order_by("search_name")[:50]
         )
@@ -68,9 +133,21 @@ def tree(request):
             if scope.everything
             else Unit.objects.filter(pk__in=scope.unit_ids)
         )
-        trees = [selectors.subtree_on(top, on=day) for top in tops.order_by("kind", "search_name")]
+        tops = list(tops.order_by("kind", "search_name"))
+        trees = [selectors.subtree_on(top, on=day) for top in tops]
         context["trees"] = [t for t in trees if t is not None]
-        context["missing_tops"] = [top for top, t in zip(tops, trees, strict=True) if t is None]
+        # A user whose unit was dissolved (a district merged away in 2025) is told so, and sees the
+        # tree of its last day instead of an empty page.
+        context["missing_tops"] = []
+        for top, t in zip(tops, trees, strict=True):
+            if t is None:
+                ended = _ended(top, day, scope)
+                last_tree = selectors.subtree_on(top, on=ended["look_on"]) if ended else None
+                if last_tree is not None:
+                    _rename(_tree_units(last_tree), ended["look_on"])
+                context["missing_tops"].append({"unit": top, "ended": ended, "tree": last_tree})
+        for t in context["trees"]:
+            _rename(_tree_units(t), day)
         context["open_all"] = request.GET.get("mo") == "tat-ca"
     return render(request, "orgs/tree.html", context)
 
@@ -83,6 +160,25 @@ def unit_detail(request, code: str):
     history = selectors.parent_history(unit)
     for step in history:
         step["visible"] = step["parent"] is not None and scope.covers_unit(step["parent"])
+    children = list(
+        selectors.children_on(unit, on=day)
+        .filter(pk__in=scope.visible_unit_ids())
+        .select_related("enterprise")
+        .order_by("kind", "search_name")
+    )
+    ended = _ended(unit, day, scope)
+    last_children = []
+    if ended and ended["dissolved"]:
+        # Instead of an empty list: the units it had on its last day (and, in the notice, where they went).
+        last_children = list(
+            selectors.children_on(unit, on=ended["on"])
+            .filter(pk__in=scope.visible_unit_ids())
+            .select_related("enterprise")
+            .order_by("kind", "search_name")
+        )
+    _rename([unit], day)
+    _rename(children, day)
+    _rename(last_children, ended["on"] if ended else day)
     context = {
         "unit": unit,
         "day": day,
@@ -91,10 +187,11 @@ def unit_detail(request, code: str):
         # A dissolved unit keeps its last parent in the closure; on later days it has none to show.
         "parent_on_day": selectors.parent_on(unit, on=day) if unit.exists_on(day) else None,
         # Only children the user may open (one that joined after the unit left their subtree is not theirs).
-        "children": selectors.children_on(unit, on=day)
-        .filter(pk__in=scope.visible_unit_ids())
-        .select_related("enterprise")
-        .order_by("kind", "search_name"),
+        "children": children,
+        "ended": ended,
+        "last_children": last_children,
+        "renamed": unit.name_then != unit.name,
+        "renames": _renames_of(unit),
         "history": history,
         "absorbed": scope.units().filter(merged_into=unit).order_by("dissolved_on"),
         "moves_in": Transfer.objects.filter(new_parent=unit, unit__in=scope.units())
@@ -108,6 +205,20 @@ def unit_detail(request, code: str):
     merged = unit.merged_into
     context["merged_visible"] = merged is not None and scope.covers_unit(merged)
     return render(request, "orgs/unit.html", context)
+
+
+def _renames_of(unit: Unit) -> list[dict]:
+    """The unit's recorded renames, oldest first: [{on, old, new}]."""
+    out = []
+    for at, before, after in (
+        AuditEntry.objects.filter(model="orgs.Unit", action=AuditEntry.Action.UPDATE, object_code=unit.code)
+        .order_by("at", "pk")
+        .values_list("at", "before", "after")
+    ):
+        old, new = (before or {}).get("name"), (after or {}).get("name")
+        if old and new and old != new:
+            out.append({"on": timezone.localdate(at), "old": old, "new": new})
+    return out
 
 
 @login_required
