@@ -8,19 +8,23 @@ from django.utils.translation import gettext_noop
 
 from phoihop.core import cells as p
 from phoihop.core.cells import fold
+from phoihop.core.dates import today
 from phoihop.orgs.closure import find_cycle
-from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.orgs.models import Enterprise, Unit
 from phoihop.periods.imports import check_period_rows
+from phoihop.records import rules as record_rules
 from phoihop.records.models import Person, Referral, TrainingClass
 
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
+from .lookups import UnitInfo, named_unit_codes, unit_kinds, units_above
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
 from .reader import RawSheet, paused_gc
-from .sheets import BY_KEY, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet
+from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet, key_of
 
+SKIPPED_SHEETS = {fold(ERROR_LISTING), fold(LISTS_SHEET)}
 REF_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
 CODE_COLUMN = {
     "don_vi": "ma_don_vi",
@@ -52,14 +56,6 @@ class Row:
     values: dict[str, object]
 
 
-@dataclass
-class UnitInfo:
-    kind: str
-    parent: str | None
-    founded: date | None
-    dissolved: date | None
-
-
 def blank_value(column: Column):
     if getattr(column.parse, "default", None) is not None:  # e.g. chuong_trinh.ky_bao_cao → "nam"
         return column.parse.default
@@ -72,6 +68,19 @@ def blank_value(column: Column):
     if column.ref or column.parse in (p.parse_date, p.count, p.money, p.year, p.tax_code):
         return "" if column.parse is p.tax_code else None
     return ""
+
+
+def _reading_labels(column: Column):
+    """The column's parser, taking a value's Vietnamese label for its key where the values are listed
+    elsewhere than in the parser (indicator codes: the registry's labels, as exports write them)."""
+    if column.labels is None:
+        return column.parse
+    parse = column.parse
+
+    def parse_key_or_label(raw):
+        return parse(key_of(column, raw))
+
+    return parse_key_or_label
 
 
 def existing_codes(model, codes) -> dict[str, int]:
@@ -109,8 +118,19 @@ class Validator:
         seen: dict[str, str] = {}
         for raw in raw_sheets:
             sheet = SHEET_NAMES.get(fold(raw.name))
-            if sheet is None and fold(raw.name) == fold(ERROR_LISTING):
-                continue  # the listing sheet of our own error workbook, corrected and uploaded again
+            if sheet is None and fold(raw.name) in SKIPPED_SHEETS:
+                continue  # our error workbook's listing (corrected and uploaded again), our drop-down lists
+            if sheet is None and raw.hidden:
+                self.warnings.append(
+                    Problem.of(
+                        raw.name,
+                        None,
+                        None,
+                        None,
+                        gettext_noop("trang ẩn, không thuộc sổ dữ liệu chuẩn: bỏ qua"),
+                    )
+                )
+                continue
             if sheet is None:
                 known = ", ".join(s.key for s in SHEETS)
                 self.errors.append(
@@ -154,28 +174,34 @@ class Validator:
     def _parse_sheet(self, sheet: Sheet, raw: RawSheet) -> list[Row]:
         lookup = {fold(c.key): c for c in sheet.columns} | {fold(c.label): c for c in sheet.columns}
         positions: list[tuple[int, Column]] = []
+        head_row = raw.header_row
         for i, head in enumerate(raw.header):
             if p.is_blank(head):
                 continue
             column = lookup.get(fold(str(head)))
             if column is None:
-                self.error(sheet, 1, None, head, gettext_noop("cột không có trong sổ dữ liệu chuẩn"))
+                self.error(sheet, head_row, None, head, gettext_noop("cột không có trong sổ dữ liệu chuẩn"))
             elif any(c is column for _, c in positions):
-                self.error(sheet, 1, column, head, gettext_noop("cột bị lặp"))
+                self.error(sheet, head_row, column, head, gettext_noop("cột bị lặp"))
             else:
                 positions.append((i, column))
         present = {c.key for _, c in positions}
         self.present[sheet.key] = present
         for column in sheet.columns:
             if column.required and column.key not in present:
-                self.error(sheet, 1, column, None, gettext_noop("thiếu cột bắt buộc"))
+                self.error(sheet, head_row, column, None, gettext_noop("thiếu cột bắt buộc"))
+        # What the reader found (merged cells, formulas without values, legacy encodings, title rows).
+        labels = {i: c.label for i, c in positions}
+        errors, warnings = raw.problems(sheet.label, labels.get)
+        self.errors += errors
+        self.warnings += warnings
         rows = []
         absent = [c for c in sheet.columns if c.key not in present]
         absent_lists = [c.key for c in absent if c.parse is p.code_list]
         absent_values = {c.key: blank_value(c) for c in absent}
         # Per present column, decided once: (position, column, key, parser, must be filled, blank value).
         plan = [
-            (i, c, c.key, c.parse, c.required and c.parse is not p.yes_no, blank_value(c))
+            (i, c, c.key, _reading_labels(c), c.required and c.parse is not p.yes_no, blank_value(c))
             for i, c in positions
         ]
         is_blank = p.is_blank
@@ -201,7 +227,8 @@ class Validator:
                 try:
                     values[key] = parse(cell)
                 except p.CellError as bad:
-                    self.error(sheet, no, column, cell, gettext_noop("cần %(what)s"), what=bad)
+                    msgid, params = bad.problem()  # "cần …", or what is wrong with the value
+                    self.error(sheet, no, column, cell, msgid, **params)
                     values[key] = None
             rows.append(Row(no, values))
         return rows
@@ -294,23 +321,19 @@ class Validator:
         units outside it are left out: checks say nothing about them (no hint that a code exists); the
         write gate refuses a row that would newly name one, exactly like a code that does not exist.
         `every_unit`: also those, for the columns that may name any unit (a receiving party unit)."""
+        # Only the units the workbook names and those above them are read (workbook.lookups).
         if every_unit and self.scope is not None and not self.scope.everything:
             if not hasattr(self, "_all_units"):
                 self._all_units = {
                     code: UnitInfo(kind, None, None, None)
-                    for code, kind in Unit.objects.values_list("code", "kind")
+                    for code, kind in unit_kinds(named_unit_codes(BY_KEY, self.rows)).items()
                 } | self.unit_info()
             return self._all_units
         if not hasattr(self, "_units"):
             db_units = Unit.objects.all()
             if self.scope is not None and not self.scope.everything:
                 db_units = self.scope.units()
-            units = {
-                code: UnitInfo(kind, parent, founded, dissolved)
-                for code, kind, parent, founded, dissolved in db_units.values_list(
-                    "code", "kind", "parent__code", "founded_on", "dissolved_on"
-                )
-            }
+            units, self._db_transfers = units_above(db_units, named_unit_codes(BY_KEY, self.rows))
             for row in self.rows.get("don_vi", []):
                 v = row.values
                 if v.get("ma_don_vi") and v.get("loai"):
@@ -406,10 +429,8 @@ class Validator:
         self._check_cycles(units)
 
     def _transfers(self) -> list[tuple[str, date, str]]:
-        moves = {
-            (u, d): p_
-            for u, d, p_ in Transfer.objects.values_list("unit__code", "effective_on", "new_parent__code")
-        }
+        self.unit_info()  # the transfers of the units the workbook names and of those above them
+        moves = {(u, d): p_ for u, d, p_ in self._db_transfers}
         for row in self.rows.get("dieu_chuyen", []):
             v = row.values
             if v.get("ma_don_vi") and v.get("ngay_hieu_luc") and v.get("ma_cap_tren_moi"):
@@ -483,35 +504,7 @@ class Validator:
                         sheet, row.no, sheet.column(col_key), code, gettext_noop("cần %(what)s"), what=needed
                     )
         units = self.unit_info()
-        for row in self.rows.get("chuong_trinh", []):
-            v = row.values
-            if v.get("tu_ngay") and v.get("den_ngay") and v["den_ngay"] < v["tu_ngay"]:
-                sheet = BY_KEY["chuong_trinh"]
-                self.error(
-                    sheet,
-                    row.no,
-                    sheet.column("den_ngay"),
-                    v["den_ngay"].isoformat(),
-                    gettext_noop("ngày kết thúc trước ngày bắt đầu"),
-                )
-        for row in self.rows.get("khen_thuong", []):
-            v, sheet = row.values, BY_KEY["khen_thuong"]
-            if v.get("doi_tuong") == "doanh_nghiep" and not v.get("ma_doanh_nghiep"):
-                self.error(
-                    sheet,
-                    row.no,
-                    sheet.column("ma_doanh_nghiep"),
-                    None,
-                    gettext_noop("khen doanh nghiệp cần mã doanh nghiệp"),
-                )
-            if v.get("doi_tuong") == "ca_nhan" and not v.get("ma_nguoi"):
-                self.error(
-                    sheet,
-                    row.no,
-                    sheet.column("ma_nguoi"),
-                    None,
-                    gettext_noop("khen cá nhân cần mã người"),
-                )
+        self._check_record_rules()
         if self.indicator_codes is not None:
             sheet = BY_KEY["chi_tieu"]
             for row in self.rows.get("chi_tieu", []):
@@ -527,6 +520,25 @@ class Validator:
         check_people(self)  # qua_trinh against nguoi, so_cccd unique, timeline rows in scope
         check_period_rows(self)  # locked periods (periods.md) and the rows of so_lieu_bao_cao
         self._warnings(units)
+
+    def _check_record_rules(self) -> None:
+        """Each row of a record sheet against its kind's rules (records.rules), the ones the staff forms
+        and the API apply, with the same messages: pure functions over the row's values, no queries."""
+        on = today()
+        for key, rows in self.rows.items():
+            sheet = BY_KEY[key]
+            rule = record_rules.RULES.get(sheet.model)
+            if rule is None or rule is record_rules.no_rules:
+                continue
+            fields = [(c.key, c.field) for c in sheet.columns if c.field]
+            by_field = {c.field: c for c in sheet.columns if c.field}
+            for row in rows:
+                v = row.values
+                for broken in rule({name: v.get(key) for key, name in fields}, on=on):
+                    column = by_field.get(broken.field)
+                    value = v.get(column.key) if column else None
+                    shown = value.isoformat() if isinstance(value, date) else value
+                    self.error(sheet, row.no, column, shown, broken.msgid, **broken.params)
 
     def _warnings(self, units: dict[str, UnitInfo]) -> None:
         dated = [
