@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.forms import DayField
 from phoihop.indicators.registry import REGISTRY
 from phoihop.records.models import Program, ReportFrequency
 
@@ -24,8 +25,8 @@ class ProgramCreateForm(forms.Form):
     )
     code = forms.RegexField(label=_("Mã chương trình"), regex=r"^[A-Za-z0-9._-]{1,64}$", max_length=64)
     name = forms.CharField(label=_("Tên chương trình"), max_length=300)
-    starts_on = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DayField(label=_("Từ ngày"))  # typed dd/mm/yyyy (core.forms)
+    ends_on = DayField(label=_("Đến ngày"))
     frequency = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=ReportFrequency.choices)
     due_days = forms.IntegerField(label=_("Hạn nộp sau ngày"), min_value=0, max_value=365, initial=15)
 

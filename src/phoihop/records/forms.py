@@ -15,6 +15,7 @@ from phoihop.accounts.scope import Scope
 from phoihop.core import cells as parsers
 from phoihop.core import dates
 from phoihop.core.codes import check_code
+from phoihop.core.forms import DayInput
 from phoihop.orgs.models import Enterprise, Unit
 
 from . import models as r
@@ -156,7 +157,7 @@ class DayField(forms.DateField):
     today unless it is a planned date) are checked by `records.rules` with the whole record; a form
     outside `RecordForm` checks them itself (`MoveForm`)."""
 
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    widget = DayInput  # dd/mm/yyyy whatever the browser's language (core.forms)
 
     def __init__(self, *, future: bool = False, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
