@@ -1,4 +1,5 @@
-"""Forms of the unit pages. They parse input only; the rules of the dated tree live in orgs.services.
+"""Forms of the unit pages. They parse input only; the rules of units live in orgs.rules (called by
+orgs.services, which also holds the questions about the dated tree).
 
 Choices of units and enterprises come from the user's scope, so a code outside it is refused with the
 same message as a code that does not exist.
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phoihop.core.forms import DayField
 
 from .models import Unit
-from .services import ALLOWED_PARENTS, MERGE_LEVEL
+from .rules import ALLOWED_PARENTS, MERGE_LEVEL
 
 
 def _date_field(label, *, required=True, help_text=""):

@@ -3,24 +3,27 @@
 Each function is one act a manager does on a page (or through the API). It checks the change against
 the dated tree, writes it and its audit rows in one transaction, and updates the closure table; bad
 input raises `ValidationError` keyed by the form field, with a Vietnamese message that names the field,
-and nothing is written. The rules are those the workbook validator applies to sheets `don_vi` and
-`dieu_chuyen` (same tree, child not founded before its parent, no transfer after dissolution, a new
-parent that exists on the date, no cycle on any day), plus the kinds a parent may hold.
+and nothing is written. The rules of a unit (sane dates, the kinds a parent may hold, child not founded
+before its parent, dissolution after founding, merger of the same level) are those of `orgs.rules`,
+which the import of the sheets `don_vi` and `dieu_chuyen` applies too; the questions about the dated tree
+(no transfer after dissolution, a new parent that exists on the date, no cycle on any day) are here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import check_write
 from phoihop.audit.services import log_change, snapshot
 from phoihop.core.codes import check_code
+from phoihop.core.rules import Broken
 
+from . import rules
 from .closure import lock_tree, refresh_closure, would_cycle
 from .models import FAR_FUTURE, Enterprise, Transfer, Unit
 from .selectors import children_on, parent_on
@@ -28,87 +31,28 @@ from .selectors import children_on, parent_on
 UNIT_MODEL = Unit._meta.label
 TRANSFER_MODEL = Transfer._meta.label
 
-# Which kinds may stand directly under which: the shape of both trees (the demo province and the
-# workbooks seen so far all fit it). The national kinds stand under nobody; the other root kinds stand
-# under a national level when one is there (workbook.md, unit kinds).
-ALLOWED_PARENTS: dict[str, frozenset[str]] = {
-    "ldld_tinh": frozenset({"tong_ldld"}),
-    "dang_bo_tinh": frozenset({"trung_uong"}),
-    "dang_uy_khoi": frozenset({"dang_bo_tinh"}),
-    "dang_uy_khac": frozenset({"dang_bo_tinh"}),
-    "ldld_huyen": frozenset({"ldld_tinh"}),
-    "cd_nganh": frozenset({"ldld_tinh"}),
-    "cdcs": frozenset({"ldld_tinh", "ldld_huyen", "cd_nganh"}),
-    "dang_bo_co_so": frozenset({"dang_uy_khoi", "dang_uy_khac"}),
-    "chi_bo_co_so": frozenset({"dang_uy_khoi", "dang_uy_khac"}),
-    "chi_bo_truc_thuoc": frozenset({"dang_bo_co_so"}),
-}
-
-# A merger joins units of the same level: a grassroots union into another grassroots union, a district
-# federation into another district-level union, a party cell or committee into another grassroots one,
-# a province federation or Party organisation into another province's (the 2025 mergers).
-MERGE_LEVEL: dict[str, str] = {
-    "tong_ldld": "union_national",
-    "trung_uong": "party_national",
-    "dang_bo_tinh": "party_province",
-    "ldld_tinh": "union_root",
-    "ldld_huyen": "union_middle",
-    "cd_nganh": "union_middle",
-    "cdcs": "union_grassroots",
-    "dang_uy_khoi": "party_root",
-    "dang_uy_khac": "party_root",
-    "dang_bo_co_so": "party_grassroots",
-    "chi_bo_co_so": "party_grassroots",
-    "chi_bo_truc_thuoc": "party_grassroots",
-}
-
-EARLIEST_DATE = date(1929, 1, 1)  # before the first Vietnamese union; anything earlier is a typo
+# The tables are the rules' (orgs.rules); named here too for the callers that read them from services.
+ALLOWED_PARENTS, MERGE_LEVEL = rules.ALLOWED_PARENTS, rules.MERGE_LEVEL
 
 
 def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _tree(kind: str) -> str:
-    return Unit.Tree.UNION if kind in Unit.UNION_KINDS else Unit.Tree.PARTY
-
-
-def check_date(day: date | None, *, field: str, label: str) -> None:
-    """Dates sane: not before 1929, not more than a year ahead."""
-    if day is None:
+def refuse(found: Sequence[Broken], fields: dict[str, tuple[str, str]]) -> None:
+    """Raise the first broken rule (orgs.rules) as a ValidationError on the page's field, after its label.
+    `fields`: the rule's field → (the page's field, its label)."""
+    if not found:
         return
-    latest = timezone.localdate() + timedelta(days=366)
-    if day < EARLIEST_DATE or day > latest:
-        raise ValidationError(
-            {
-                field: _("%(label)s: ngày %(day)s không hợp lệ (phải từ %(lo)s đến %(hi)s).")
-                % {"label": label, "day": _d(day), "lo": _d(EARLIEST_DATE), "hi": _d(latest)}
-            }
-        )
-
-
-def _not_existing_on(unit: Unit, day: date) -> bool:
-    return not unit.exists_on(day)
+    broken = found[0]
+    field, label = fields[broken.field]
+    raise ValidationError(
+        {field: _("%(label)s: %(message)s") % {"label": label, "message": broken.message()}}
+    )
 
 
 def _check_parent_fits(*, child_kind: str, parent: Unit, field: str, label: str) -> None:
-    if _tree(parent.kind) != _tree(child_kind):
-        raise ValidationError(
-            {field: _("%(label)s: cấp trên phải cùng hệ thống (công đoàn hoặc đảng).") % {"label": label}}
-        )
-    allowed = ALLOWED_PARENTS.get(child_kind, frozenset())
-    if parent.kind not in allowed:
-        raise ValidationError(
-            {
-                field: _("%(label)s: %(parent)s (%(pkind)s) không thể là cấp trên trực tiếp của %(ckind)s.")
-                % {
-                    "label": label,
-                    "parent": parent.name,
-                    "pkind": parent.get_kind_display(),
-                    "ckind": Unit.Kind(child_kind).label,
-                }
-            }
-        )
+    refuse(rules.parent_fits(child_kind, rules.facts_of(parent)), {"parent": (field, label)})
 
 
 def _check_no_cycle(*, moves: list[tuple[Unit, date, Unit]], field: str, label: str) -> None:
@@ -222,26 +166,13 @@ def create_unit(
         raise ValidationError({"kind": _("Loại đơn vị: giá trị không hợp lệ.")})
     if kind not in ALLOWED_PARENTS:
         raise ValidationError({"kind": _("Loại đơn vị: đơn vị cấp gốc không đứng dưới đơn vị khác.")})
-    _check_parent_fits(child_kind=kind, parent=parent, field="kind", label=_("Loại đơn vị"))
-    check_date(founded_on, field="founded_on", label=_("Ngày thành lập"))
     if founded_on is None:
         raise ValidationError({"founded_on": _("Ngày thành lập: không được để trống.")})
-    if parent.founded_on and founded_on < parent.founded_on:
-        raise ValidationError(
-            {
-                "founded_on": _(
-                    "Ngày thành lập: đơn vị không thể thành lập trước cấp trên %(parent)s (thành lập %(day)s)."
-                )
-                % {"parent": parent.name, "day": _d(parent.founded_on)}
-            }
-        )
-    if _not_existing_on(parent, founded_on):
-        raise ValidationError(
-            {
-                "founded_on": _("Ngày thành lập: cấp trên %(parent)s không còn hoạt động vào ngày %(day)s.")
-                % {"parent": parent.name, "day": _d(founded_on)}
-            }
-        )
+    found = rules.unit(
+        rules.Facts(code, kind, founded_on), parent_code=parent.code, parent=rules.facts_of(parent)
+    )
+    # The parent page fixes the parent: a kind that may not stand under it is the kind's fault.
+    refuse(found, {"parent": ("kind", _("Loại đơn vị")), "founded_on": ("founded_on", _("Ngày thành lập"))})
     unit = Unit.objects.create(
         code=code,
         name=name,
@@ -279,35 +210,17 @@ def update_unit(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Tên đơn vị: không được để trống.")})
-    check_date(founded_on, field="founded_on", label=_("Ngày thành lập"))
     if founded_on is not None:
         parent = unit.parent
-        if parent is not None and parent.founded_on and founded_on < parent.founded_on:
-            raise ValidationError(
-                {
-                    "founded_on": _(
-                        "Ngày thành lập: đơn vị không thể thành lập trước cấp trên %(parent)s (thành lập %(day)s)."
-                    )
-                    % {"parent": parent.name, "day": _d(parent.founded_on)}
-                }
-            )
-        child_founded = _earliest_child_founding(unit)
-        if child_founded and child_founded < founded_on:
-            raise ValidationError(
-                {
-                    "founded_on": _(
-                        "Ngày thành lập: đã có đơn vị trực thuộc thành lập ngày %(day)s, trước ngày này."
-                    )
-                    % {"day": _d(child_founded)}
-                }
-            )
-        if unit.dissolved_on and founded_on > unit.dissolved_on:
-            raise ValidationError(
-                {
-                    "founded_on": _("Ngày thành lập: sau ngày giải thể %(day)s.")
-                    % {"day": _d(unit.dissolved_on)}
-                }
-            )
+        found = rules.unit(
+            rules.Facts(unit.code, unit.kind, founded_on, unit.dissolved_on),
+            parent_code=parent.code if parent else None,
+            parent=rules.facts_of(parent) if parent else None,
+            earliest_child=_earliest_child_founding(unit),
+        )
+        # Only the founding date changes here: every broken rule is about it.
+        label = _("Ngày thành lập")
+        refuse(found, {name: ("founded_on", label) for name in ("founded_on", "dissolved_on", "parent")})
         first_move = _first_transfer_on(unit)
         if first_move and founded_on > first_move:
             raise ValidationError(
@@ -324,19 +237,12 @@ def update_unit(
 
 
 def _check_can_end(unit: Unit, on: date, *, field: str, label: str) -> None:
-    check_date(on, field=field, label=label)
+    refuse(rules.dissolution(rules.facts_of(unit), on), {"dissolved_on": (field, label)})
     if unit.dissolved_on is not None:
         raise ValidationError(
             {
                 field: _("%(label)s: đơn vị đã giải thể ngày %(day)s.")
                 % {"label": label, "day": _d(unit.dissolved_on)}
-            }
-        )
-    if unit.founded_on and on < unit.founded_on:
-        raise ValidationError(
-            {
-                field: _("%(label)s: trước ngày thành lập %(day)s.")
-                % {"label": label, "day": _d(unit.founded_on)}
             }
         )
 
@@ -375,15 +281,8 @@ def merge_unit(*, actor, unit: Unit, target: Unit, on: date, move_children: bool
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _gate(actor, Unit, unit, {"pk": unit.pk, "parent_id": unit.parent_id, "merged_into_id": target.pk})
     label = _("Ngày sáp nhập")
-    if target.pk == unit.pk:
-        raise ValidationError({"target": _("Đơn vị tiếp nhận: đơn vị không thể tiếp nhận chính nó.")})
-    if MERGE_LEVEL.get(target.kind) != MERGE_LEVEL.get(unit.kind):
-        raise ValidationError(
-            {
-                "target": _("Đơn vị tiếp nhận: %(target)s (%(tkind)s) không cùng cấp với %(kind)s.")
-                % {"target": target.name, "tkind": target.get_kind_display(), "kind": unit.get_kind_display()}
-            }
-        )
+    found = rules.merger(rules.facts_of(unit), rules.facts_of(target))
+    refuse(found, {"merged_into": ("target", _("Đơn vị tiếp nhận"))})
     _check_can_end(unit, on, field="on", label=label)
     next_day = on + timedelta(days=1)
     if not target.exists_on(on) or not target.exists_on(next_day):
@@ -436,7 +335,10 @@ def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no:
     _gate(actor, Transfer, None, {"unit_id": unit.pk, "new_parent_id": new_parent.pk})
     lock_tree()
     label_parent, label_on = _("Đơn vị cấp trên mới"), _("Ngày hiệu lực")
-    check_date(on, field="on", label=label_on)
+    refuse(
+        rules.transfer(rules.facts_of(unit), effective_on=on, new_parent=None),
+        {"effective_on": ("on", label_on)},
+    )
     if new_parent.pk == unit.pk:
         raise ValidationError(
             {

@@ -13,29 +13,14 @@ existing and of the right kind, a person's timeline, scope) stay with the code t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from phoihop.core import dates
+from phoihop.core.rules import Broken
 
 from . import models as r
-
-
-@dataclass(frozen=True)
-class Broken:
-    """One broken rule: the model field it is about and a Vietnamese gettext msgid with its params."""
-
-    field: str
-    msgid: str
-    params: dict = field(default_factory=dict)
-
-    def message(self) -> str:
-        """The message in the active language (through the catalogue)."""
-        text = gettext(self.msgid)
-        return text % self.params if self.params else text
-
 
 Values = Mapping[str, object]
 Rule = Callable[..., list[Broken]]
