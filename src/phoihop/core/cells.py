@@ -1,20 +1,36 @@
 """Cell parsers: the value rules shared by the standard workbook, the record forms and the API. Each takes
 the raw cell (str from CSV or a form; str, float, int, bool, date or datetime from .xlsx) and returns the
-value, or raises `CellError` saying what was expected. They sit in core, below records and the workbook,
-so both can use them (issue 12: layers)."""
+value, or raises `CellError` saying what was expected or what is wrong with the value. They sit in core,
+below records and the workbook, so both can use them (issue 12: layers).
+
+How text is read (issue 14, "Bad input"; docs/workbook.md):
+- Dates: a real date cell; text day first (`31/12/2020`, `1/2/2020`, `31-12-2020`, `31.12.2020`) or year
+  first (`2020-12-31`, `2020/12/31`, `2020.12.31`), a time after it ignored; a number in an .xlsx date
+  column is Excel's day number (a cell that lost its date format). Where the order is plainly swapped
+  (`12/25/2020`: there is no month 25) or the value is not a whole date (`2020`, `5/2020`, `1/2/20`),
+  the error says so; a day that does not exist is named (`ngày 31/02/2020 không có`); a year outside
+  the date policy (`core.dates`) is named with the policy's bounds.
+- Whole numbers (counts, money in đồng) written as text: Vietnamese grouping with `.` (`1.234.567`) or
+  spaces (`1 234 567`); `,` is the Vietnamese decimal comma, so `1,5` has a fraction (refused) and a
+  lone `1,234` is ambiguous (1234 in English usage, 1,234 in Vietnamese) and refused with both
+  readings; `1,234,567` (two commas: not a decimal) and `1,234.00`/`1.234,00` (both separators, a zero
+  fraction) are read as grouped. Money may carry `đ`, `đồng`, `VNĐ` or `VND` after it.
+- Yes/no: `x`, `✓`, `có`, `c`, `đúng`, `đã`, `rồi`, `1`, `Y`, `yes`, `true` are yes; empty, `không`, `k`,
+  `ko`, `sai`, `chưa`, `0`, `N`, `no`, `false` are no."""
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
+from . import dates
 from .codes import RULE_VI, is_code
+from .text import clean_text, in_language
 from .text import fold as _fold_text
-from .text import in_language
 
-MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
+NEEDS = gettext_noop("cần %(what)s")  # how an expectation reads as a message ("cần ngày dạng …")
 
 
 class CellError(ValueError):
@@ -37,15 +53,37 @@ class CellError(ValueError):
     def expected_en(self) -> str:
         return self._en if self._en is not None else in_language(self.expected, self.params, "en")
 
+    # A statement of what is wrong ("ngày 31/02/2020 không có") rather than of what the column needs.
+    statement = False
+
+    @classmethod
+    def wrong(cls, msgid: str, **params) -> "CellError":
+        error = cls(msgid, **params)
+        error.statement = True
+        return error
+
+    def problem(self) -> tuple[str, dict]:
+        """The error as a whole message: a msgid and its params (for Problem.of / Validator.error)."""
+        if self.statement:
+            return self.expected, self.params
+        return NEEDS, {"what": self}
+
+    @property
+    def sentence(self) -> str:
+        """The whole message in the active language, e.g. for a form field's error."""
+        msgid, params = self.problem()
+        english = (get_language() or "vi").startswith("en")
+        return in_language(msgid, params, "en" if english else "vi")
+
 
 Parser = Callable[[object], object]
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+# A date as text: three groups of digits with one separator, and maybe a time after it.
+_DATE_TEXT = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$|^(\d{4})[/.\-](\d{1,2})$")
 _TAX = re.compile(r"^\d{10}(\d{3}|-\d{3})?$")
-YES = frozenset({"x", "co", "1", "y", "yes", "true", "dung", "1.0"})
-NO = frozenset({"", "khong", "0", "n", "no", "false", "sai", "0.0"})
+YES = frozenset({"x", "co", "c", "1", "y", "yes", "true", "dung", "da", "roi", "1.0", "\u2713", "\u2714"})
+NO = frozenset({"", "khong", "k", "ko", "0", "n", "no", "false", "sai", "chua", "0.0"})
 
 
 _SPACES = re.compile(r"[\s_]+")
@@ -77,11 +115,11 @@ def is_blank(raw: object) -> bool:
 def text(max_length: int = 300) -> Parser:
     def parse(raw):
         if type(raw) is str:  # the common case (every CSV cell): no conversion to consider
-            value = raw.strip()
+            value = clean_text(raw.strip())
         else:
             if isinstance(raw, float) and raw.is_integer():
                 raw = int(raw)
-            value = str(raw).strip()
+            value = clean_text(str(raw).strip())
         if len(value) > max_length:
             raise CellError(gettext_noop("văn bản tối đa %(n)s ký tự"), n=max_length)
         if "\x00" in value:  # PostgreSQL refuses NUL in text: a cell error, not a failed import
@@ -115,70 +153,225 @@ def _iso_date(s: str) -> date | None:
     return None
 
 
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
+DATE_FORMATS = gettext_noop("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY")
+
+
+def _in_policy(value: date) -> date:
+    """The widest bounds of the date policy (`core.dates`): from its earliest day to the last planned
+    day. Whether a fact may lie in the future is the record rules' question (they know the column)."""
+    first, last = dates.EARLIEST, dates.latest_plan()
+    if not first <= value <= last:
+        raise CellError.wrong(
+            gettext_noop("năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s)"),
+            year=value.year,
+            first=first.year,
+            last=last.year,
+        )
+    return value
+
+
+def _calendar_day(year: int, month: int, day: int, written: str) -> date:
+    """The date, or an error naming what does not exist in it. `written` is the value as the user wrote
+    it, day first (31/02/2020), for the message."""
+    if not 1 <= month <= 12:
+        raise CellError.wrong(gettext_noop("tháng %(month)s không có (tháng từ 1 đến 12)"), month=month)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    if month == 2 and day == 29:
+        raise CellError.wrong(
+            gettext_noop("ngày %(day)s không có (%(year)s không phải năm nhuận)"), day=written, year=year
+        )
+    raise CellError.wrong(gettext_noop("ngày %(day)s không có"), day=written)
+
+
+def _date_from_text(s: str) -> date:
+    m = _DATE_TEXT.match(s)
+    if m is None:
+        if len(s) == 4 and s.isdecimal():
+            raise CellError.wrong(
+                gettext_noop("chỉ có năm %(year)s: cần đủ ngày, tháng, năm (ví dụ 01/01/%(year)s)"), year=s
+            )
+        if m := _MONTH_YEAR.match(s):
+            month, year = (m[1], m[2]) if m[1] else (m[4], m[3])
+            raise CellError.wrong(
+                gettext_noop("thiếu ngày: cần đủ ngày, tháng, năm (ví dụ %(example)s)"),
+                example=f"01/{month.zfill(2)}/{year}",
+            )
+        raise CellError(DATE_FORMATS)
+    first, _, middle, last = m.groups()
+    if len(first) == 4 and len(last) <= 2:  # year first: YYYY-MM-DD
+        year, month, day = int(first), int(middle), int(last)
+    elif len(last) == 4 and len(first) <= 2:  # day first, the Vietnamese order: DD/MM/YYYY
+        year, month, day = int(last), int(middle), int(first)
+    elif len(last) == 2 and len(first) <= 2:
+        day_month = f"{first.zfill(2)}/{middle.zfill(2)}"
+        raise CellError.wrong(
+            gettext_noop("năm '%(year)s' chỉ có 2 chữ số: cần năm đủ 4 chữ số (%(early)s hay %(late)s?)"),
+            year=last,
+            early=f"{day_month}/19{last}",
+            late=f"{day_month}/20{last}",
+        )
+    else:
+        raise CellError(DATE_FORMATS)
+    written = f"{day:02d}/{month:02d}/{year:04d}"
+    if month > 12 and 1 <= day <= 12 and month <= 31:
+        # Month and day swapped (a clerk's computer set to the US order): the reading is a guess, so
+        # the user is told which date it would be rather than the cell being read as that date.
+        raise CellError.wrong(
+            gettext_noop(
+                "tháng %(month)s không có — ngày và tháng bị đảo? Nếu là ngày %(guess)s, hãy ghi %(guess)s "
+                "(ngày trước tháng)"
+            ),
+            month=month,
+            guess=f"{month:02d}/{day:02d}/{year:04d}",
+        )
+    return _calendar_day(year, month, day, written)
+
+
 def parse_date(raw):
     if isinstance(raw, datetime):
         value = raw.date()
     elif isinstance(raw, date):
         value = raw
+    elif isinstance(raw, bool):
+        raise CellError(DATE_FORMATS)
+    elif isinstance(raw, int | float):
+        value = _excel_day(raw)
     else:
         s = str(raw).strip()
         value = _iso_date(s)
-        try:
-            if value is not None:
-                pass
-            elif m := _ISO.match(s):
-                value = date(int(m[1]), int(m[2]), int(m[3]))
-            elif m := _VN.match(s):
-                value = date(int(m[3]), int(m[2]), int(m[1]))
-            else:
-                value = None
-        except ValueError:
-            value = None
         if value is None:
-            raise CellError(gettext_noop("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY"))
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise CellError(gettext_noop("ngày trong khoảng 1900–2100"))
-    return value
+            value = _date_from_text(s)
+    return _in_policy(value)
+
+
+def _excel_day(number: float) -> date:
+    """A number in a date column of an .xlsx: a year alone (2020) is named; otherwise Excel's day
+    number, which a date cell shows once its date format is lost."""
+    if number != number or number in (float("inf"), float("-inf")):  # NaN, infinities
+        raise CellError(DATE_FORMATS)
+    if float(number).is_integer() and 1000 <= number <= 9999:
+        year = int(number)
+        raise CellError.wrong(
+            gettext_noop("chỉ có năm %(year)s: cần đủ ngày, tháng, năm (ví dụ 01/01/%(year)s)"), year=year
+        )
+    if not 1 <= number <= 2_958_465:  # Excel's last day, 31/12/9999
+        raise CellError(DATE_FORMATS)
+    return EXCEL_EPOCH + timedelta(days=int(number))
 
 
 def year(raw):
+    if isinstance(raw, bool):
+        raise CellError(gettext_noop("năm 4 chữ số"))
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     s = str(raw).strip()
-    if not (len(s) == 4 and _digits(s)) or not 1900 <= int(s) <= 2100:
-        raise CellError(gettext_noop("năm 4 chữ số (1900–2100)"))
-    return int(s)
+    if not (len(s) == 4 and _digits(s)):
+        raise CellError(gettext_noop("năm 4 chữ số"))
+    value = int(s)
+    first, last = dates.EARLIEST_YEAR, dates.latest_year()
+    if not first <= value <= last:
+        raise CellError.wrong(
+            gettext_noop("năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s)"),
+            year=value,
+            first=first,
+            last=last,
+        )
+    return value
+
+
+_CURRENCY = re.compile(r"\s*(đồng|đ|vnđ|vnd|d)\.?$", re.IGNORECASE)
+_SPACE_GROUPED = re.compile(r"^\d{1,3}([ \u00a0\u202f]\d{3})+$")
+_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_COMMA_GROUPED = re.compile(r"^\d{1,3}(,\d{3}){2,}$")  # two commas or more: never a decimal comma
+_ONE_COMMA_THOUSANDS = re.compile(r"^\d{1,3},\d{3}$")
+_VN_ZERO_FRACTION = re.compile(r"^(\d{1,3}(?:\.\d{3})*|\d+),0+$")  # 1.234,00
+_EN_ZERO_FRACTION = re.compile(r"^(\d{1,3}(?:,\d{3})*|\d+)\.0+$")  # 1,234.00
+_DECIMAL = re.compile(r"^\d+[.,]\d+$")
+
+
+def _whole_number(raw, *, expected: str) -> int:
+    """A whole number from a numeric cell or from text written the Vietnamese way (module docstring).
+    `expected` is the column's own expectation for text that is no number at all. Negative numbers
+    are returned as such (the caller decides)."""
+    if isinstance(raw, bool):
+        raise CellError(expected)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise CellError(expected)
+        if not raw.is_integer():
+            raise CellError.wrong(gettext_noop("%(value)s có phần lẻ: cần số nguyên"), value=_plain(raw))
+        return int(raw)
+    s = clean_text(str(raw)).strip()
+    negative = s.startswith("-")
+    body = s[1:].strip() if negative else s
+    digits = _grouped_digits(body, expected)
+    value = int(digits)
+    return -value if negative else value
+
+
+def _plain(number: float) -> str:
+    return f"{number:.6f}".rstrip("0").replace(".", ",")  # the Vietnamese decimal comma
+
+
+def _grouped_digits(s: str, expected: str) -> str:
+    if _digits(s):
+        return s
+    if _DOT_GROUPED.match(s):
+        return s.replace(".", "")
+    if _SPACE_GROUPED.match(s):
+        return re.sub(r"[ \u00a0\u202f]", "", s)
+    if _COMMA_GROUPED.match(s):
+        return s.replace(",", "")
+    if m := _VN_ZERO_FRACTION.match(s):  # both separators: the reading is plain
+        return m[1].replace(".", "")
+    if m := _EN_ZERO_FRACTION.match(s):
+        return m[1].replace(",", "")
+    if _ONE_COMMA_THOUSANDS.match(s):
+        whole, _, part = s.partition(",")
+        raise CellError.wrong(
+            gettext_noop(
+                "'%(value)s' không rõ: dấu phẩy là dấu thập phân trong cách viết Việt Nam; nếu là "
+                "%(whole)s nghìn, hãy ghi %(grouped)s hoặc %(plain)s"
+            ),
+            value=s,
+            whole=whole,
+            grouped=f"{whole}.{part}",
+            plain=f"{whole}{part}",
+        )
+    if _DECIMAL.match(s) and "," in s:
+        raise CellError.wrong(gettext_noop("%(value)s có phần lẻ: cần số nguyên"), value=s)
+    raise CellError(expected)
 
 
 def money(raw):
-    """Whole, non-negative VND: `17.000.000`, `17000000` or a numeric cell."""
-    if isinstance(raw, bool):
-        raise CellError(gettext_noop("số tiền (đồng), số nguyên"))
-    if isinstance(raw, int | float):
-        if isinstance(raw, float) and not raw.is_integer():
+    """Whole, non-negative VND: `17.000.000`, `17 000 000`, `17000000 đ` or a numeric cell."""
+    expected = gettext_noop("số tiền (đồng), ví dụ 17.000.000 hoặc 17000000")
+    if isinstance(raw, float) and raw == raw and raw not in (float("inf"), float("-inf")):
+        if not raw.is_integer():
             raise CellError(gettext_noop("số tiền nguyên (đồng), không có phần lẻ"))
-        value = int(raw)
-    else:
-        s = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-        negative = s.startswith("-")
-        digits = s[1:] if negative else s
-        if _GROUPED.match(digits):
-            digits = digits.replace(".", "")
-        if not _digits(digits):
-            raise CellError(gettext_noop("số tiền (đồng), ví dụ 17.000.000 hoặc 17000000"))
-        value = -int(digits) if negative else int(digits)
+    if type(raw) is str:
+        raw = _CURRENCY.sub("", raw.strip())
+        if _DECIMAL.match(raw) and "," in raw and not _ONE_COMMA_THOUSANDS.match(raw):
+            # "1,5": the staff forms' long-standing message
+            raise CellError(expected)
+    value = _whole_number(raw, expected=expected)
     if value < 0:
         raise CellError(gettext_noop("số tiền không âm"))
     return value
 
 
 def count(raw):
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    s = str(raw).strip()
-    if not _digits(s):
+    """A whole number ≥ 0: `1234`, `1.234`, `1 234` or a numeric cell."""
+    value = _whole_number(raw, expected=gettext_noop("số nguyên không âm"))
+    if value < 0:
         raise CellError(gettext_noop("số nguyên không âm"))
-    return int(s)
+    return value
 
 
 _YES_NO_SEEN: dict[str, bool] = {}  # the few spellings a workbook uses, read once each

@@ -1,4 +1,6 @@
-"""Text helpers shared by search, header matching and slugs."""
+"""Text helpers shared by search, header matching and slugs, and the one normalisation of text on its
+way in (`clean_text`: forms and the API through `core.middleware`, the workbook through its reader and
+cell parsers)."""
 
 import re
 import unicodedata
@@ -7,6 +9,15 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 _SPACES = re.compile(r"[\s_]+")
+
+
+def clean_text(value: str) -> str:
+    """Text as it is stored: Unicode NFC. Vietnamese typed on some keyboards (and by macOS) arrives
+    decomposed — "Thái" as T-h-a-i plus two combining marks — and would otherwise be a different string
+    from the composed "Thái" in every comparison, unique key and breakdown."""
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
 
 
 def fold(value: str) -> str:

@@ -1,21 +1,42 @@
 """Reading a workbook source — an .xlsx file, a folder of .csv files, or one .csv — into raw rows,
 after refusing what must not be parsed: oversized files, password-protected or old .xls files, corrupt
-archives, zip bombs and XML carrying DTDs or entities."""
+archives, zip bombs and XML carrying DTDs or entities.
+
+A clerk's workbook is rarely the one we wrote (issue 14, "Bad input"); the reader takes it as it is:
+- text is Unicode NFC (`core.text.clean_text`); text in the legacy TCVN3 or VNI encodings
+  (`core.legacy_vn`) is converted, with a warning showing the converted text, or refused naming the
+  encoding when the conversion is not certain;
+- title rows above the real header are skipped: the header is the first row (of the first 20) whose
+  cells name the sheet's columns;
+- a cell merged down a column gives its value to every row of the merge; a merge across columns at or
+  below the header is an error naming the range (one value cannot fill two columns);
+- formulas are read by the values Excel or LibreOffice saved with them; a formula saved without one
+  (written by a program, never opened) is an error asking to open and save the file;
+- hidden sheets are marked (`RawSheet.hidden`): the validator reads the standard ones and skips the
+  others with a warning (our own drop-down lists sheet silently).
+Blank rows are skipped by the validator. What the reader finds is kept as `RawSheet.notes`, placed by
+row and column position; the validator reports them with the sheet's and column's labels."""
 
 import csv
 import gc
 import io
+import re
 import zipfile
+from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
-from phoihop.core import runtime
+from phoihop.core import legacy_vn, runtime
+from phoihop.core.text import clean_text, fold
 
-from .problems import in_language
+from .problems import Problem, in_language
+from .sheets import SHEET_NAMES, Sheet
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -40,11 +61,36 @@ class SourceError(ValueError):
         return self._en if self._en is not None else in_language(self.message, self.params, "en")
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the reader found in a cell: an error, or a warning when `warning`. `position` is the
+    column's index in the row (None: the whole row or sheet); `msgid` a gettext msgid with `params`."""
+
+    row: int | None
+    position: int | None
+    value: object
+    msgid: str
+    params: dict = field(default_factory=dict)
+    warning: bool = False
+
+
 @dataclass
 class RawSheet:
     name: str
     header: list
     rows: list[tuple[int, list]]  # (Excel row number, cells)
+    hidden: bool = False
+    header_row: int = 1  # the Excel row of the header (title rows above it are skipped)
+    notes: list[Note] = field(default_factory=list)
+
+    def problems(self, sheet_label: str, label_at: Callable[[int], str | None]) -> tuple[list, list]:
+        """The notes as (errors, warnings) Problems, columns named by `label_at(position)`."""
+        errors, warnings = [], []
+        for note in self.notes:
+            column = label_at(note.position) if note.position is not None else None
+            problem = Problem.of(sheet_label, note.row, column, note.value, note.msgid, **note.params)
+            (warnings if note.warning else errors).append(problem)
+        return errors, warnings
 
 
 @contextmanager
@@ -140,20 +186,89 @@ def _check_archive(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     _check_archive(data)
     try:
+        unvalued = _formulas_without_values(data)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
         sheets = []
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(_raw_sheet(name, rows))
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+            sheets.append(
+                _raw_sheet(name, rows, hidden=name in hidden, merged=merged, unvalued=unvalued.get(name))
+            )
         return sheets
     except SourceError:
         raise
     except Exception as error:  # calamine raises its own error types for broken parts
         raise SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được.")) from error
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_STRING_TYPE = re.compile(rb'\bt="str"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _formulas_without_values(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name → the (row, column) indexes, from 0, of formula cells saved without a value. A program
+    that writes formulas (openpyxl, scripts) leaves the value to be computed by the next spreadsheet
+    that opens the file; Excel and LibreOffice always save it. A formula whose value is the empty text
+    (t="str" with an empty <v>) has a value."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(_RELS)
+    }
+    found: dict[str, set[tuple[int, int]]] = {}
+    for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if path not in names:
+            continue
+        xml = archive.read(path)
+        if not _FORMULA.search(xml):
+            continue  # the usual sheet: no formula at all
+        cells = set()
+        for m in _CELL.finditer(xml):
+            body = m.group(2) or b""
+            if not _FORMULA.search(body):
+                continue
+            value = _VALUE.search(body)
+            if value is None or (not value.group(1) and not _STRING_TYPE.search(m.group(1))):
+                ref = _REF.search(m.group(1))
+                if ref:
+                    cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
+        if cells:
+            found[sheet.get("name")] = cells
+    return found
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _read_csv_folder(path: Path) -> list[RawSheet]:
@@ -173,7 +288,154 @@ def _read_csv_text(name: str, data: bytes) -> RawSheet:
     return _raw_sheet(name, list(csv.reader(io.StringIO(content))))
 
 
-def _raw_sheet(name: str, rows: list[list]) -> RawSheet:
+def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None) -> RawSheet:
+    name = clean_text(name)
+    notes: list[Note] = []
+    _clean_cells(rows, notes)
+    declared = SHEET_NAMES.get(fold(name))
+    header_index = _header_index(rows, declared, merged)
+    _fill_merged(rows, merged, header_index, notes)
+    for row, col in sorted(unvalued or ()):
+        if row > header_index:
+            notes.append(
+                Note(
+                    row + 1,
+                    col,
+                    None,
+                    gettext_noop(
+                        "ô có công thức nhưng tệp không lưu giá trị của nó: hãy mở tệp bằng Excel hoặc "
+                        "LibreOffice, lưu lại rồi tải lên"
+                    ),
+                )
+            )
     if not rows:
-        return RawSheet(name, [], [])
-    return RawSheet(name, list(rows[0]), [(i, row) for i, row in enumerate(rows[1:], start=2)])
+        return RawSheet(name, [], [], hidden=hidden, notes=notes)
+    if header_index:
+        notes.append(
+            Note(
+                header_index + 1,
+                None,
+                None,
+                gettext_noop("dòng tiêu đề cột là dòng %(row)s; %(n)s dòng phía trên được bỏ qua"),
+                {"row": header_index + 1, "n": header_index},
+                warning=True,
+            )
+        )
+    body = [(i, row) for i, row in enumerate(rows[header_index + 1 :], start=header_index + 2)]
+    notes = [n for n in notes if n.row is None or n.row > header_index]
+    return RawSheet(name, list(rows[header_index]), body, hidden, header_index + 1, notes)
+
+
+# ---- text ------------------------------------------------------------------------------------------
+
+CONVERSIONS_SHOWN = 5  # per column: the first converted cells are listed, the rest counted
+
+
+def _clean_cells(rows: list[list], notes: list[Note]) -> None:
+    """Every text cell in NFC; legacy-encoded text converted (a warning showing it) or refused."""
+    converted: dict[tuple[int, str], int] = defaultdict(int)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if type(cell) is not str or cell.isascii():
+                continue
+            reading = legacy_vn.examine(cell)
+            if reading.refused:
+                notes.append(
+                    Note(
+                        r + 1,
+                        c,
+                        cell,
+                        gettext_noop(
+                            "văn bản ở bảng mã cũ %(encoding)s, không chuyển chắc chắn được sang Unicode: "
+                            "hãy chuyển mã (ví dụ bằng Unikey) rồi tải lên lại"
+                        ),
+                        {"encoding": legacy_vn.NAMES[reading.encoding]},
+                    )
+                )
+                continue
+            if reading.converted:
+                key = (c, reading.encoding)
+                converted[key] += 1
+                if converted[key] <= CONVERSIONS_SHOWN:
+                    notes.append(
+                        Note(
+                            r + 1,
+                            c,
+                            cell,
+                            gettext_noop("đã chuyển từ %(encoding)s: %(text)s"),
+                            {"encoding": reading.encoding, "text": reading.text},
+                            warning=True,
+                        )
+                    )
+            row[c] = clean_text(reading.text)
+    for (c, encoding), n in converted.items():
+        if n > CONVERSIONS_SHOWN:
+            notes.append(
+                Note(
+                    None,
+                    c,
+                    None,
+                    gettext_noop("và %(n)s ô khác của cột này cũng đã chuyển từ %(encoding)s sang Unicode"),
+                    {"n": n - CONVERSIONS_SHOWN, "encoding": encoding},
+                    warning=True,
+                )
+            )
+
+
+# ---- header ----------------------------------------------------------------------------------------
+
+HEADER_SEARCH = 20  # rows looked at for the header
+
+
+def _header_index(rows: list[list], declared: Sheet | None, merged) -> int:
+    """The index of the header row: the first row whose filled cells are mostly the sheet's column keys
+    or labels (title rows above it are skipped). Row 1 when nothing matches (its errors then say why)."""
+    if declared is None or not rows:
+        return 0
+    names = {fold(c.key) for c in declared.columns} | {fold(c.label) for c in declared.columns}
+    spans = {(r0, c0): r1 for (r0, c0), (r1, c1) in merged if c0 == c1 and r1 > r0}
+    for i, row in enumerate(rows[:HEADER_SEARCH]):
+        cells = list(row)
+        # A label merged down from a row above (a two-row header) names its column here too.
+        for (r0, c0), r1 in spans.items():
+            if r0 < i <= r1 and c0 < len(cells) and r0 < len(rows) and c0 < len(rows[r0]):
+                cells[c0] = rows[r0][c0]
+        filled = [fold(str(c)) for c in cells if c is not None and str(c).strip()]
+        matched = sum(1 for c in filled if c in names)
+        if matched and matched * 2 >= len(filled):
+            return i
+    return 0
+
+
+# ---- merged cells ----------------------------------------------------------------------------------
+
+
+def _fill_merged(rows: list[list], merged, header_index: int, notes: list[Note]) -> None:
+    """A merge down one column gives its value to every cell of it (the same unit for several people,
+    a label over a two-row header); a merge across columns at or below the header cannot say which
+    column its value belongs to: an error naming the range. Merges wholly above the header (titles) are
+    left alone."""
+    for (r0, c0), (r1, c1) in merged:
+        if r1 < header_index or r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if c1 > c0:
+            where = f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1}"
+            notes.append(
+                Note(
+                    max(r0, header_index) + 1,
+                    c0,
+                    value,
+                    gettext_noop("ô gộp %(range)s trải qua nhiều cột: hãy bỏ gộp ô, mỗi cột một giá trị"),
+                    {"range": where},
+                )
+            )
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if c0 >= len(row):
+                row.extend([""] * (c0 + 1 - len(row)))
+            if row[c0] is None or (isinstance(row[c0], str) and not row[c0].strip()):
+                row[c0] = value

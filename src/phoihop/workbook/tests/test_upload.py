@@ -145,7 +145,7 @@ def test_errors_write_nothing_and_give_a_marked_error_workbook(
 
     page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
     assert "3 lỗi — chưa ghi dữ liệu nào" in page and "CDCS-NAM-1" in page
-    assert "cần ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY" in page
+    assert "ngày 31/02/2022 không có" in page  # what is wrong with the value, not its format
 
     download = client.get(reverse("workbook:job_errors", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Type"] == XLSX_TYPE
