@@ -8,7 +8,7 @@ never over rows. Readings of the spec's open points are in docs/indicators.md.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
@@ -28,7 +28,7 @@ from phoihop.records.models import (
 )
 
 from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
-from .placement_sql import grouped_rows
+from .placement_sql import depth_one_links, grouped_rows, yearly_members
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
@@ -48,6 +48,17 @@ def _roots(ctx: Context, tree: str) -> list[int]:
     return [root.pk for root in ctx.roots(tree)]
 
 
+def _links(ctx: Context, tree: str) -> list[tuple] | None:
+    """The depth-1 closure links below the tree's roots, read once per context (every indicator of a
+    report places its records under the same children). None in a by-root context (not needed)."""
+    if ctx.by_root:
+        return None
+    cache = ctx.__dict__.setdefault("_depth_one_links", {})
+    if tree not in cache:
+        cache[tree] = depth_one_links(list(dict.fromkeys(_roots(ctx, tree))))
+    return cache[tree]
+
+
 def _ids(ctx: Context, tree: str):
     """The units that stood under the tree's roots on some day, as a closure subquery (never a list of
     ids written into the SQL: at national scale that is 150,000 literals to parse and plan)."""
@@ -59,7 +70,14 @@ def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = Fals
     dims = ("g", "e", "o") if people else ()
     tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
     tally.placed = True
-    rows = grouped_rows(inner, roots=_roots(ctx, tree), dims=dims, yearly=yearly, by_root=ctx.by_root)
+    rows = grouped_rows(
+        inner,
+        roots=_roots(ctx, tree),
+        dims=dims,
+        yearly=yearly,
+        by_root=ctx.by_root,
+        children=_links(ctx, tree),
+    )
     codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
     for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
         *values, n = rest
@@ -82,7 +100,8 @@ def _count_groups(
     if dims:  # the person's workplace on the record's date (indicators.context)
         qs = at_date(qs, people_prefix, date_field)
     if keep is None:
-        inner = qs.values(**values).annotate(n=measure).order_by()
+        # One row per record: the database places and groups them in one pass (placement_sql).
+        inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
     tally = Tally(ctx, tree, dims=dims)
     for row in qs.values(**values).annotate(n=measure).order_by():
@@ -474,36 +493,26 @@ def direct_worker_share(ctx: Context) -> Result:
 # ---- yearly minimum percentages ------------------------------------------------------------------
 
 
-def _exists_in(year: int, founded: date | None, dissolved: date | None) -> bool:
-    return (founded is None or founded <= date(year, 12, 31)) and (
-        dissolved is None or dissolved >= date(year, 1, 1)
+def _yearly_minimum(ctx: Context, tree: str, units, achieved) -> Result:
+    """units: values(u=unit id, k=member key, fo=founded, di=dissolved); achieved: values(y=year, k=key).
+    For each year: 100 × achieved members / members; the value and each child's figure is the lowest
+    year. Members are placed and counted in the database (placement_sql.yearly_members)."""
+    rows = yearly_members(
+        units, achieved, roots=_roots(ctx, tree), years=ctx.years, children=_links(ctx, tree)
     )
-
-
-def _yearly_minimum(ctx: Context, tree: str, units, achieved: set[tuple[int, object]], member) -> Result:
-    """units: (unit id, member key, founded, dissolved); achieved: {(year, member key)}.
-    For each year: 100 × achieved members / members; the value and each child's figure is the lowest year."""
-    totals: dict[int, set] = defaultdict(set)
-    per_child: dict[str, dict[int, set]] = defaultdict(lambda: defaultdict(set))
-    for unit_id, key, founded, dissolved in units:
-        for year in ctx.years:
-            if not _exists_in(year, founded, dissolved):
-                continue
-            child = ctx.child(tree, unit_id, year_end(year))
-            if child is None:
-                continue
-            totals[year].add(key)
-            per_child[child][year].add(key)
-
-    def ratio(members: set, year: int) -> float | None:
-        return pct(sum(1 for k in members if (year, k) in achieved), len(members))
-
-    by_year = {str(y): ratio(totals.get(y, set()), y) for y in ctx.years}
+    codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list("pk", "code"))
+    totals: dict[int, tuple[int, int]] = {}
+    per_child: dict[str, list[float | None]] = defaultdict(list)
+    for placed, year, members, done in rows:
+        if placed is None:
+            totals[int(year)] = (members, done)
+        else:
+            per_child[codes[placed]].append(pct(done, members))
+    by_year = {str(y): pct(totals[y][1], totals[y][0]) if y in totals else None for y in ctx.years}
     present = [v for v in by_year.values() if v is not None]
     by_unit = {}
     for child in ctx.children(tree):
-        figures = [ratio(m, y) for y, m in per_child.get(child, {}).items()]
-        figures = [f for f in figures if f is not None]
+        figures = [f for f in per_child.get(child, []) if f is not None]
         by_unit[child] = min(figures) if figures else None
     return Result(value=min(present) if present else None, by_year=by_year, by_unit=by_unit)
 
@@ -516,14 +525,11 @@ def _yearly_minimum(ctx: Context, tree: str, units, achieved: set[tuple[int, obj
     tree="B",
 )
 def culture_recognition(ctx: Context) -> Result:
-    units = Unit.objects.filter(kind__in=GRASSROOTS_PARTY, enterprise__isnull=False, pk__in=_ids(ctx, "B"))
-    rows = list(units.values_list("pk", "enterprise_id", "founded_on", "dissolved_on"))
-    achieved = set(
-        CultureRecognition.objects.unscoped()
-        .filter(title="nep_song_van_hoa", year__in=ctx.years, enterprise__in={r[1] for r in rows})
-        .values_list("year", "enterprise_id")
+    units = Unit.objects.filter(kind__in=GRASSROOTS_PARTY, enterprise__isnull=False).values(
+        u=F("pk"), k=F("enterprise_id"), fo=F("founded_on"), di=F("dissolved_on")
     )
-    return _yearly_minimum(ctx, "B", rows, achieved, "enterprise")
+    achieved = CultureRecognition.objects.unscoped().filter(title="nep_song_van_hoa", year__in=ctx.years)
+    return _yearly_minimum(ctx, "B", units, achieved.values(y=F("year"), k=F("enterprise_id")))
 
 
 @indicator(
@@ -533,14 +539,11 @@ def culture_recognition(ctx: Context) -> Result:
     area="democracy",
 )
 def democracy_implementation(ctx: Context) -> Result:
-    units = Unit.objects.filter(kind__in=("cdcs", *GRASSROOTS_PARTY), pk__in=_ids(ctx, "S"))
-    rows = [(pk, pk, f, d) for pk, f, d in units.values_list("pk", "founded_on", "dissolved_on")]
-    achieved = set(
-        DemocracyReport.objects.unscoped()
-        .filter(implemented=True, year__in=ctx.years, unit__in=[r[0] for r in rows])
-        .values_list("year", "unit_id")
+    units = Unit.objects.filter(kind__in=("cdcs", *GRASSROOTS_PARTY)).values(
+        u=F("pk"), k=F("pk"), fo=F("founded_on"), di=F("dissolved_on")
     )
-    return _yearly_minimum(ctx, "S", rows, achieved, "unit")
+    achieved = DemocracyReport.objects.unscoped().filter(implemented=True, year__in=ctx.years)
+    return _yearly_minimum(ctx, "S", units, achieved.values(y=F("year"), k=F("unit_id")))
 
 
 # ---- welfare ---------------------------------------------------------------------------------------

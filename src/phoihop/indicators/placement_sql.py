@@ -19,12 +19,15 @@ With `by_root=True` (targets), the groups are placed under every root that held 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import connection
 from django.db.models import QuerySet
 
-from phoihop.orgs.models import UnitClosure
+from phoihop.orgs.models import Unit, UnitClosure
 
 CLOSURE = UnitClosure._meta.db_table
+UNIT = Unit._meta.db_table
 
 
 def _year(column: str) -> str:
@@ -40,46 +43,120 @@ def _year_end(column: str) -> str:
     return f"printf('%%04d-12-31', {column})"
 
 
+def depth_one_links(roots: list[int]) -> list[tuple]:
+    """(child, valid_from, valid_to) of every closure link of depth 1 below the roots."""
+    return list(
+        UnitClosure.objects.filter(ancestor_id__in=roots, depth=1)
+        .order_by("descendant_id", "valid_from")
+        .values_list("descendant_id", "valid_from", "valid_to")
+    )
+
+
+def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None) -> tuple[str, list]:
+    """Rows (u, placed, f, t): records of unit u dated f <= day < t count under `placed`; f and t NULL:
+    on every day. Derived from the closure alone, so a few rows per unit of the scope whatever the
+    number of records (at national scale about 150,000 rows, against millions of records)."""
+    marks = ", ".join(["%s"] * len(roots))
+    if by_root:
+        # Every root that held the unit on the day, at any depth, itself included.
+        return (
+            f"""SELECT c.descendant_id AS u, c.ancestor_id AS placed, c.valid_from AS f, c.valid_to AS t
+            FROM {CLOSURE} c WHERE c.ancestor_id IN ({marks})""",
+            list(roots),
+        )
+    # c1: a child (depth 1) of a root — read first, a few dozen rows written in as VALUES so that the
+    # planner knows how few they are and reads c2 (the units under each child) by the closure's
+    # ancestor index; c2: a unit under that child. Both must hold on the record's day, so the pair holds
+    # on the intersection of their intervals. A root's own records count under the root on every day
+    # (the "(trực tiếp)" line).
+    if children is None:
+        children = depth_one_links(roots)
+    own = f"SELECT u.id AS u, u.id AS placed, NULL AS f, NULL AS t FROM {UNIT} u WHERE u.id IN ({marks})"
+    if not children:
+        return own, list(roots)
+    rows = ", ".join(["(%s, %s, %s)"] * len(children))
+    return (
+        f"""WITH c1 (child, vf, vt) AS (VALUES {rows})
+            SELECT c2.descendant_id AS u, c1.child AS placed,
+                CASE WHEN c1.vf > c2.valid_from THEN c1.vf ELSE c2.valid_from END AS f,
+                CASE WHEN c1.vt < c2.valid_to THEN c1.vt ELSE c2.valid_to END AS t
+            FROM c1 CROSS JOIN {CLOSURE} c2
+            WHERE c2.ancestor_id = c1.child AND c2.valid_from < c1.vt AND c1.vf < c2.valid_to
+            UNION ALL
+            {own}""",
+        [*(v for row in children for v in row), *roots],
+    )
+
+
 def grouped_rows(
-    inner: QuerySet, *, roots: list[int], dims: tuple[str, ...], yearly: bool = False, by_root: bool = False
+    inner: QuerySet,
+    *,
+    roots: list[int],
+    dims: tuple[str, ...],
+    yearly: bool = False,
+    by_root: bool = False,
+    children: list[tuple] | None = None,
 ) -> list[tuple]:
     """inner: a values() queryset with columns u (unit id), d (date; with `yearly` an integer year), the
-    `dims` columns and n (the measure). Returns rows (placed unit id, year, *dims, sum of n)."""
+    `dims` columns and n (the measure) — one row per record or per group of records, either sums the
+    same. `children`: depth_one_links(roots) when the caller has them already. Returns rows (placed
+    unit id, year, *dims, sum of n)."""
     if not roots:
         return []
     sql, params = inner.query.sql_with_params()
-    marks = ", ".join(["%s"] * len(roots))
+    placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=by_root, children=children)
     day = _year_end("s.d") if yearly else "s.d"
     year = "s.d" if yearly else _year("s.d")
-    dim_cols = "".join(f", s.{d}" for d in dims)
-    out_dims = "".join(f", p.{d}" for d in dims)
-    # The grouped records are computed once (a materialised CTE): both branches below read them. CROSS
-    # JOIN + WHERE: SQLite keeps that join order (records, then their unit's ancestors by index, then
-    # whether that ancestor was a root's child), which it would otherwise invert and scan the CTE per
-    # closure row; PostgreSQL plans it as the inner join it is.
-    if by_root:
-        placed = f"""
-            SELECT c.ancestor_id AS placed, {year} AS y{dim_cols}, s.n
-            FROM s CROSS JOIN {CLOSURE} c
-            WHERE c.descendant_id = s.u AND c.ancestor_id IN ({marks})
-                AND c.valid_from <= {day} AND c.valid_to > {day}"""
-        all_params = [*params, *roots]
-    else:
-        placed = f"""
-            SELECT c1.descendant_id AS placed, {year} AS y{dim_cols}, s.n
-            FROM s CROSS JOIN {CLOSURE} c2 CROSS JOIN {CLOSURE} c1
-            WHERE c2.descendant_id = s.u AND c2.valid_from <= {day} AND c2.valid_to > {day}
-                AND c1.descendant_id = c2.ancestor_id AND c1.depth = 1
-                AND c1.ancestor_id IN ({marks}) AND c1.valid_from <= {day} AND c1.valid_to > {day}
-            UNION ALL
-            SELECT s.u AS placed, {year} AS y{dim_cols}, s.n
-            FROM s
-            WHERE s.u IN ({marks})"""
-        all_params = [*params, *roots, *roots]
+    dims_sql = "".join(f", s.{d}" for d in dims)
+    # The records are joined with the placement rows of their unit (a hash join on PostgreSQL; on
+    # SQLite, CROSS JOIN keeps the records outside and looks the placement up by an automatic index)
+    # and grouped by (placed, year, dims) in the same pass: a few hundred rows come back, and the
+    # records are never grouped by day first (at national scale, millions of groups).
     query = (
-        f"WITH s AS MATERIALIZED ({sql}) "
-        f"SELECT p.placed, p.y{out_dims}, SUM(p.n) FROM ({placed}) p GROUP BY p.placed, p.y{out_dims}"
+        f"WITH p AS MATERIALIZED ({placement}) "
+        f"SELECT p.placed, {year} AS y{dims_sql}, SUM(s.n) FROM ({sql}) s CROSS JOIN p "
+        f"WHERE p.u = s.u AND (p.f IS NULL OR (p.f <= {day} AND p.t > {day})) "
+        f"GROUP BY p.placed, {year}{dims_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, all_params)
+        cursor.execute(query, [*placement_params, *params])
+        return cursor.fetchall()
+
+
+def yearly_members(
+    units: QuerySet,
+    achieved: QuerySet,
+    *,
+    roots: list[int],
+    years: list[int],
+    children: list[tuple] | None = None,
+) -> list[tuple]:
+    """For "the lowest year's share" indicators. units: a values() queryset with columns u (unit id),
+    k (the member key), fo and di (founded, dissolved; NULL: open); achieved: a values() queryset with
+    columns y (year) and k (key). A member counts in year Y when its unit existed during Y and stood
+    under the roots' children on 31 December Y. Returns rows (placed unit id, year, members, achieved
+    members) per child, and (None, year, members, achieved members) over the whole scope — keys counted
+    once each."""
+    if not roots or not years:
+        return []
+    units_sql, units_params = units.query.sql_with_params()
+    achieved_sql, achieved_params = achieved.query.sql_with_params()
+    placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=False, children=children)
+    marks = ", ".join(["(%s, %s, %s)"] * len(years))
+    year_params = [v for y in years for v in (y, date(y, 12, 31), date(y, 1, 1))]
+    query = f"""
+        WITH p AS MATERIALIZED ({placement}),
+        yr (y, ye, ys) AS (VALUES {marks}),
+        a AS MATERIALIZED (SELECT DISTINCT x.y, x.k FROM ({achieved_sql}) x),
+        m AS MATERIALIZED (
+            SELECT p.placed, yr.y, s.k, CASE WHEN a.k IS NULL THEN NULL ELSE s.k END AS ok
+            FROM ({units_sql}) s CROSS JOIN yr CROSS JOIN p
+                LEFT JOIN a ON a.y = yr.y AND a.k = s.k
+            WHERE p.u = s.u AND (p.f IS NULL OR (p.f <= yr.ye AND p.t > yr.ye))
+                AND (s.fo IS NULL OR s.fo <= yr.ye) AND (s.di IS NULL OR s.di >= yr.ys))
+        SELECT m.placed, m.y, COUNT(DISTINCT m.k), COUNT(DISTINCT m.ok) FROM m GROUP BY m.placed, m.y
+        UNION ALL
+        SELECT NULL, m.y, COUNT(DISTINCT m.k), COUNT(DISTINCT m.ok) FROM m GROUP BY m.y"""
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*placement_params, *year_params, *achieved_params, *units_params])
         return cursor.fetchall()
