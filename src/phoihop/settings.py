@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phoihop.core.middleware.LanguageMiddleware",
     "phoihop.core.middleware.StripNulMiddleware",
+    "phoihop.core.middleware.CleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -305,7 +305,7 @@ def _whole_number(raw, *, expected: str) -> int:
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise CellError(expected)
         if not raw.is_integer():
-            raise CellError.wrong(gettext_noop("%(value)s có phần lẻ: cần số nguyên"), value=_plain(raw))
+            raise CellError.wrong(gettext_noop("%(number)s có phần lẻ: cần số nguyên"), number=_plain(raw))
         return int(raw)
     s = clean_text(str(raw)).strip()
     negative = s.startswith("-")
@@ -328,24 +328,23 @@ def _grouped_digits(s: str, expected: str) -> str:
         return re.sub(r"[ \u00a0\u202f]", "", s)
     if _COMMA_GROUPED.match(s):
         return s.replace(",", "")
-    if m := _VN_ZERO_FRACTION.match(s):  # both separators: the reading is plain
-        return m[1].replace(".", "")
-    if m := _EN_ZERO_FRACTION.match(s):
-        return m[1].replace(",", "")
     if _ONE_COMMA_THOUSANDS.match(s):
         whole, _, part = s.partition(",")
         raise CellError.wrong(
             gettext_noop(
-                "'%(value)s' không rõ: dấu phẩy là dấu thập phân trong cách viết Việt Nam; nếu là "
-                "%(whole)s nghìn, hãy ghi %(grouped)s hoặc %(plain)s"
+                "'%(number)s' không rõ: dấu phẩy là dấu thập phân trong cách viết Việt Nam; nếu là số "
+                "%(plain)s, hãy ghi %(grouped)s hoặc %(plain)s"
             ),
-            value=s,
-            whole=whole,
+            number=s,
             grouped=f"{whole}.{part}",
             plain=f"{whole}{part}",
         )
+    if m := _VN_ZERO_FRACTION.match(s):  # both separators: the reading is plain
+        return m[1].replace(".", "")
+    if m := _EN_ZERO_FRACTION.match(s):
+        return m[1].replace(",", "")
     if _DECIMAL.match(s) and "," in s:
-        raise CellError.wrong(gettext_noop("%(value)s có phần lẻ: cần số nguyên"), value=s)
+        raise CellError.wrong(gettext_noop("%(number)s có phần lẻ: cần số nguyên"), number=s)
     raise CellError(expected)
 
 

@@ -289,7 +289,7 @@ def _read_csv_text(name: str, data: bytes) -> RawSheet:
 
 
 def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None) -> RawSheet:
-    name = clean_text(name)
+    name = clean_text(legacy_vn.examine(name).text)  # an old file's tab title, converted like its cells
     notes: list[Note] = []
     _clean_cells(rows, notes)
     declared = SHEET_NAMES.get(fold(name))
@@ -316,8 +316,8 @@ def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued
                 header_index + 1,
                 None,
                 None,
-                gettext_noop("dòng tiêu đề cột là dòng %(row)s; %(n)s dòng phía trên được bỏ qua"),
-                {"row": header_index + 1, "n": header_index},
+                gettext_noop("dòng tiêu đề cột là dòng %(line)s; %(n)s dòng phía trên được bỏ qua"),
+                {"line": header_index + 1, "n": header_index},
                 warning=True,
             )
         )
@@ -435,6 +435,8 @@ def _fill_merged(rows: list[list], merged, header_index: int, notes: list[Note])
             continue
         for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
             row = rows[r]
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
+                continue  # a blank row stays blank (skipped), not a row holding only the merged value
             if c0 >= len(row):
                 row.extend([""] * (c0 + 1 - len(row)))
             if row[c0] is None or (isinstance(row[c0], str) and not row[c0].strip()):

@@ -103,9 +103,10 @@ def test_numbers_stored_as_text_are_read_the_vietnamese_way(raw, value):
 def test_numbers_that_cannot_be_read_for_sure_are_named():
     # A lone "1,234": 1234 in English usage, one and a fraction in Vietnamese — both readings offered.
     assert message(cells.count, "1,234") == (
-        "'1,234' không rõ: dấu phẩy là dấu thập phân trong cách viết Việt Nam; nếu là 1 nghìn, hãy ghi "
+        "'1,234' không rõ: dấu phẩy là dấu thập phân trong cách viết Việt Nam; nếu là số 1234, hãy ghi "
         "1.234 hoặc 1234"
     )
+    assert message(cells.money, "1,000").startswith("'1,000' không rõ")  # 1 (Vietnamese) or 1000?
     assert message(cells.count, "1,5") == "1,5 có phần lẻ: cần số nguyên"
     assert message(cells.count, 12.5) == "12,5 có phần lẻ: cần số nguyên"
     assert message(cells.count, "-3") == "cần số nguyên không âm"
