@@ -17,7 +17,7 @@ urlpatterns = [
     path("ho-so/", include("phoihop.records.urls")),
     path("so-du-lieu/", include("phoihop.workbook.urls")),
     path("chi-tieu/", include("phoihop.indicators.urls")),
-    path("bao-cao/", include("phoihop.reports.urls")),
+    path("", include("phoihop.reports.urls")),  # /bao-cao/… and the program overview /chi-tieu/tong-quan/
     path("bao-cao-dinh-ky/", include("phoihop.periods.urls")),
     path("nhat-ky/", include("phoihop.audit.urls")),
     path("du-lieu-ca-nhan/", include("phoihop.privacy.urls")),

@@ -1,6 +1,8 @@
 """The choices above the targets grid and the dashboard: program, year, parent unit, indicator group."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.records.models import Program
@@ -56,3 +58,26 @@ class GridChoiceForm(ProgramChoiceForm):
         data["parent"] = self.parents.get(data.get("don_vi") or "") or self.default_parent
         data["nhom"] = data.get("nhom") or MAIN_GROUP
         return data
+
+
+class BadChoice(Exception):
+    def __init__(self, form):
+        super().__init__("bad choice")
+        self.form = form
+
+
+def chosen(form_class, request, data, **kwargs):
+    """The form over `data`; when a choice is not valid, say so and fall back to the defaults
+    (a save never falls back: it must land on the program, year and unit the user saw)."""
+    form = form_class(data, **kwargs)
+    if form.is_valid():
+        return form
+    if request.method == "POST":
+        raise BadChoice(form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    form = form_class({}, **kwargs)
+    if not form.is_valid():
+        raise PermissionDenied(" ".join(e for errs in form.errors.values() for e in errs))
+    return form

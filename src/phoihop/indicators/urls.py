@@ -5,5 +5,4 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.targets, name="targets"),
-    path("tong-quan/", views.dashboard, name="dashboard"),
 ]

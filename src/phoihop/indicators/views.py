@@ -1,4 +1,4 @@
-"""The targets grid (/chi-tieu/) and the dashboard (/chi-tieu/tong-quan/): parse, authorise, call."""
+"""The targets grid (/chi-tieu/): parse, authorise, call. (The dashboard is reports/dashboard_views.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from phoihop.accounts.scope import scope_for
 
 from . import selectors
-from .forms import GridChoiceForm, ProgramChoiceForm
+from .forms import BadChoice, GridChoiceForm, chosen
 from .services import Cell, TargetsInvalid, can_set_targets, save_targets
 
 
@@ -22,29 +22,6 @@ def _scope_or_403(user):
     if not scope.everything and not scope.unit_ids:
         raise PermissionDenied(_("Tài khoản chưa được gán đơn vị."))
     return scope
-
-
-def _valid(form_class, request, data, **kwargs):
-    """The form over `data`; when a choice is not valid, say so and fall back to the defaults
-    (a save never falls back: it must land on the program, year and unit the user saw)."""
-    form = form_class(data, **kwargs)
-    if form.is_valid():
-        return form
-    if request.method == "POST":
-        raise BadChoice(form)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    form = form_class({}, **kwargs)
-    if not form.is_valid():
-        raise PermissionDenied(" ".join(e for errs in form.errors.values() for e in errs))
-    return form
-
-
-class BadChoice(Exception):
-    def __init__(self, form):
-        super().__init__("bad choice")
-        self.form = form
 
 
 def _posted_cells(post) -> list[Cell]:
@@ -75,7 +52,7 @@ def targets(request):
         raise PermissionDenied(_("Chỉ quản lý hoặc quản trị mới được giao chỉ tiêu."))
     data = request.POST if request.method == "POST" else request.GET
     try:
-        form = _valid(
+        form = chosen(
             GridChoiceForm, request, data, programs=programs, parents=parents, default_parent=default_parent
         )
     except BadChoice as bad:
@@ -111,18 +88,3 @@ def targets(request):
     )
     context = {"form": form, "grid": grid, "editable": editable}
     return render(request, "indicators/targets.html", context, status=status)
-
-
-@login_required
-def dashboard(request):
-    """Headline figures, yearly trends, the union → party pipeline, target ranking and the unit table
-    of one program, for the signed-in user's scope."""
-    _scope_or_403(request.user)  # a user without a unit has no dashboard
-    programs = selectors.programs()
-    if not programs:
-        return render(request, "indicators/no_program.html", {"title": _("Tổng quan")})
-    form = _valid(ProgramChoiceForm, request, request.GET, programs=programs)
-    program = form.cleaned_data["program"]
-    year = form.cleaned_data["nam"] if request.GET.get("nam") else None
-    board = selectors.build_dashboard(user=request.user, program=program, ranking_year=year)
-    return render(request, "indicators/dashboard.html", {"form": form, "board": board})

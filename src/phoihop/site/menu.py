@@ -11,14 +11,14 @@ from phoihop.portal.services import can_edit_news
 
 
 def _has_scope(user) -> bool:
-    """What the dashboard and the targets grid ask (indicators.views._scope_or_403)."""
+    """What the dashboard and the targets grid ask (reports.dashboard_views, indicators.views._scope_or_403)."""
     scope = scope_for(user)
     return bool(scope.everything or scope.unit_ids)
 
 
 # (url name, label, who may open it) — in the order of the menu.
 ENTRIES = [
-    ("indicators:dashboard", _("Tổng quan"), _has_scope),
+    ("reports:dashboard", _("Tổng quan"), _has_scope),
     ("orgs:tree", _("Đơn vị"), lambda u: u.can("read")),
     ("records:index", _("Hồ sơ"), lambda u: u.can("read")),
     ("workbook:upload", _("Sổ dữ liệu"), lambda u: u.can("read")),
@@ -52,7 +52,7 @@ def landing_url(user) -> str | None:
     if can_edit_news(user) and not user.can("read"):
         preferred = ["portal:editor_index"]
     else:
-        preferred = ["indicators:dashboard", "orgs:tree"]
+        preferred = ["reports:dashboard", "orgs:tree"]
     menu = dict((url, label) for url, label in staff_menu(user))
     for name in preferred:
         try:

@@ -52,10 +52,10 @@ def test_the_news_editor_lands_in_the_newsroom_and_sees_no_records_menu(demo_pro
 @pytest.mark.parametrize("username", ["lanhdao", "batxat", "cdcs", "dangkhoi"])
 def test_roles_without_news_see_no_newsroom_and_land_on_the_one_overview(demo_province, client, username):
     client.force_login(User.objects.get(username=username))
-    assert client.get(reverse("site:home"))["Location"] == reverse("indicators:dashboard")
-    menu = nav_links(client.get(reverse("indicators:dashboard")).content.decode())
+    assert client.get(reverse("site:home"))["Location"] == reverse("reports:dashboard")
+    menu = nav_links(client.get(reverse("reports:dashboard")).content.decode())
     assert "Tin tức" not in menu
-    assert list(menu).count("Tổng quan") == 1 and menu["Tổng quan"] == reverse("indicators:dashboard")
+    assert list(menu).count("Tổng quan") == 1 and menu["Tổng quan"] == reverse("reports:dashboard")
 
 
 def test_a_refusal_is_a_vietnamese_page_that_says_why(demo_province, client):
