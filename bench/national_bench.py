@@ -68,7 +68,7 @@ def main() -> None:
     from django.test import Client
 
     from phoihop.accounts.models import ApiToken, User
-    from phoihop.indicators.selectors import build_dashboard
+    from phoihop.reports.dashboard import build_dashboard
     from phoihop.jobs.dataversion import cached_report
     from phoihop.orgs import services
     from phoihop.orgs.models import Transfer, Unit
