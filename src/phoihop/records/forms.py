@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import Scope
@@ -138,6 +139,8 @@ class MoneyField(forms.CharField):
         try:
             return parsers.money(value)
         except parsers.CellError as bad:
+            if bad.statement:  # what is wrong with the value ("'1,234' không rõ: …"), said as it is
+                raise ValidationError(capfirst(bad.sentence) + ".", code="invalid") from bad
             raise ValidationError(
                 _("Cần %(expected)s."), params={"expected": bad.expected_vi}, code="invalid"
             ) from bad
