@@ -10,6 +10,22 @@ import TableHeader from "@tiptap/extension-table-header";
 import TableCell from "@tiptap/extension-table-cell";
 
 const MAX_BYTES = 10 * 1024 * 1024;
+
+// The editor's words in the page's language: the server writes them (gettext, portal/editor_i18n.py)
+// into <script type="application/json" id="editor-i18n">, keyed by the Vietnamese text used here.
+let MESSAGES = null;
+function t(text, params) {
+  if (MESSAGES === null) {
+    const node = document.getElementById("editor-i18n");
+    try {
+      MESSAGES = node ? JSON.parse(node.textContent) : {};
+    } catch (err) {
+      MESSAGES = {};
+    }
+  }
+  const out = MESSAGES[text] || text;
+  return params ? out.replace(/%\((\w+)\)s/g, (whole, name) => (name in params ? String(params[name]) : whole)) : out;
+}
 const CAPTION_RE = /^\s*(hình|ảnh|hình ảnh|biểu đồ|figure|fig\.)\s*\d*\s*[:.–-]/i;
 
 // <figure><img><figcaption>: one block, the picture's address, size, text alternative and caption.
@@ -134,7 +150,7 @@ function setup(area) {
   const bar = document.createElement("div");
   bar.className = "editor-toolbar";
   bar.setAttribute("role", "toolbar");
-  bar.setAttribute("aria-label", area.dataset.toolbarLabel || "Định dạng");
+  bar.setAttribute("aria-label", area.dataset.toolbarLabel || t("Định dạng"));
   const surface = document.createElement("div");
   surface.className = "editor-frame";
   area.hidden = true;
@@ -163,7 +179,7 @@ function setup(area) {
         class: "editor-surface",
         role: "textbox",
         "aria-multiline": "true",
-        ...(label ? { "aria-labelledby": label.id } : { "aria-label": "Nội dung" }),
+        ...(label ? { "aria-labelledby": label.id } : { "aria-label": t("Nội dung") }),
       },
       transformPastedHTML: cleanPastedHtml,
     },
@@ -188,13 +204,13 @@ function setup(area) {
     found.forEach((attrs) => {
       if (attrs.foreign) {
         replaceFigure(attrs.src, null);
-        say("Ảnh từ địa chỉ ngoài (" + attrs.src.slice(0, 60) + ") bị bỏ: hãy tải ảnh lên thư viện ảnh rồi chèn.", true);
+        say(t("Ảnh từ địa chỉ ngoài (%(src)s) bị bỏ: hãy tải ảnh lên thư viện ảnh rồi chèn.", { src: attrs.src.slice(0, 60) }), true);
         return;
       }
       const blob = dataUrlToBlob(attrs.src);
       if (blob.size > MAX_BYTES) {
         replaceFigure(attrs.src, null);
-        say(`Ảnh dán vào nặng ${(blob.size / 1048576).toFixed(1)} MB, vượt quá giới hạn 10 MB: ảnh đã bị bỏ.`, true);
+        say(t("Ảnh dán vào nặng %(size)s MB, vượt quá giới hạn 10 MB: ảnh đã bị bỏ.", { size: (blob.size / 1048576).toFixed(1) }), true);
         return;
       }
       uploading.add(attrs.src);
@@ -202,7 +218,7 @@ function setup(area) {
       data.append("image", blob, "anh-dan." + ((blob.type.split("/")[1] || "png").replace("jpeg", "jpg")));
       data.append("caption", attrs.caption || "");
       data.append("alt", attrs.alt || attrs.caption || "");
-      say("Đang tải ảnh lên…");
+      say(t("Đang tải ảnh lên…"));
       fetch(area.dataset.uploadUrl, {
         method: "POST",
         body: data,
@@ -211,10 +227,10 @@ function setup(area) {
       })
         .then((r) => r.json().then((json) => ({ ok: r.ok, json })))
         .then(({ ok, json }) => {
-          if (!ok) throw new Error(json.error || "Không tải được ảnh.");
+          if (!ok) throw new Error(json.error || t("Không tải được ảnh."));
           replaceFigure(attrs.src, { src: json.src, width: json.width, height: json.height, alt: attrs.alt || json.alt || attrs.caption, caption: attrs.caption });
           addToGallery(json);
-          say("Đã tải ảnh lên thư viện ảnh của bài.");
+          say(t("Đã tải ảnh lên thư viện ảnh của bài."));
         })
         .catch((err) => {
           replaceFigure(attrs.src, null);
@@ -253,45 +269,45 @@ function setup(area) {
     const sel = editor.state.selection;
     const node = sel.node;
     if (!node || node.type.name !== "figure") {
-      say("Hãy chọn một ảnh trong nội dung trước.", true);
+      say(t("Hãy chọn một ảnh trong nội dung trước."), true);
       return;
     }
-    const alt = window.prompt("Mô tả ảnh cho người khiếm thị (bắt buộc):", node.attrs.alt || "");
+    const alt = window.prompt(t("Mô tả ảnh cho người khiếm thị (bắt buộc):"), node.attrs.alt || "");
     if (alt === null) return;
-    const caption = window.prompt("Chú thích ảnh:", node.attrs.caption || "");
+    const caption = window.prompt(t("Chú thích ảnh:"), node.attrs.caption || "");
     if (!alt.trim()) {
-      say("Ảnh cần có mô tả (alt).", true);
+      say(t("Ảnh cần có mô tả (alt)."), true);
       return;
     }
     editor.chain().focus().updateAttributes("figure", { alt: alt.trim(), caption: (caption || "").trim() }).run();
   }
 
   const buttons = [
-    ["Đoạn văn", () => editor.chain().focus().setParagraph().run()],
-    ["Tiêu đề", () => editor.chain().focus().toggleHeading({ level: 2 }).run()],
-    ["Tiêu đề nhỏ", () => editor.chain().focus().toggleHeading({ level: 3 }).run()],
-    ["Đậm", () => editor.chain().focus().toggleBold().run()],
-    ["Nghiêng", () => editor.chain().focus().toggleItalic().run()],
-    ["Danh sách", () => editor.chain().focus().toggleBulletList().run()],
-    ["Danh sách số", () => editor.chain().focus().toggleOrderedList().run()],
-    ["Trích dẫn", () => editor.chain().focus().toggleBlockquote().run()],
+    [t("Đoạn văn"), () => editor.chain().focus().setParagraph().run()],
+    [t("Tiêu đề"), () => editor.chain().focus().toggleHeading({ level: 2 }).run()],
+    [t("Tiêu đề nhỏ"), () => editor.chain().focus().toggleHeading({ level: 3 }).run()],
+    [t("Đậm"), () => editor.chain().focus().toggleBold().run()],
+    [t("Nghiêng"), () => editor.chain().focus().toggleItalic().run()],
+    [t("Danh sách"), () => editor.chain().focus().toggleBulletList().run()],
+    [t("Danh sách số"), () => editor.chain().focus().toggleOrderedList().run()],
+    [t("Trích dẫn"), () => editor.chain().focus().toggleBlockquote().run()],
     [
-      "Liên kết",
+      t("Liên kết"),
       () => {
-        const href = window.prompt("Địa chỉ liên kết (https://…):", editor.getAttributes("link").href || "https://");
+        const href = window.prompt(t("Địa chỉ liên kết (https://…):"), editor.getAttributes("link").href || "https://");
         if (href === null) return;
         if (!href.trim() || href.trim() === "https://") editor.chain().focus().unsetLink().run();
-        else if (/^\s*(javascript|data|vbscript):/i.test(href)) say("Liên kết “javascript:” không được phép.", true);
+        else if (/^\s*(javascript|data|vbscript):/i.test(href)) say(t("Liên kết “javascript:” không được phép."), true);
         else editor.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
       },
     ],
-    ["Chèn bảng", () => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()],
-    ["Thêm hàng", () => editor.chain().focus().addRowAfter().run()],
-    ["Thêm cột", () => editor.chain().focus().addColumnAfter().run()],
-    ["Xóa bảng", () => editor.chain().focus().deleteTable().run()],
-    ["Sửa ảnh", editFigure],
-    ["Hoàn tác", () => editor.chain().focus().undo().run()],
-    ["Làm lại", () => editor.chain().focus().redo().run()],
+    [t("Chèn bảng"), () => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()],
+    [t("Thêm hàng"), () => editor.chain().focus().addRowAfter().run()],
+    [t("Thêm cột"), () => editor.chain().focus().addColumnAfter().run()],
+    [t("Xóa bảng"), () => editor.chain().focus().deleteTable().run()],
+    [t("Sửa ảnh"), editFigure],
+    [t("Hoàn tác"), () => editor.chain().focus().undo().run()],
+    [t("Làm lại"), () => editor.chain().focus().redo().run()],
   ];
   buttons.forEach(([name, run]) => {
     const b = document.createElement("button");
@@ -309,7 +325,7 @@ function setup(area) {
     button.addEventListener("click", () => {
       const d = button.dataset;
       editor.chain().focus().insertContent({ type: "figure", attrs: { src: d.src, alt: d.alt, width: d.width, height: d.height, caption: d.caption } }).run();
-      say("Đã chèn ảnh vào nội dung.");
+      say(t("Đã chèn ảnh vào nội dung."));
     });
   });
 

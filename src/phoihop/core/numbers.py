@@ -6,11 +6,20 @@ count(5)                -> "05"          (official documents write counts under 
 money(17_348_500_000)   -> "trên 17 tỷ đồng"
 money(2_000_000_000)    -> "2 tỷ đồng"
 percent(28.4)           -> "28,4%"
+
+In English (the language the user chose, `translation.get_language()`), the same calls write
+"6,065", "28.4", "28.4%", "over 17 billion VND": one function per kind of number, two languages.
 """
 
 from datetime import date
 
-SCALES = ((1_000_000_000, "tỷ"), (1_000_000, "triệu"), (1_000, "nghìn"))
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+
+SCALES = (
+    (1_000_000_000, gettext_noop("tỷ")),
+    (1_000_000, gettext_noop("triệu")),
+    (1_000, gettext_noop("nghìn")),
+)
 
 
 MISSING = "—"
@@ -24,14 +33,20 @@ def number(value: int | float | None, *, decimals: int | None = None) -> str:
     text = f"{value:,.{2 if decimals is None else decimals}f}"
     if decimals is None and "." in text:
         text = text.rstrip("0").rstrip(".")
+    if _english():
+        return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
 
 
 def count(value: int | None) -> str:
     """A head count in running text: 05, 12, 6.065."""
     if value is None:
         return MISSING
-    return f"{value:02d}" if 0 <= value < 10 else number(value)
+    return f"{value:02d}" if 0 <= value < 10 and not _english() else number(value)
 
 
 def percent(value: float | None) -> str:
@@ -42,11 +57,13 @@ def money(value: int | None) -> str:
     """VND in words of scale, rounded down: the reader wants the order of magnitude, not the đồng."""
     if value is None:
         return MISSING
+    currency = pgettext("currency", "đồng")
     for size, word in SCALES:
         if value >= size:
             whole, rest = divmod(value, size)
-            return f"{'trên ' if rest else ''}{number(whole)} {word} đồng"
-    return f"{number(value)} đồng"
+            amount = f"{number(whole)} {gettext(word)} {currency}"
+            return gettext("trên %(amount)s") % {"amount": amount} if rest else amount
+    return f"{number(value)} {currency}"
 
 
 def day(value: date | str) -> str:

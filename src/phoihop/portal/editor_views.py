@@ -19,6 +19,7 @@ from phoihop.accounts.scope import scope_for
 from phoihop.core import params
 
 from . import selectors, services
+from .editor_i18n import editor_messages
 from .forms import ArticleForm, ImageForm, ReportDraftForm, StatusForm
 from .models import Article
 
@@ -95,7 +96,11 @@ def editor_new(request):
         else:
             messages.success(request, _("Đã tạo bản nháp “%(title)s”.") % {"title": article.title})
             return redirect("portal:editor_edit", pk=article.pk)
-    return render(request, "portal/editor/edit.html", {"form": form, "article": None})
+    return render(
+        request,
+        "portal/editor/edit.html",
+        {"form": form, "article": None, "editor_messages": editor_messages()},
+    )
 
 
 @news_editor_required
@@ -116,6 +121,7 @@ def editor_edit(request, pk: int):
         {
             "form": form,
             "article": article,
+            "editor_messages": editor_messages(),
             "image_form": ImageForm(),
             "images": list(article.images.all()),
             "transitions": [

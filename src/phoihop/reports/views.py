@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from .assemble import ReportError
 from .forms import ReportForm
@@ -29,7 +30,7 @@ def index(request):
     """Choose program, period and scope; read the report; download it in any format."""
     form = ReportForm(request.GET or None, user=request.user)
     formats = [(i, available()[i].verbose_name) for i in ("pdf", "docx", "xlsx", "html")]
-    context = {"form": form, "formats": [*formats, ("json", "Dữ liệu JSON")]}
+    context = {"form": form, "formats": [*formats, ("json", _("Dữ liệu JSON"))]}
     status = 200
     if form.is_bound and form.is_valid():
         try:

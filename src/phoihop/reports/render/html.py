@@ -1,6 +1,7 @@
 import base64
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from .. import tables
 from . import Document, Renderer, register
@@ -33,7 +34,7 @@ def context(report: dict | None = None, *, doc: Document | None = None) -> dict:
 @register
 class HtmlRenderer(Renderer):
     identifier = "html"
-    verbose_name = "Trang web (HTML)"
+    verbose_name = _("Trang web (HTML)")
     content_type = "text/html; charset=utf-8"
     extension = "html"
 

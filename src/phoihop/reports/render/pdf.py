@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import tables
 from . import Document, Renderer, register
 
@@ -18,7 +20,7 @@ MM_PER_PT = 0.3528
 @register
 class PdfRenderer(Renderer):
     identifier = "pdf"
-    verbose_name = "PDF để in (A4)"
+    verbose_name = _("PDF để in (A4)")
     content_type = "application/pdf"
     extension = "pdf"
 

@@ -1,6 +1,8 @@
 import io
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import tables
 from . import Document, Renderer, register
 
@@ -13,7 +15,7 @@ class SpreadsheetRenderer(Renderer):
     sheet set up to print on A4 (fit to the page width, titles repeated, page numbers)."""
 
     identifier = "xlsx"
-    verbose_name = "Bảng tính Excel (XLSX)"
+    verbose_name = _("Bảng tính Excel (XLSX)")
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     extension = "xlsx"
 

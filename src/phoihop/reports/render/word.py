@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import tables
 from ..docx_template import builtin_bytes, rule_line, use_times_new_roman
 from . import Document, Renderer, register
@@ -148,7 +150,7 @@ def sections_block(tpl, doc: Document, indexes: tuple[int, ...]):
 def _signature(cell, block: dict) -> None:
     _line(cell, block["authority"].upper(), size=14, bold=True)
     _line(cell, block["title"].upper(), size=14, bold=True, after=0)
-    for _ in range(4):
+    for _blank in range(4):
         _line(cell, "", size=14)
     _line(cell, block["name"], size=14, bold=True)
 
@@ -265,7 +267,7 @@ def context(tpl, doc: Document) -> dict:
 @register
 class WordRenderer(Renderer):
     identifier = "docx"
-    verbose_name = "Văn bản Word (DOCX)"
+    verbose_name = _("Văn bản Word (DOCX)")
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     extension = "docx"
 
