@@ -68,12 +68,12 @@ def main() -> None:
     from django.test import Client
 
     from phoihop.accounts.models import ApiToken, User
-    from phoihop.reports.dashboard import build_dashboard
-    from phoihop.jobs.dataversion import cached_report
     from phoihop.orgs import services
     from phoihop.orgs.models import Transfer, Unit
     from phoihop.records.models import Person, Program
     from phoihop.reports.assemble import build_report
+    from phoihop.reports.cache import cached_report
+    from phoihop.reports.dashboard import build_dashboard
 
     people = Person.objects.unscoped().count()
     units = Unit.objects.count()

@@ -1,14 +1,12 @@
-"""The data version, and the report cache keyed by it.
+"""The data version, which keys the report cache (reports/cache.py).
 
 `current()` is one primary-key read; `bump()` adds one after the current transaction commits (a short
 UPDATE of its own, so a long import never holds the row). Every write to the data apps bumps it: model
 saves and deletes through signals, and the bulk paths that bypass signals (the import engine's
 executemany, the closure's COPY) call `bump()` themselves.
 
-`cached_report(**kwargs)` is `reports.assemble.build_report(**kwargs)` through Django's cache (Redis when
-REDIS_URL is set, shared by every server; otherwise each process's memory), under a key made of the data
-version and the arguments — program, period, scope and the rest — so a cached report is never served
-after a write committed before it was asked for. A report asked inside a transaction bypasses it.
+`report_key(version, kwargs)` is the cache key of a report asked with `kwargs` at `version`: a cached
+report is never served after a write committed before it was asked for.
 """
 
 from __future__ import annotations
@@ -16,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import DataVersion
 
 DATA_APPS = frozenset({"orgs", "records", "periods"})
-REPORT_TTL = 24 * 3600
 
 
 def current() -> int:
@@ -57,18 +53,3 @@ def connect() -> None:
 def report_key(version: int, kwargs: dict) -> str:
     args = json.dumps(kwargs, sort_keys=True, default=str)
     return f"phoihop:report:{version}:{hashlib.sha256(args.encode()).hexdigest()[:32]}"
-
-
-def cached_report(**kwargs) -> dict:
-    from phoihop.reports.assemble import build_report
-
-    if connection.in_atomic_block:
-        # Inside a transaction the report may see the transaction's own uncommitted writes (and the
-        # version is not bumped before the commit): neither read nor fill the cache.
-        return build_report(**kwargs)
-    key = report_key(current(), kwargs)
-    report = cache.get(key)
-    if report is None:
-        report = build_report(**kwargs)
-        cache.set(key, report, REPORT_TTL)
-    return report

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.core.text import fold
+from phoihop.indicators import chart_specs as specs
 from phoihop.indicators import svg
 from phoihop.indicators.registry import REGISTRY, Indicator, pct
 from phoihop.indicators.selectors import unit_sort_key
-from phoihop.jobs.dataversion import cached_report
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
+from .cache import cached_report
 from .selectors import program_scope_code
 
 CARDS = (
@@ -28,13 +29,6 @@ CARDS = (
     "party.members_admitted_in_enterprises",
     "emulation.initiatives_applied",
     "emulation.initiatives_value_vnd",
-    "welfare.contributions_vnd",
-)
-TREND_LINES = ("union.members_admitted", "union.outstanding_referred", "union.referred_admitted")
-TREND_BARS = (
-    "union.grassroots_founded",
-    "party.members_admitted_in_enterprises",
-    "emulation.initiatives_applied",
     "welfare.contributions_vnd",
 )
 TABLE_COLUMNS = {
@@ -214,23 +208,30 @@ def _share(part, whole, of: str) -> str:
 def pipeline(ind: dict, sides: set[str]) -> list[tuple[str, int | None, str]]:
     """Union member → referred → trained → admitted. The stages are not nested sets (a class may train
     people referred before the period), so each share is taken against the stage it truly comes from."""
-    members = ind["union.members_admitted"]["value"]
-    referred = ind["union.outstanding_referred"]["value"]
+    members, referred, trained, admitted = specs.PIPELINE.series
     stages = [
-        (_("Đoàn viên phát triển mới"), members, ""),
-        (_("Đoàn viên ưu tú được giới thiệu"), referred, _share(referred, members, _("đoàn viên mới"))),
+        (members.display_label, ind[members.code]["value"], ""),
+        (
+            referred.display_label,
+            ind[referred.code]["value"],
+            _share(ind[referred.code]["value"], ind[members.code]["value"], _("đoàn viên mới")),
+        ),
     ]
     if "party" in sides:  # classes are organised by party units: a union-only scope has none
-        trainees = ind["party.trainees"]["value"]
         stages.append(
             (
-                _("Học viên lớp bồi dưỡng kết nạp Đảng"),
-                trainees,
-                _share(trainees, referred, _("được giới thiệu")),
+                trained.display_label,
+                ind[trained.code]["value"],
+                _share(ind[trained.code]["value"], ind[referred.code]["value"], _("được giới thiệu")),
             )
         )
-    admitted = ind["union.referred_admitted"]["value"]
-    stages.append((_("Được kết nạp Đảng"), admitted, _share(admitted, referred, _("được giới thiệu"))))
+    stages.append(
+        (
+            admitted.display_label,
+            ind[admitted.code]["value"],
+            _share(ind[admitted.code]["value"], ind[referred.code]["value"], _("được giới thiệu")),
+        )
+    )
     return stages
 
 
@@ -254,35 +255,28 @@ def build_dashboard(*, user, program: Program, ranking_year: int | None = None) 
 
     # Years still ahead hold nothing yet; a trend that drops to zero there would mislead.
     this_year = str(timezone.localdate().year)
-    years = [y for y in ind[TREND_LINES[0]]["by_year"] if y <= this_year] or list(
-        ind[TREND_LINES[0]]["by_year"]
-    )
+    all_years = list(ind[specs.PEOPLE_TREND.series[0].code]["by_year"])
+    years = [y for y in all_years if y <= this_year] or all_years
     trend = svg.line_chart(
-        title=_("Phát triển đoàn viên và giới thiệu cho Đảng theo năm"),
+        title=specs.PEOPLE_TREND.display_title,
         labels=years,
-        series=[(REGISTRY[c].display_label, [ind[c]["by_year"].get(y) for y in years]) for c in TREND_LINES],
+        series=[(s.display_label, s.by_year(ind, years)) for s in specs.PEOPLE_TREND.series],
         width=1100,
         height=260,
     )
     bars = []
-    for i, code in enumerate(c for c in TREND_BARS if _tree_fits(c, sides)):
-        money = REGISTRY[code].unit == "vnd"
-        values = [ind[code]["by_year"].get(y) for y in years]
-        title = REGISTRY[code].display_label
-        if money:  # millions keep the bar labels short
-            title = title.replace("(đồng)", _("(triệu đồng)"))
-            values = [None if v is None else round(v / 10**6) for v in values]
+    for i, one in enumerate(s for s in specs.RESULTS_TREND.series if _tree_fits(s.code, sides)):
         chart = svg.bar_chart(
-            title=title,
+            title=one.display_label,
             labels=years,
-            values=values,
+            values=one.by_year(ind, years),
             color=svg.PALETTE[(i + 1) % len(svg.PALETTE)],
             width=300,
             height=180,
         )
-        bars.append((title, chart))
+        bars.append((one.display_label, chart))
 
-    funnel = svg.funnel_chart(title=_("Từ đoàn viên công đoàn đến đảng viên"), stages=pipeline(ind, sides))
+    funnel = svg.funnel_chart(title=specs.PIPELINE.display_title, stages=pipeline(ind, sides))
 
     year, ranking_years, ranking = target_ranking(report, ranking_year)
     ranking_chart = ""

@@ -8,11 +8,11 @@ from __future__ import annotations
 from django.http import Http404
 
 from phoihop.accounts.scope import scope_for
-from phoihop.jobs.dataversion import cached_report
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
 from .assemble import ReportError
+from .cache import cached_report
 
 
 def programs_for(*, user):

@@ -10,9 +10,9 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from phoihop.jobs.models import WorkerBeat
-from phoihop.jobs.tasks import render_report_document
 from phoihop.jobs.worker import DEAD_AFTER, MAX_ATTEMPTS, beat, recover_orphans, run_worker
 from phoihop.records.models import Program
+from phoihop.reports.tasks import render_report_document
 from phoihop.workbook.models import ImportJob
 from phoihop.workbook.tasks import import_job
 
@@ -93,8 +93,8 @@ def test_a_report_document_is_made_by_the_worker(settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)  # the worker closes connections between jobs, as in production
 def test_the_daily_reminders_run_as_a_job_and_reach_the_unit_that_is_late(world, settings):
-    from phoihop.jobs.tasks import send_reminders
     from phoihop.periods.models import Notification
+    from phoihop.periods.tasks import send_reminders
     from phoihop.periods.tests.helpers import make_program
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

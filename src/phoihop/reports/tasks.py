@@ -1,7 +1,7 @@
-"""Jobs other apps queue (besides imports, which live in workbook.tasks): report documents and reminders.
+"""The report document as a background job (next to the code it runs; `phoihop worker` runs it).
 
-Each is a django-tasks task: `render_report_document.enqueue(...)` writes a row in the queue (inside the
-caller's transaction), `phoihop worker` runs it, `get_result(id)` reads its outcome from any server.
+`render_report_document.enqueue(...)` writes a row in the queue (inside the caller's transaction), the
+worker runs it, `get_result(id)` reads its outcome from any server.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django_tasks import task
+
+from .assemble import build_report
+from .render import filename, render, renderer
 
 
 def documents_dir() -> Path:
@@ -27,9 +30,6 @@ def render_report_document(
     scope_code: str | None = None,
 ) -> dict:
     """Build the report and write it as `fmt` into the data folder; returns the file's path and name."""
-    from phoihop.reports.assemble import build_report
-    from phoihop.reports.render import filename, render, renderer
-
     report = build_report(
         program_code=program_code, date_from=date_from, date_to=date_to, scope_code=scope_code
     )
@@ -39,11 +39,3 @@ def render_report_document(
     path = folder / f"{uuid.uuid4().hex}.{maker.extension}"
     path.write_bytes(render(report, fmt))
     return {"path": str(path), "name": filename(report, maker.extension), "content_type": maker.content_type}
-
-
-@task()
-def send_reminders() -> int:
-    """The daily period-report reminders (`phoihop remind` as a job): returns how many notifications went out."""
-    from phoihop.periods.remind import remind
-
-    return remind().notifications
