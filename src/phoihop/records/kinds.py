@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +69,15 @@ class Kind:
     year: Callable[[int], Q] | None
     related: tuple[str, ...] = ()
     key: str = "code"  # how the URL names one record: "code" or "pk"
-    default_order: tuple[str, ...] = ()
+    default_order: tuple = ()  # newest first: the record's date (or year) descending, see _newest
+    # The person a row is about ("" for a person, "person__" for their records), for the personal
+    # columns of the export and the printed list; None: no person.
+    person_path: str | None = None
+    print_title: str = ""  # the printed list's title; default "Danh sách" and the kind's name
+
+    @property
+    def title(self) -> str:
+        return str(self.print_title or _("Danh sách %(what)s") % {"what": self.label})
 
     @property
     def label(self) -> str:
@@ -81,6 +89,11 @@ class Kind:
 
     def key_of(self, obj) -> str:
         return str(getattr(obj, self.key))
+
+
+def _newest(*paths: str) -> tuple:
+    """Lists are newest first: by the record's date (or year) descending, undated rows last."""
+    return tuple(F(p).desc(nulls_last=True) for p in paths)
 
 
 def _person_cols(prefix: str = "person.") -> tuple[Col, ...]:
@@ -106,6 +119,9 @@ KINDS: tuple[Kind, ...] = (
         "grassroots_union",
         _year_of("union_joined_on"),
         related=("grassroots_union", "enterprise"),
+        default_order=_newest("union_joined_on"),
+        person_path="",
+        print_title=_("Danh sách đoàn viên công đoàn"),
     ),
     Kind(
         "qua-trinh",
@@ -123,7 +139,8 @@ KINDS: tuple[Kind, ...] = (
         _year_of("starts_on"),
         related=("person", "grassroots_union", "enterprise"),
         key="pk",
-        default_order=("person__code", "starts_on"),
+        default_order=_newest("starts_on"),
+        person_path="person__",
     ),
     Kind(
         "gioi-thieu",
@@ -140,6 +157,9 @@ KINDS: tuple[Kind, ...] = (
         _year_of("referred_on"),
         related=("person", "referring_unit", "receiving_party_unit"),
         key="pk",
+        default_order=_newest("referred_on"),
+        person_path="person__",
+        print_title=_("Danh sách đoàn viên ưu tú được giới thiệu cho Đảng"),
     ),
     Kind(
         "lop-boi-duong",
@@ -156,6 +176,8 @@ KINDS: tuple[Kind, ...] = (
         "organiser",
         _year_of("starts_on"),
         related=("organiser",),
+        default_order=_newest("starts_on"),
+        print_title=_("Danh sách lớp bồi dưỡng nhận thức về Đảng"),
     ),
     Kind(
         "hoc-vien",
@@ -171,6 +193,9 @@ KINDS: tuple[Kind, ...] = (
         _year_of("training_class__starts_on"),
         related=("person", "training_class"),
         key="pk",
+        default_order=(*_newest("training_class__starts_on"), "training_class__code", "person__search_name"),
+        person_path="person__",
+        print_title=_("Danh sách học viên lớp bồi dưỡng nhận thức về Đảng"),
     ),
     Kind(
         "ket-nap",
@@ -188,6 +213,9 @@ KINDS: tuple[Kind, ...] = (
         _year_of("admitted_on"),
         related=("person", "party_unit"),
         key="pk",
+        default_order=_newest("admitted_on"),
+        person_path="person__",
+        print_title=_("Danh sách đảng viên được kết nạp"),
     ),
     Kind(
         "cong-trinh",
@@ -204,6 +232,7 @@ KINDS: tuple[Kind, ...] = (
         "unit",
         _year_field("year"),
         related=("unit",),
+        default_order=_newest("year"),
     ),
     Kind(
         "sang-kien",
@@ -221,6 +250,7 @@ KINDS: tuple[Kind, ...] = (
         "unit",
         _year_field("year"),
         related=("unit",),
+        default_order=_newest("year"),
     ),
     Kind(
         "hoi-thi",
@@ -239,6 +269,7 @@ KINDS: tuple[Kind, ...] = (
         "unit",
         _year_field("year"),
         related=("unit",),
+        default_order=_newest("year"),
     ),
     Kind(
         "khen-thuong",
@@ -258,6 +289,8 @@ KINDS: tuple[Kind, ...] = (
         "proposing_unit",
         _year_field("year"),
         related=("enterprise", "person", "proposing_unit"),
+        default_order=_newest("year"),
+        print_title=_("Danh sách khen thưởng"),
     ),
     Kind(
         "van-hoa",
@@ -274,7 +307,7 @@ KINDS: tuple[Kind, ...] = (
         _year_field("year"),
         related=("enterprise",),
         key="pk",
-        default_order=("-year", "enterprise__code"),
+        default_order=(*_newest("year"), "enterprise__code"),
     ),
     Kind(
         "dan-chu",
@@ -291,7 +324,7 @@ KINDS: tuple[Kind, ...] = (
         _year_field("year"),
         related=("unit",),
         key="pk",
-        default_order=("-year", "unit__code"),
+        default_order=(*_newest("year"), "unit__code"),
     ),
     Kind(
         "an-sinh",
@@ -308,6 +341,7 @@ KINDS: tuple[Kind, ...] = (
         "unit",
         _year_of("date"),
         related=("unit",),
+        default_order=_newest("date"),
     ),
     Kind(
         "chuong-trinh",
@@ -325,6 +359,7 @@ KINDS: tuple[Kind, ...] = (
         "union_root",
         lambda year: Q(starts_on__year__lte=year, ends_on__year__gte=year),
         related=("union_root", "party_root"),
+        default_order=_newest("starts_on"),
     ),
 )
 

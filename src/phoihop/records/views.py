@@ -6,18 +6,18 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
 from phoihop.core import params
 from phoihop.core.client_ip import client_ip
 from phoihop.core.paging import CappedPaginator, shown_count
-from phoihop.orgs.models import Unit
 
-from . import selectors, services
+from . import listing, other_side, selectors, services, unit_picker
 from .kinds import BY_SLUG, Kind
 
 PAGE_SIZE = 50
@@ -50,8 +50,14 @@ def _row_url(kind: Kind, obj, may_write: bool) -> str | None:
 @login_required
 def index(request):
     _require(request, "read")
-    counts = selectors.kind_counts(scope=request.user)
-    cards = [(kind, shown_count(n)) for kind, n in counts]  # 13.876, as Vietnamese write it; hơn 10.000
+    scope = scope_for(request.user)
+    counts = selectors.kind_counts(scope=scope)
+    cards = []
+    for kind, n in counts:
+        # Details held by the other side (admissions for a union unit): the count the report counts.
+        other = other_side.count_for(scope, kind.slug) if n == 0 else None
+        shown = shown_count(other.count if other else n)  # 13.876, as Vietnamese write it; hơn 10.000
+        cards.append({"kind": kind, "count": shown, "other": other})
     return render(request, "records/index.html", {"counts": counts, "cards": cards})
 
 
@@ -60,24 +66,25 @@ def record_list(request, slug: str):
     kind = _kind(slug)
     _require(request, "read")
     scope = scope_for(request.user)
-    query = request.GET.get("q", "").strip()[:100]
-    unit_code = request.GET.get("don_vi", "").strip() or None
-    year = params.year(request, "nam")  # malformed or out of range: 400 with a message
-    sort = request.GET.get("sap_xep", "")
-    rows = selectors.records_for(
-        scope=scope, kind=kind, query=query, unit_code=unit_code, year=year, sort=sort
-    )
+    filters = listing.Filters.of(request)  # a malformed year: 400 with a message (core.params)
+    rows = filters.rows(scope, kind)
     page = CappedPaginator(rows, PAGE_SIZE).get_page(params.page_number(request))
     may_write = request.user.can("write")
     services.log_list_view(
         actor=request.user,
         model=kind.model._meta.label,
-        filters={"q": query, "don_vi": unit_code, "nam": year, "sap_xep": sort, "trang": page.number},
+        filters={
+            "q": filters.query,
+            "don_vi": filters.unit_code,
+            "nam": filters.year,
+            "sap_xep": filters.sort,
+            "trang": page.number,
+        },
         rows=len(page.object_list),
         ip_address=_client_ip(request),
     )
 
-    kept = {k: v for k, v in {"q": query, "don_vi": unit_code, "nam": year, "sap_xep": sort}.items() if v}
+    kept, sort = filters.kept, filters.sort
     headers = []
     for col in kind.columns:
         header = {"label": col.label, "num": col.money, "url": None, "arrow": ""}
@@ -93,7 +100,11 @@ def record_list(request, slug: str):
         }
         for obj in page.object_list
     ]
-    filter_units = selectors.units_for(scope=scope).exclude(kind__in=Unit.GRASSROOTS_KINDS)
+    unit_search = request.GET.get("tim_don_vi", "").replace("\x00", "").strip()[:100]
+    this_year = timezone.localdate().year
+    years = list(range(this_year + 1, 1999, -1))
+    if filters.year and filters.year not in years:
+        years = sorted({*years, filters.year}, reverse=True)
     return render(
         request,
         "records/list.html",
@@ -103,14 +114,88 @@ def record_list(request, slug: str):
             "total": page.paginator.shown_count,
             "headers": headers,
             "table": table,
-            "query": query,
-            "unit_code": unit_code or "",
-            "year": year or "",
-            "filter_units": filter_units,
-            "page_query": urlencode({k: v for k, v in kept.items()}),
+            "query": filters.query,
+            "unit_code": filters.unit_code or "",
+            "year": filters.year or "",
+            "years": years,
+            "unit_groups": unit_picker.build(scope, search=unit_search) if kind.unit_path else [],
+            "unit_search": unit_search,
+            "page_query": filters.query_string,
+            "filtered": bool(filters.query or filters.unit_code or filters.year),
+            "other": other_side.count_for(scope, kind.slug, year=filters.year)
+            if not page.object_list
+            else None,
             "may_write": may_write,
+            "may_export": bool(page.object_list),
         },
     )
+
+
+def _other(scope, kind: Kind, filters) -> dict | None:
+    """An empty list whose details belong to the other side: the count the report counts, and who holds
+    the details (records.other_side)."""
+    if filters.query or filters.unit_code:
+        return None  # searched or narrowed to a unit: that count is not one the report gives
+    found = other_side.count_for(scope, kind.slug, year=filters.year)
+    if found is None:
+        return None
+    return {"count": shown_count(found.count), "what": found.what, "holder": found.holder}
+
+
+@login_required
+def record_export(request, slug: str):
+    """The filtered list as .xlsx: the list's scope, filters and order; personal fields emptied where
+    the person page hides them; audited like the list view."""
+    kind = _kind(slug)
+    _require(request, "read")
+    scope = scope_for(request.user)
+    filters = listing.Filters.of(request)
+    data = listing.table(filters.rows(scope, kind), scope, kind, cap=listing.EXPORT_CAP)
+    listing.log_export(
+        actor=request.user, kind=kind, filters=filters, rows=len(data.rows), fmt="xlsx",
+        ip_address=_client_ip(request),
+    )  # fmt: skip
+    unit = scope.get_unit_or_404(filters.unit_code) if filters.unit_code else None
+    subtitle = listing.describe(kind, filters, unit.name if unit else None) or _("Tất cả trong phạm vi")
+    body = listing.xlsx(
+        kind,
+        data,
+        title=kind.title,
+        subtitle=_("%(filters)s · xuất ngày %(day)s")
+        % {"filters": subtitle, "day": timezone.localdate().strftime("%d/%m/%Y")},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{listing.file_name(kind, filters, "xlsx")}"'
+    return response
+
+
+@login_required
+def record_print(request, slug: str):
+    """The filtered list, printable (PDF, A4): the unit's heading, a title, the table, signature lines."""
+    kind = _kind(slug)
+    _require(request, "read")
+    render_pdf = listing.printer()
+    if render_pdf is None:  # the reports app is not installed
+        raise Http404
+    scope = scope_for(request.user)
+    filters = listing.Filters.of(request)
+    unit = scope.get_unit_or_404(filters.unit_code) if filters.unit_code else None
+    data = listing.table(filters.rows(scope, kind), scope, kind, cap=listing.PRINT_CAP)
+    listing.log_export(
+        actor=request.user, kind=kind, filters=filters, rows=len(data.rows), fmt="pdf",
+        ip_address=_client_ip(request),
+    )  # fmt: skip
+    body = render_pdf(
+        kind=kind,
+        data=data,
+        unit=unit or request.user.unit,
+        subtitle=listing.describe(kind, filters, unit.name if unit else None),
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{listing.file_name(kind, filters, "pdf")}"'
+    return response
 
 
 def _form_page(request, kind: Kind, instance=None):

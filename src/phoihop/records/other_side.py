@@ -1,0 +1,106 @@
+"""Counts that never contradict the report, for records whose details belong to the other side.
+
+A union unit refers its outstanding members to the Party; the admission itself (decision, admitting
+party unit), the training classes and who sat in them are party records, visible only to the party units
+(accounts.scope). So a province federation's records page counted 0 admissions next to a report of 4.884
+"đoàn viên ưu tú được kết nạp Đảng". The report counts the people its units referred and the Party
+admitted (indicators `union.referred_admitted`: referred on or before the admission); this module counts
+the same, through the same scope predicate (`Scope.filter` on the referrals), and the pages say that the
+details belong to the party side. Likewise, a party unit learns how many of the people it admitted had
+been referred, whose referral rows belong to the union side.
+
+Nothing here reveals a detail: only a number, of rows whose existence the other side's report publishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from phoihop.accounts.scope import Scope
+from phoihop.core.paging import capped_count
+from phoihop.orgs.models import Unit
+
+from .models import Admission, Enrolment, Referral, TrainingClass
+
+
+@dataclass(frozen=True)
+class OtherSide:
+    count: int
+    what: str  # what is counted, one sentence
+    holder: str  # who keeps the details
+
+
+def sides_of(scope: Scope) -> set[str]:
+    """The trees ("union", "party") of the units the scope starts from; both for a superuser."""
+    if scope.everything:
+        return {"union", "party"}
+    kinds = Unit.objects.filter(pk__in=scope.unit_ids).values_list("kind", flat=True)
+    return {"union" if kind in Unit.UNION_KINDS else "party" for kind in kinds}
+
+
+def _referred_by_scope(scope: Scope, person: str, on_or_before: str | None = None):
+    """Referrals made by a unit of the scope (the same predicate as the referral list) of the person in
+    column `person` of the outer query, on or before its date column `on_or_before`."""
+    referrals = scope.filter(Referral.objects.all(), paths=("referring_unit",)).filter(
+        person=OuterRef(person)
+    )
+    if on_or_before:
+        referrals = referrals.filter(referred_on__lte=OuterRef(on_or_before))
+    return Exists(referrals)
+
+
+def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide | None:
+    """The count to show for kind `slug` when its details belong to the other side of this scope."""
+    sides = sides_of(scope)
+    if sides == {"union"}:
+        party = _("bên Đảng (tổ chức đảng kết nạp, tổ chức lớp)")
+        if slug == "ket-nap":
+            rows = Admission.objects.unscoped().filter(_referred_by_scope(scope, "person", "admitted_on"))
+            if year:
+                rows = rows.filter(admitted_on__year=year)
+            return OtherSide(
+                capped_count(rows),
+                _("đoàn viên do các đơn vị trong phạm vi của bạn giới thiệu đã được kết nạp Đảng"),
+                party,
+            )
+        if slug == "hoc-vien":
+            rows = Enrolment.objects.unscoped().filter(_referred_by_scope(scope, "person"))
+            if year:
+                rows = rows.filter(training_class__starts_on__year=year)
+            return OtherSide(
+                capped_count(rows),
+                _("lượt học lớp bồi dưỡng của người do các đơn vị trong phạm vi của bạn giới thiệu"),
+                party,
+            )
+        if slug == "lop-boi-duong":
+            attended = Enrolment.objects.unscoped().filter(
+                training_class=OuterRef("pk"), person__in=_referred_people(scope)
+            )
+            rows = TrainingClass.objects.unscoped().filter(Exists(attended))
+            if year:
+                rows = rows.filter(starts_on__year=year)
+            return OtherSide(
+                capped_count(rows),
+                _("lớp bồi dưỡng có người do các đơn vị trong phạm vi của bạn giới thiệu theo học"),
+                party,
+            )
+    if sides == {"party"} and slug == "gioi-thieu":
+        admitted = scope.filter(Admission.objects.all()).filter(
+            person=OuterRef("person"), admitted_on__gte=OuterRef("referred_on")
+        )
+        rows = Referral.objects.unscoped().filter(Exists(admitted))
+        if year:
+            rows = rows.filter(referred_on__year=year)
+        return OtherSide(
+            capped_count(rows),
+            _("lượt giới thiệu của công đoàn cho những người được kết nạp trong phạm vi của bạn"),
+            _("bên công đoàn (đơn vị giới thiệu)"),
+        )
+    return None
+
+
+def _referred_people(scope: Scope):
+    return scope.filter(Referral.objects.all(), paths=("referring_unit",)).values("person_id")
