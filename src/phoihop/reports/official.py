@@ -17,6 +17,11 @@ from phoihop.core import numbers as fmt
 
 from . import narrative
 
+# The review report is a Vietnamese administrative document (Decree 30/2020 form): its text, labels and
+# numbers stay Vietnamese whatever language the staff page around it is shown in (pages and the
+# issuing view build and render it under translation.override(DOCUMENT_LANGUAGE)).
+DOCUMENT_LANGUAGE = "vi"
+
 PARTS = (
     ("situation", "Tình hình và công tác tổ chức thực hiện (bổ sung)"),
     ("strengths", "Ưu điểm"),

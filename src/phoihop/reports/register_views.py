@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from . import docx_template, official, register, services
 from .assemble import ReportError
 from .forms import ReportForm
+from .official import DOCUMENT_LANGUAGE
 from .register_forms import DraftForm, IssueForm, TemplateForm
 from .selectors import report_for
 
@@ -111,18 +112,21 @@ def issue(request):
         return render(request, "reports/issue.html", {"choice": choice}, status=400)
     program, start, end, scope = key
     try:
-        report = report_for(
-            user=request.user,
-            program_code=program.code,
-            date_from=start,
-            date_to=end,
-            scope_code=scope.code if scope else None,
-        )
+        with translation.override(DOCUMENT_LANGUAGE):
+            report = report_for(
+                user=request.user,
+                program_code=program.code,
+                date_from=start,
+                date_to=end,
+                scope_code=scope.code if scope else None,
+            )
     except ReportError as error:
         choice.add_error(None, error.message)
         return render(request, "reports/issue.html", {"choice": choice}, status=400)
     sides = official.sides_for(report)
-    prepared = official.prepare(report, previous=None)
+    with translation.override(DOCUMENT_LANGUAGE):
+        prepared = official.prepare(report, previous=None)
+        summary = official.Official(prepared).summary
     form = IssueForm(request.POST or None, sides=sides, initial=_issue_defaults(report, prepared))
     status = 200
     if request.method == "POST":
@@ -136,9 +140,10 @@ def issue(request):
                 recipients=form.cleaned_data["recipients"].splitlines(),
             )
             try:
-                issued = services.issue_report(
-                    user=request.user, report=report, program=program, scope=scope, req=req
-                )
+                with translation.override(DOCUMENT_LANGUAGE):
+                    issued = services.issue_report(
+                        user=request.user, report=report, program=program, scope=scope, req=req
+                    )
             except services.RegisterError as error:
                 form.add_error(None, error.message)
             else:
@@ -148,7 +153,7 @@ def issue(request):
     return render(
         request,
         "reports/issue.html",
-        {"form": form, "key": key, "query": _query(key), "summary": official.Official(prepared).summary},
+        {"form": form, "key": key, "query": _query(key), "summary": summary},
         status=status,
     )
 

@@ -2,11 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .assemble import ReportError
 from .forms import ReportForm
+from .official import DOCUMENT_LANGUAGE
 from .render import available, filename, renderer
 from .render import render as render_document
 from .render.html import context as document_context
@@ -34,12 +36,14 @@ def index(request):
     status = 200
     if form.is_bound and form.is_valid():
         try:
-            report = _report(request, form)
+            with translation.override(DOCUMENT_LANGUAGE):
+                report = _report(request, form)
         except ReportError as error:
             form.add_error(None, error.message)
             status = 400 if error.kind == "usage" else 404
         else:
-            context.update(document_context(report))
+            with translation.override(DOCUMENT_LANGUAGE):
+                context.update(document_context(report))
             context["report"] = report
             context["query"] = request.GET.urlencode()
             try:
@@ -59,7 +63,8 @@ def download(request, fmt: str):
     if fmt not in (*available(), "json") or not form.is_valid():
         return render(request, "reports/index.html", {"form": form}, status=400)
     try:
-        report = _report(request, form)
+        with translation.override(DOCUMENT_LANGUAGE):
+            report = _report(request, form)
     except ReportError as error:
         form.add_error(None, error.message)
         return render(
@@ -72,8 +77,10 @@ def download(request, fmt: str):
         name = filename(report, "json")
     else:
         maker = renderer(fmt)
+        with translation.override(DOCUMENT_LANGUAGE):
+            document = render_document(report, fmt)
         body, content_type, name = (
-            render_document(report, fmt),
+            document,
             maker.content_type,
             filename(report, maker.extension),
         )
