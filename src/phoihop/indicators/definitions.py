@@ -6,6 +6,9 @@ never over rows. Readings of the spec's open points are in docs/indicators.md.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.db.models import Count, F, Q, Sum, Value
@@ -32,6 +35,21 @@ from .placement_sql import depth_one_links, grouped_rows, yearly_members
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
+_IN_PYTHON: ContextVar[bool] = ContextVar("indicators_placed_in_python", default=False)
+
+
+@contextmanager
+def placed_in_python() -> Iterator[None]:
+    """Within this block, indicators place their groups group by group in Python (Context.child), the
+    way they did before placement_sql: the reference the database placement is checked against
+    (tests/test_placement_sql.py, bench/national_check.py). Not for by-root (targets) contexts."""
+    token = _IN_PYTHON.set(True)
+    try:
+        yield
+    finally:
+        _IN_PYTHON.reset(token)
+
+
 GRASSROOTS_PARTY = ("chi_bo_co_so", "dang_bo_co_so")
 
 
@@ -99,7 +117,7 @@ def _count_groups(
     measure = Sum(amount) if amount else Count("pk")
     if dims:  # the person's workplace on the record's date (indicators.context)
         qs = at_date(qs, people_prefix, date_field)
-    if keep is None:
+    if keep is None and not _IN_PYTHON.get():
         # One row per record: the database places and groups them in one pass (placement_sql).
         inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
@@ -116,7 +134,12 @@ def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False)
     measure = Sum(amount) if amount else Count("pk")
     qs = qs.filter(year__in=ctx.years)
     inner = qs.values(u=F(unit_field), d=F("year")).annotate(n=measure).order_by()
-    tally = _placed(ctx, tree, inner, people=False, yearly=True)
+    if _IN_PYTHON.get():
+        tally = Tally(ctx, tree)
+        for row in inner.filter(**{f"{unit_field}__isnull": False}):
+            tally.add(row["u"], year_end(row["d"]), row["n"] or 0)
+    else:
+        tally = _placed(ctx, tree, inner, people=False, yearly=True)
     if unitless_ok:
         unitless = qs.filter(**{f"{unit_field}__isnull": True}).values(y=F("year")).annotate(n=measure)
         for row in unitless.order_by("y"):
@@ -497,6 +520,8 @@ def _yearly_minimum(ctx: Context, tree: str, units, achieved) -> Result:
     """units: values(u=unit id, k=member key, fo=founded, di=dissolved); achieved: values(y=year, k=key).
     For each year: 100 × achieved members / members; the value and each child's figure is the lowest
     year. Members are placed and counted in the database (placement_sql.yearly_members)."""
+    if _IN_PYTHON.get():
+        return _yearly_minimum_in_python(ctx, tree, units, achieved)
     rows = yearly_members(
         units, achieved, roots=_roots(ctx, tree), years=ctx.years, children=_links(ctx, tree)
     )
@@ -513,6 +538,32 @@ def _yearly_minimum(ctx: Context, tree: str, units, achieved) -> Result:
     by_unit = {}
     for child in ctx.children(tree):
         figures = [f for f in per_child.get(child, []) if f is not None]
+        by_unit[child] = min(figures) if figures else None
+    return Result(value=min(present) if present else None, by_year=by_year, by_unit=by_unit)
+
+
+def _yearly_minimum_in_python(ctx: Context, tree: str, units, achieved) -> Result:
+    """The same figures, each unit placed per year by Context.child (the reference)."""
+    done = set(achieved.values_list("y", "k"))
+    totals: dict[int, set] = defaultdict(set)
+    per_child: dict[str, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    for unit_id, key, founded, dissolved in units.values_list("u", "k", "fo", "di"):
+        for year in ctx.years:
+            if (founded and founded > date(year, 12, 31)) or (dissolved and dissolved < date(year, 1, 1)):
+                continue
+            child = ctx.child(tree, unit_id, year_end(year))
+            if child is not None:
+                totals[year].add(key)
+                per_child[child][year].add(key)
+
+    def ratio(members: set, year: int) -> float | None:
+        return pct(sum(1 for k in members if (year, k) in done), len(members))
+
+    by_year = {str(y): ratio(totals.get(y, set()), y) for y in ctx.years}
+    present = [v for v in by_year.values() if v is not None]
+    by_unit = {}
+    for child in ctx.children(tree):
+        figures = [f for y, m in per_child.get(child, {}).items() if (f := ratio(m, y)) is not None]
         by_unit[child] = min(figures) if figures else None
     return Result(value=min(present) if present else None, by_year=by_year, by_unit=by_unit)
 
