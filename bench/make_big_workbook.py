@@ -12,17 +12,24 @@ arguments always write the same bytes. The rows are valid for import and raise n
 carry the variety a real import parses: both date forms, grouped money, yes/no marks, dissolved and
 merged units, transfers between districts, units outside the bloc.
 
-Runs with the project's virtualenv (it borrows the demo's name lists and CSV writer), no database.
+Runs with the project's virtualenv (it borrows the demo's name lists and CSV writer, whose columns are
+the workbook's sheet declarations, so Django is set up), no database.
 """
 
 import argparse
+import os
 import random
 import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import django
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+# The demo's helpers read the workbook's sheet declarations (models): Django is set up, no database opened.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoihop.settings")
+django.setup()
 
 from phoihop.demo.generator import ROW_FIELDS, write_csv_workbook  # noqa: E402
 from phoihop.demo.names import DISTRICTS, ETHNIC_MIX, FAMILY, GIVEN, MIDDLE, SECTORS  # noqa: E402

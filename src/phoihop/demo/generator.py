@@ -12,6 +12,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from phoihop.orgs.closure import parent_intervals
+from phoihop.workbook.sheets import SHEETS
+
 from .names import (
     AGENCIES,
     BUSINESS,
@@ -62,65 +65,9 @@ TARGETS = {
     "welfare": 175_386_250_000,
 }
 
-ROW_FIELDS = {
-    "doanh_nghiep": ["ma_doanh_nghiep", "ten", "ma_so_thue", "loai_hinh", "dia_ban", "so_lao_dong"],
-    "don_vi": [
-        "ma_don_vi",
-        "ten",
-        "loai",
-        "ma_cap_tren",
-        "ma_doanh_nghiep",
-        "dia_ban",
-        "ngay_thanh_lap",
-        "ngay_giai_the",
-        "ma_don_vi_tiep_nhan",
-    ],
-    "dieu_chuyen": ["ma_don_vi", "ngay_hieu_luc", "ma_cap_tren_moi", "so_quyet_dinh"],
-    "qua_trinh": ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
-    "nguoi": [
-        "ma_nguoi",
-        "ho_ten",
-        "ngay_sinh",
-        "gioi_tinh",
-        "dan_toc",
-        "ma_doanh_nghiep",
-        "chu_doanh_nghiep",
-        "ma_cdcs",
-        "ngay_vao_cong_doan",
-        "ngay_roi_cong_doan",
-    ],
-    "chuong_trinh": [
-        "ma_chuong_trinh",
-        "ten",
-        "tu_ngay",
-        "den_ngay",
-        "ma_don_vi_cong_doan",
-        "ma_don_vi_dang",
-    ],
-    "gioi_thieu": ["ma_nguoi", "ngay_gioi_thieu", "ma_don_vi_gioi_thieu", "ma_to_chuc_dang"],
-    "lop_boi_duong": ["ma_lop", "ten_lop", "ma_don_vi_to_chuc", "ngay_bat_dau", "ngay_ket_thuc"],
-    "hoc_vien": ["ma_lop", "ma_nguoi"],
-    "ket_nap": ["ma_nguoi", "ngay_ket_nap", "ma_to_chuc_dang", "so_quyet_dinh", "ngay_chinh_thuc"],
-    "cong_trinh": ["ma_cong_trinh", "ten", "ma_don_vi", "nam_dang_ky", "phong_trao"],
-    "sang_kien": ["ma_sang_kien", "ten", "ma_don_vi", "nam", "gia_tri_lam_loi", "cap_cong_nhan", "tac_gia"],
-    "hoi_thi": ["ma_de_tai", "ten", "hoi_thi", "cap", "nam", "ma_don_vi", "so_tac_gia", "giai"],
-    "khen_thuong": [
-        "ma_khen_thuong",
-        "doi_tuong",
-        "ma_doanh_nghiep",
-        "ma_nguoi",
-        "nguoi_dung_dau",
-        "lao_dong_truc_tiep",
-        "cap",
-        "hinh_thuc",
-        "nam",
-        "ma_don_vi",
-    ],
-    "van_hoa": ["ma_doanh_nghiep", "nam", "danh_hieu"],
-    "dan_chu": ["ma_don_vi", "nam", "da_thuc_hien"],
-    "an_sinh": ["ma_dong_gop", "ma_don_vi", "ngay", "so_tien", "noi_dung"],
-    "chi_tieu": ["ma_chi_tieu", "ma_don_vi", "nam", "gia_tri"],
-}
+# The columns of every sheet, in the standard workbook's order: the workbook's own declarations
+# (`workbook.sheets.SHEETS`), never a second list. A row carrying a key no sheet declares is an error.
+ROW_FIELDS = {sheet.key: [column.key for column in sheet.columns] for sheet in SHEETS}
 
 
 def _d(day: date | None) -> str:
@@ -150,6 +97,7 @@ class Unit:
         self.enterprise, self.area, self.founded, self.dissolved = enterprise, area, founded, dissolved
         self.merged_into = merged_into
         self.moves: list[tuple[date, str]] = []
+        self._intervals = None  # (the facts they were derived from, parent intervals)
 
     def exists_on(self, day: date) -> bool:
         return (self.founded is None or self.founded <= day) and (
@@ -157,11 +105,18 @@ class Unit:
         )
 
     def parent_on(self, day: date) -> str | None:
-        parent = self.parent
-        for when, new in sorted(self.moves):
-            if when <= day:
-                parent = new
-        return parent
+        """The parent on `day`, read the way the database's dated tree reads it: the unit's parent
+        intervals from `orgs.closure.parent_intervals` (the function that derives `UnitClosure`), over
+        the rows this unit will be written as (`ma_cap_tren`, then each `dieu_chuyen` from its date on).
+        `demo/tests/test_demo_tree.py` checks it against `orgs.selectors.parent_on` on the loaded demo."""
+        facts = (self.parent, self.founded, len(self.moves))  # moves are only ever appended
+        if self._intervals is None or self._intervals[0] != facts:  # derived again after a move
+            transfers = [(self.code, when, new) for when, new in self.moves]
+            self._intervals = (facts, parent_intervals([(self.code, self.parent, self.founded)], transfers))
+        for interval in self._intervals[1]:
+            if interval.valid_from <= day < interval.valid_to:
+                return interval.parent_id
+        return None
 
 
 class DemoBuilder:

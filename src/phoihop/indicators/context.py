@@ -1,11 +1,20 @@
 """The frame an indicator is computed in: period, union root(s), party root(s), and where every unit
-stood under them on any date (derived once from the closure table, then looked up per aggregated group)."""
+stood under them on any date.
+
+The dated tree has one implementation, the closure table `UnitClosure` read by `orgs.selectors`
+(`closure_on`, `child_holding`, `children_during`). `Placement` is a derivation of the same closure
+rows for the indicators that place records group by group in Python: one query per root instead of
+one per group. For a unit U and a day D, `Placement.child(U, D)` is the code of
+`orgs.selectors.child_holding(root, U, on=D)` (the root's own code for the root; None when U did not
+stand under the root that day); `demo/tests/test_demo_tree.py` checks that on every demo unit over
+its founding, transfer and dissolution days."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.orgs.selectors import children_during
 from phoihop.records import timeline
 
 
@@ -109,14 +118,7 @@ class Context:
     def _find_children(self, tree: str) -> list[str]:
         codes: list[str] = []
         for root in self.roots(tree):
-            links = UnitClosure.objects.filter(
-                ancestor=root, depth=1, valid_from__lte=self.date_to, valid_to__gt=self.date_from
-            ).values_list("descendant_id", flat=True)
-            units = (
-                Unit.objects.filter(pk__in=links)
-                .exclude(founded_on__gt=self.date_to)
-                .exclude(dissolved_on__lt=self.date_from)
-            )
+            units = children_during(root, start=self.date_from, end=self.date_to)
             codes += sorted(units.values_list("code", flat=True))
         return codes
 

@@ -31,6 +31,15 @@ def children_on(parent: Unit | int, *, on: date) -> QuerySet[Unit]:
     return Unit.objects.filter(Exists(links)).filter(existing_on(on))
 
 
+def children_during(parent: Unit | int, *, start: date, end: date) -> QuerySet[Unit]:
+    """Units that were a direct child of `parent` on some day of [start, end] and existed in that span
+    (founded on or before `end`, not dissolved before `start`)."""
+    links = UnitClosure.objects.filter(
+        ancestor=parent, descendant=OuterRef("pk"), depth=1, valid_from__lte=end, valid_to__gt=start
+    )
+    return Unit.objects.filter(Exists(links)).exclude(founded_on__gt=end).exclude(dissolved_on__lt=start)
+
+
 def child_holding(ancestor: Unit | int, unit: Unit | int, *, on: date) -> Unit | None:
     """The child of `ancestor` that held `unit` on `on` (the unit itself when it is that child)."""
     return Unit.objects.filter(
