@@ -195,8 +195,10 @@ def xlsx(kind: Kind, data: Table, *, title: str, subtitle: str) -> bytes:
             elif is_day and value:
                 d, m, y = (int(x) for x in value.split("/"))
                 sheet.write_datetime(top + n, col, datetime(y, m, d), day)
-            else:
+            elif value:
                 sheet.write_string(top + n, col, value, cell)
+            else:
+                sheet.write_blank(top + n, col, None, cell)
             widths[col] = max(widths[col], min(len(value), 60))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width + 2)

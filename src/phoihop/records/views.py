@@ -118,13 +118,12 @@ def record_list(request, slug: str):
             "unit_code": filters.unit_code or "",
             "year": filters.year or "",
             "years": years,
+            "has_year": kind.year is not None,
             "unit_groups": unit_picker.build(scope, search=unit_search) if kind.unit_path else [],
             "unit_search": unit_search,
             "page_query": filters.query_string,
             "filtered": bool(filters.query or filters.unit_code or filters.year),
-            "other": other_side.count_for(scope, kind.slug, year=filters.year)
-            if not page.object_list
-            else None,
+            "other": _other(scope, kind, filters) if not page.object_list else None,
             "may_write": may_write,
             "may_export": bool(page.object_list),
         },
