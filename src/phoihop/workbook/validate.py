@@ -9,15 +9,16 @@ from django.utils.translation import gettext_noop
 from phoihop.core import cells as p
 from phoihop.core.cells import fold
 from phoihop.core.dates import today
+from phoihop.orgs import rules as unit_rules
 from phoihop.orgs.closure import find_cycle
-from phoihop.orgs.models import Enterprise, Unit
+from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.periods.imports import check_period_rows
 from phoihop.records import rules as record_rules
 from phoihop.records.models import Person, Referral, TrainingClass
 
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
-from .lookups import UnitInfo, named_unit_codes, unit_kinds, units_above
+from .lookups import UnitInfo, chunks, named_unit_codes, unit_kinds, units_above
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
@@ -344,89 +345,64 @@ class Validator:
         return self._units
 
     def _check_units(self) -> None:
+        """Each don_vi row against the unit rules (orgs.rules), the ones the unit pages apply, over the
+        units the workbook names (and those above them) and the earliest founding under each."""
         sheet = BY_KEY["don_vi"]
         units = self.unit_info()
+        rows = self.rows.get("don_vi", [])
+        earliest = self._earliest_children() if rows else {}
+        on = today()
         col = sheet.column
-        for row in self.rows.get("don_vi", []):
+        columns = {
+            "founded_on": col("ngay_thanh_lap"),
+            "dissolved_on": col("ngay_giai_the"),
+            "parent": col("ma_cap_tren"),
+            "merged_into": col("ma_don_vi_tiep_nhan"),
+        }
+        for row in rows:
             v = row.values
-            kind, parent = v.get("loai"), v.get("ma_cap_tren")
+            code, kind, parent = v.get("ma_don_vi") or "", v.get("loai"), v.get("ma_cap_tren")
             if not kind:
                 continue
-            founded, dissolved = v.get("ngay_thanh_lap"), v.get("ngay_giai_the")
-            if parent is None and kind not in Unit.ROOT_KINDS and v.get("ma_cap_tren") is None:
-                self.error(
-                    sheet,
-                    row.no,
-                    col("ma_cap_tren"),
-                    None,
-                    gettext_noop("đơn vị không phải cấp gốc cần có mã đơn vị cấp trên"),
-                )
-            if parent == v.get("ma_don_vi") and parent:
-                self.error(
-                    sheet,
-                    row.no,
-                    col("ma_cap_tren"),
-                    parent,
-                    gettext_noop("đơn vị không thể là cấp trên của chính nó"),
-                )
-            info = units.get(parent) if parent else None
-            if info:
-                if _tree(info.kind) != _tree(kind):
-                    self.error(
-                        sheet,
-                        row.no,
-                        col("ma_cap_tren"),
-                        parent,
-                        gettext_noop("cấp trên phải cùng hệ thống (công đoàn hoặc đảng)"),
-                    )
-                if founded and info.founded and founded < info.founded:
-                    self.error(
-                        sheet,
-                        row.no,
-                        col("ngay_thanh_lap"),
-                        founded.isoformat(),
-                        gettext_noop("đơn vị thành lập trước cấp trên %(parent)s (%(day)s)"),
-                        parent=parent,
-                        day=Day(info.founded),
-                    )
-                if founded and info.dissolved and founded > info.dissolved:
-                    self.error(
-                        sheet,
-                        row.no,
-                        col("ngay_thanh_lap"),
-                        founded.isoformat(),
-                        gettext_noop("cấp trên %(parent)s đã giải thể ngày %(day)s"),
-                        parent=parent,
-                        day=Day(info.dissolved),
-                    )
-            if founded and dissolved and dissolved < founded:
-                self.error(
-                    sheet,
-                    row.no,
-                    col("ngay_giai_the"),
-                    dissolved.isoformat(),
-                    gettext_noop("ngày giải thể trước ngày thành lập"),
-                )
+            facts = unit_rules.Facts(code, kind, v.get("ngay_thanh_lap"), v.get("ngay_giai_the"))
+            found = unit_rules.unit(
+                facts,
+                parent_code=parent,
+                parent=_facts(parent, units.get(parent)) if parent else None,
+                earliest_child=earliest.get(code),
+                on=on,
+            )
             target = v.get("ma_don_vi_tiep_nhan")
-            if target:
-                if target == v.get("ma_don_vi"):
-                    self.error(
-                        sheet,
-                        row.no,
-                        col("ma_don_vi_tiep_nhan"),
-                        target,
-                        gettext_noop("đơn vị không thể tiếp nhận chính nó"),
-                    )
-                elif target in units and _tree(units[target].kind) != _tree(kind):
-                    self.error(
-                        sheet,
-                        row.no,
-                        col("ma_don_vi_tiep_nhan"),
-                        target,
-                        gettext_noop("đơn vị tiếp nhận phải cùng hệ thống"),
-                    )
+            if target and (target == code or target in units):
+                found += unit_rules.merger(facts, _facts(target, units.get(target)) or facts)
+            for broken in found:
+                column = columns[broken.field]
+                value = v.get(column.key)
+                shown = value.isoformat() if isinstance(value, date) else value
+                self.error(sheet, row.no, column, shown, broken.msgid, **broken.params)
         self._check_transfers(units)
         self._check_cycles(units)
+
+    def _earliest_children(self) -> dict[str, date]:
+        """Per unit of the don_vi rows: the earliest founding of a database unit that ever stood directly
+        under it (by its parent or a transfer) — bulk reads. Units with a row of their own are checked
+        against their parent on that row."""
+        codes = {r.values["ma_don_vi"] for r in self.rows.get("don_vi", []) if r.values.get("ma_don_vi")}
+        pairs: list[tuple[str, date | None]] = []
+        for chunk in chunks(codes):
+            for code, parent, founded in Unit.objects.filter(
+                parent__code__in=chunk, founded_on__isnull=False
+            ).values_list("code", "parent__code", "founded_on"):
+                if code not in codes:  # the workbook's row says where it stands
+                    pairs.append((parent, founded))
+            pairs += Transfer.objects.filter(
+                new_parent__code__in=chunk, unit__founded_on__isnull=False
+            ).values_list("new_parent__code", "unit__founded_on")
+        earliest: dict[str, date] = {}
+        for code, founded in pairs:
+            if founded and (code not in earliest or founded < earliest[code]):
+                earliest[code] = founded
+        return earliest
 
     def _transfers(self) -> list[tuple[str, date, str]]:
         self.unit_info()  # the transfers of the units the workbook names and of those above them
@@ -439,12 +415,24 @@ class Validator:
 
     def _check_transfers(self, units: dict[str, UnitInfo]) -> None:
         sheet = BY_KEY["dieu_chuyen"]
+        on = today()
+        columns = {
+            "effective_on": sheet.column("ngay_hieu_luc"),
+            "new_parent": sheet.column("ma_cap_tren_moi"),
+        }
         for row in self.rows.get("dieu_chuyen", []):
             v = row.values
             code, day, parent = v.get("ma_don_vi"), v.get("ngay_hieu_luc"), v.get("ma_cap_tren_moi")
-            if not (code and day and parent and code in units and parent in units):
+            unit, new = units.get(code or ""), units.get(parent or "")
+            moved = _facts(code or "", unit) or unit_rules.Facts(code or "", "")
+            # The unit rules (orgs.rules), as the transfer page applies them: a sane date, a parent that fits.
+            for broken in unit_rules.transfer(moved, effective_on=day, new_parent=_facts(parent, new), on=on):
+                column = columns[broken.field]
+                value = v.get(column.key)
+                shown = value.isoformat() if isinstance(value, date) else value
+                self.error(sheet, row.no, column, shown, broken.msgid, **broken.params)
+            if not (code and day and parent and unit and new):
                 continue
-            unit, new = units[code], units[parent]
             if unit.dissolved and day > unit.dissolved:
                 self.error(
                     sheet,
@@ -463,14 +451,6 @@ class Validator:
                     parent,
                     gettext_noop("cấp trên mới không tồn tại vào ngày %(day)s"),
                     day=Day(day),
-                )
-            if _tree(unit.kind) != _tree(new.kind):
-                self.error(
-                    sheet,
-                    row.no,
-                    sheet.column("ma_cap_tren_moi"),
-                    parent,
-                    gettext_noop("cấp trên mới phải cùng hệ thống"),
                 )
 
     def _check_cycles(self, units: dict[str, UnitInfo]) -> None:
@@ -592,5 +572,5 @@ class Validator:
                 )
 
 
-def _tree(kind: str) -> str:
-    return "union" if kind in Unit.UNION_KINDS else "party"
+def _facts(code: str | None, info: UnitInfo | None) -> unit_rules.Facts | None:
+    return unit_rules.Facts(code, info.kind, info.founded, info.dissolved) if code and info else None

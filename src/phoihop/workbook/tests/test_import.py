@@ -8,6 +8,7 @@ from phoihop.orgs import selectors
 from phoihop.orgs.models import Enterprise, Unit
 from phoihop.records.models import Initiative, Person, WelfareContribution
 from phoihop.workbook.services import export_workbook, import_workbook
+from phoihop.workbook.sheets import BY_KEY
 
 from .helpers import BASE_ENTERPRISES, base, write_csv, write_xlsx
 
@@ -125,7 +126,7 @@ def test_child_founded_before_parent_and_cycle_are_errors(db, tmp_path):
         ["T-H1", "2020-01-01", "CS-1"],
     ]
     text = "\n".join(messages(import_workbook(write_csv(tmp_path / "wb", sheets))))
-    assert "đơn vị thành lập trước cấp trên T-H1" in text
+    assert "Đơn vị không thể thành lập trước cấp trên T-H1 (thành lập 01/01/2001)." in text
     assert "vòng lặp cấp trên" in text
 
 
@@ -230,7 +231,7 @@ def test_formula_looking_cells_are_written_as_text(db, tmp_path):
     export_workbook(tmp_path / "out.xlsx")
     from openpyxl import load_workbook
 
-    cell = load_workbook(tmp_path / "out.xlsx")["doanh_nghiep"]["B2"]
+    cell = load_workbook(tmp_path / "out.xlsx")[BY_KEY["doanh_nghiep"].title]["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 

@@ -11,6 +11,7 @@ from phoihop.accounts.models import User
 from phoihop.accounts.scope import scope_for
 from phoihop.records.models import Admission, Initiative, Person, Referral
 from phoihop.workbook.services import export_workbook, import_workbook
+from phoihop.workbook.sheets import BY_KEY
 
 from .helpers import write_csv
 
@@ -85,7 +86,7 @@ def _party_editor(world) -> User:
 
 def _nguoi(path) -> dict[str, list]:
     book = openpyxl.load_workbook(path)
-    rows = list(book["nguoi"].iter_rows(values_only=True))
+    rows = list(book[BY_KEY["nguoi"].title].iter_rows(values_only=True))
     head = rows[0]
     return {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
 
@@ -151,8 +152,8 @@ def test_a_history_row_of_a_foreign_person_reads_like_a_missing_one(world, tmp_p
         {
             "qua_trinh": [
                 ["ma_nguoi", "tu_ngay", "ma_cdcs"],
-                ["P-NAM-1", "1900-01-01", "CDCS-BAC-1"],
-                ["P-KHONG-CO", "1900-01-01", "CDCS-BAC-1"],
+                ["P-NAM-1", "1929-01-01", "CDCS-BAC-1"],
+                ["P-KHONG-CO", "1929-01-01", "CDCS-BAC-1"],
             ]
         },
     )
