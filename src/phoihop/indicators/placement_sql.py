@@ -71,7 +71,11 @@ def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None)
     # (the "(trực tiếp)" line).
     if children is None:
         children = depth_one_links(roots)
-    own = f"SELECT u.id AS u, u.id AS placed, NULL AS f, NULL AS t FROM {UNIT} u WHERE u.id IN ({marks})"
+    # Typed NULLs: alone (no children), the branch must still give f and t the closure's date type.
+    own = (
+        "SELECT u.id AS u, u.id AS placed, CAST(NULL AS date) AS f, CAST(NULL AS date) AS t"
+        f" FROM {UNIT} u WHERE u.id IN ({marks})"
+    )
     if not children:
         return own, list(roots)
     rows = ", ".join(["(%s, %s, %s)"] * len(children))
