@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from phoihop.core import numbers
+
 OPERATORS = {
     "<=": operator.le,
     "<": operator.lt,
@@ -143,6 +145,4 @@ def parse_reported(raw: dict, known: dict) -> tuple[dict, dict]:
 def _fmt(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+    return numbers.number(value, decimals=1 if isinstance(value, float) else None)

@@ -16,35 +16,21 @@ import io
 import textwrap
 from collections import defaultdict
 
-from phoihop.core import numbers as fmt
+from django.utils.translation import gettext
 
-TREND = (
-    "union.grassroots_founded",
-    "union.members_admitted",
-    "union.outstanding_referred",
-    "union.referred_admitted",
-    "party.members_admitted_in_enterprises",
-    "emulation.initiatives_applied",
-)
-FLOWS = (
-    ("union.outstanding_referred", "Được giới thiệu", "#1f4e8c", ""),
-    ("party.trainees", "Được bồi dưỡng", "#d9a400", "///"),
-    ("union.referred_admitted", "Được kết nạp", "#b3261e", "xx"),
-)
+from phoihop.core import numbers as fmt
+from phoihop.indicators import chart_specs as specs
+
+# What each chart draws is declared once, in the indicators app (`indicators/chart_specs.py`), for the
+# dashboard's SVG and these PNGs alike; this module only draws.
+TREND_SERIES = specs.yearly_series()
+FLOWS = specs.FLOWS
 # The four counts of the period from union member to party member, for pages that list them side by side
-# (the portal's lead picture). They are flows of the same period, not one cohort: see FLOWS_NOTE in
-# narrative.py before drawing them as a funnel.
-PIPELINE = (
-    ("union.members_admitted", "Đoàn viên mới"),
-    ("union.outstanding_referred", "Được giới thiệu"),
-    ("party.trainees", "Được bồi dưỡng"),
-    ("union.referred_admitted", "Được kết nạp"),
-)
-TITLES = {
-    "trend": "Kết quả chính theo năm",
-    "pipeline": "Giới thiệu, bồi dưỡng và kết nạp phát sinh trong từng năm",
-    "ranking": "Mức đạt chỉ tiêu bình quân theo đơn vị",
-}
+# (the portal's lead picture): (code, short label msgid). They are flows of the same period, not one
+# cohort: see FLOWS_NOTE in narrative.py before drawing them as a funnel.
+PIPELINE = tuple((s.code, s.short) for s in specs.PIPELINE.series)
+# name → title msgid of the pictures `chart_pngs` draws
+TITLES = {"trend": specs.RESULTS_TREND.title, "pipeline": FLOWS.title, "ranking": specs.TARGET_RANKING.title}
 RED, BLUE, GOLD, GREY = "#b3261e", "#1f4e8c", "#d9a400", "#6b7280"
 FONT = 9
 
@@ -74,18 +60,20 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _trend(report: dict) -> bytes | None:
-    series = [(c, report["indicators"][c]) for c in TREND if report["indicators"].get(c, {}).get("value")]
+def _trend(report: dict):
+    """One small bar chart per yearly series the report has a figure for."""
+    indicators = report["indicators"]
+    series = [s for s in TREND_SERIES if indicators.get(s.code, {}).get("value")]
     if not series:
         return None
     cols = 3 if len(series) > 2 else len(series)
     rows = (len(series) + cols - 1) // cols
     fig = _figure(7.2, 2.6 * rows)
     axes = fig.subplots(rows, cols, squeeze=False)
-    for ax, (code, entry) in zip(axes.flat, series, strict=False):
-        years = list(entry["by_year"])
-        values = [entry["by_year"][y] or 0 for y in years]
-        union = code.startswith("union")
+    for ax, one in zip(axes.flat, series, strict=False):
+        years = list(indicators[one.code]["by_year"])
+        values = [v or 0 for v in one.by_year(indicators, years)]
+        union = one.code.startswith("union")
         bars = ax.bar(
             years,
             values,
@@ -96,43 +84,52 @@ def _trend(report: dict) -> bytes | None:
             width=0.6,
         )
         ax.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=FONT - 2, padding=1)
-        ax.set_title(textwrap.fill(entry["label"], 24), loc="left", fontsize=FONT, fontweight="bold")
+        ax.set_title(textwrap.fill(one.display_label, 24), loc="left", fontsize=FONT, fontweight="bold")
         ax.margins(y=0.2)
         _tidy(ax)
     for ax in list(axes.flat)[len(series) :]:
         ax.set_visible(False)
-    return _png(fig)
+    return fig
 
 
-def _flows(report: dict) -> bytes | None:
+# Colour and hatch of each flow, in the order FLOWS declares them (a black-and-white print keeps them apart).
+FLOW_STYLES = ((BLUE, ""), (GOLD, "///"), (RED, "xx"))
+
+
+def _flows(report: dict):
     """Grouped bars per year: referred, trained and admitted within that year."""
-    present = [
-        (code, label, colour, hatch)
-        for code, label, colour, hatch in FLOWS
-        if report["indicators"].get(code, {}).get("value")
-    ]
+    indicators = report["indicators"]
+    styles = dict(zip(FLOWS.series, FLOW_STYLES, strict=True))
+    present = FLOWS.present(indicators)
     if not present:
         return None
-    years = list((report["indicators"][present[0][0]].get("by_year") or {}).keys())
+    years = list((indicators[present[0].code].get("by_year") or {}).keys())
     if not years:
         return None
     fig = _figure(7.2, 3.0)
     ax = fig.subplots()
     width = 0.8 / len(present)
-    for i, (code, label, colour, hatch) in enumerate(present):
-        by_year = report["indicators"][code].get("by_year") or {}
-        values = [by_year.get(y) or 0 for y in years]
+    for i, one in enumerate(present):
+        colour, hatch = styles[one]
+        values = [v or 0 for v in one.by_year(indicators, years)]
         xs = [n + (i - (len(present) - 1) / 2) * width for n in range(len(years))]
         bars = ax.bar(
-            xs, values, width=width, color=colour, hatch=hatch, edgecolor="black", linewidth=0.6, label=label
+            xs,
+            values,
+            width=width,
+            color=colour,
+            hatch=hatch,
+            edgecolor="black",
+            linewidth=0.6,
+            label=one.display_short,
         )
         ax.bar_label(bars, labels=[fmt.number(v) for v in values], fontsize=FONT - 2, padding=1)
     ax.set_xticks(range(len(years)), years)
-    ax.set_ylabel("Số người", fontsize=FONT)
+    ax.set_ylabel(FLOWS.display_axis, fontsize=FONT)
     ax.legend(fontsize=FONT - 1, frameon=False, ncols=len(present), loc="upper left")
     ax.margins(y=0.25)
     _tidy(ax)
-    return _png(fig)
+    return fig
 
 
 def ranking_rows(report: dict) -> list[tuple[str, float]]:
@@ -144,7 +141,7 @@ def ranking_rows(report: dict) -> list[tuple[str, float]]:
     return sorted(((u, round(sum(v) / len(v), 1)) for u, v in reached.items()), key=lambda r: -r[1])
 
 
-def _ranking(report: dict) -> bytes | None:
+def _ranking(report: dict):
     rows = ranking_rows(report)
     if not rows:
         return None
@@ -155,24 +152,34 @@ def _ranking(report: dict) -> bytes | None:
     bars = ax.barh(
         names,
         values,
-        color=[BLUE if v >= 100 else GOLD for v in values],
-        hatch=["" if v >= 100 else "///" for v in values],
+        color=[BLUE if v >= specs.TARGET_RANKING.reference else GOLD for v in values],
+        hatch=["" if v >= specs.TARGET_RANKING.reference else "///" for v in values],
         edgecolor="black",
         linewidth=0.6,
         height=0.6,
     )
     ax.bar_label(bars, labels=[fmt.percent(v) for v in values], padding=3, fontsize=FONT - 1)
-    ax.axvline(100, color=GREY, linewidth=0.9, linestyle="--")
-    ax.set_xlabel("% chỉ tiêu (nét đứt: 100%; gạch chéo: chưa đạt)", fontsize=FONT - 1)
+    ax.axvline(specs.TARGET_RANKING.reference, color=GREY, linewidth=0.9, linestyle="--")
+    ax.set_xlabel(specs.TARGET_RANKING.display_axis, fontsize=FONT - 1)
     ax.margins(x=0.12)
     _tidy(ax, counts_on="x")
-    return _png(fig)
+    return fig
+
+
+def chart_figures(report: dict) -> dict:
+    """{name: matplotlib Figure} of the charts the report's figures support, in document order."""
+    out = {}
+    for name, draw in (("trend", _trend), ("pipeline", _flows), ("ranking", _ranking)):
+        fig = draw(report)
+        if fig is not None:
+            out[name] = fig
+    return out
 
 
 def chart_pngs(report: dict) -> dict[str, bytes]:
-    out = {}
-    for name, draw in (("trend", _trend), ("pipeline", _flows), ("ranking", _ranking)):
-        png = draw(report)
-        if png:
-            out[name] = png
-    return out
+    return {name: _png(fig) for name, fig in chart_figures(report).items()}
+
+
+def titled_pngs(report: dict) -> list[tuple[str, bytes]]:
+    """(title in the active language, PNG) of each chart the report's figures support."""
+    return [(gettext(TITLES[name]), png) for name, png in chart_pngs(report).items()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .. import tables
+from .. import charts, tables
 from ..official import Official, prepare
 
 
@@ -50,9 +50,7 @@ class Document:
 
     @cached_property
     def charts(self) -> list[tuple[str, bytes]]:
-        from ..charts import TITLES, chart_pngs
-
-        return [(TITLES[name], png) for name, png in chart_pngs(self.report).items()]
+        return charts.titled_pngs(self.report)
 
 
 class Renderer:

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from phoihop.core import numbers
 from phoihop.demo.services import (
     DemoRefused,
     load_demo,
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         news = load_demo_portal()
         self.stdout.write(
             f"Dữ liệu mẫu tỉnh Lào Cai: {changed} dòng được ghi, {news} tin bài mới "
-            f"({time.monotonic() - started:.1f} giây)."
+            f"({numbers.number(time.monotonic() - started, decimals=1)} giây)."
         )
         for line in sign_in_lines():
             self.stdout.write(line)
