@@ -31,6 +31,8 @@ class OtherSide:
     count: int
     what: str  # what is counted, one sentence
     holder: str  # who keeps the details
+    short: str = ""  # what is counted, for a card
+    side: str = ""  # who keeps the details, for a card
 
 
 def sides_of(scope: Scope) -> set[str]:
@@ -65,6 +67,8 @@ def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide 
                 capped_count(rows),
                 _("đoàn viên do các đơn vị trong phạm vi của bạn giới thiệu đã được kết nạp Đảng"),
                 party,
+                _("Người do đơn vị bạn giới thiệu"),
+                _("bên Đảng"),
             )
         if slug == "hoc-vien":
             rows = Enrolment.objects.unscoped().filter(_referred_by_scope(scope, "person"))
@@ -74,6 +78,8 @@ def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide 
                 capped_count(rows),
                 _("lượt học lớp bồi dưỡng của người do các đơn vị trong phạm vi của bạn giới thiệu"),
                 party,
+                _("Lượt học của người do đơn vị bạn giới thiệu"),
+                _("bên Đảng"),
             )
         if slug == "lop-boi-duong":
             attended = Enrolment.objects.unscoped().filter(
@@ -86,6 +92,8 @@ def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide 
                 capped_count(rows),
                 _("lớp bồi dưỡng có người do các đơn vị trong phạm vi của bạn giới thiệu theo học"),
                 party,
+                _("Lớp có người do đơn vị bạn giới thiệu"),
+                _("bên Đảng"),
             )
     if sides == {"party"} and slug == "gioi-thieu":
         admitted = scope.filter(Admission.objects.all()).filter(
@@ -98,6 +106,8 @@ def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide 
             capped_count(rows),
             _("lượt giới thiệu của công đoàn cho những người được kết nạp trong phạm vi của bạn"),
             _("bên công đoàn (đơn vị giới thiệu)"),
+            _("Giới thiệu người được kết nạp trong phạm vi"),
+            _("bên công đoàn"),
         )
     return None
 

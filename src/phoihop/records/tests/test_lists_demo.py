@@ -32,7 +32,9 @@ def test_province_leaders_admissions_count_is_the_reports_year_by_year(demo_prov
         assert number(shown["count"]) == value, year
     card = {c["kind"].slug: c for c in client.get("/ho-so/").context["cards"]}["ket-nap"]
     assert number(card["count"]) >= 4884  # every year, the 2021–2025 program's too; never 0
-    assert "chi tiết thuộc bên Đảng" in client.get("/ho-so/").content.decode()
+    assert (
+        "Người do đơn vị bạn giới thiệu · chi tiết thuộc bên Đảng" in client.get("/ho-so/").content.decode()
+    )
 
 
 def test_dissolved_districts_user_sees_its_history_and_a_notice(demo_province, client):

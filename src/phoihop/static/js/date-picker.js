@@ -15,6 +15,31 @@
     return m[3] + "-" + pad(+m[2]) + "-" + pad(+m[1]);
   }
 
+  // A small calendar drawn in SVG (an emoji needs a colour-emoji font, which many office PCs lack).
+  function calendarIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var shapes = [
+      ["rect", { x: "1.5", y: "3", width: "13", height: "11.5", rx: "1.5", fill: "none", stroke: "currentColor" }],
+      ["path", { d: "M1.5 6.5h13M5 1.5v3M11 1.5v3", stroke: "currentColor", fill: "none" }],
+      ["rect", { x: "4", y: "8.5", width: "2", height: "2", fill: "currentColor" }],
+      ["rect", { x: "7", y: "8.5", width: "2", height: "2", fill: "currentColor" }],
+      ["rect", { x: "10", y: "8.5", width: "2", height: "2", fill: "currentColor" }],
+      ["rect", { x: "4", y: "11.5", width: "2", height: "2", fill: "currentColor" }]
+    ];
+    shapes.forEach(function (shape) {
+      var el = document.createElementNS(ns, shape[0]);
+      Object.keys(shape[1]).forEach(function (k) { el.setAttribute(k, shape[1][k]); });
+      svg.appendChild(el);
+    });
+    return svg;
+  }
+
   function enhance(field) {
     if (field.dataset.dayPickerReady) return;
     field.dataset.dayPickerReady = "1";
@@ -32,8 +57,8 @@
     var label = field.labels && field.labels[0] ? field.labels[0].textContent.trim() : "";
     button.setAttribute("aria-label", "Chọn ngày trên lịch" + (label ? ": " + label : ""));
     button.title = "Chọn ngày trên lịch";
-    button.textContent = "\uD83D\uDCC5";
-    button.style.cssText = "width:auto;margin-left:.25rem;padding:.3rem .5rem";
+    button.appendChild(calendarIcon());
+    button.style.cssText = "width:auto;margin-left:.25rem;padding:.45rem .55rem;line-height:0;vertical-align:middle";
     field.style.width = "8.5rem";
     field.insertAdjacentElement("afterend", button);
     button.insertAdjacentElement("afterend", probe);

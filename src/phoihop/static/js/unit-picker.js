@@ -28,7 +28,8 @@
       for (var g = 0; g < groups.length; g++) {
         groups[g].hidden = !groups[g].querySelector("option:not([hidden])");
       }
-      if (q && first && (select.selectedOptions[0] || {}).hidden !== false) first.selected = true;
+      var current = select.selectedOptions[0];
+      if (q && first && (!current || !current.value || current.hidden)) first.selected = true;
       status.textContent = q ? shown + " đơn vị khớp" : "";
     });
     // The search is a client-side narrowing here: the form submits the picked unit, not the text.
