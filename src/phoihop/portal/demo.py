@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from phoihop.core.text import slugify_vi
 
-from . import cache, services
+from . import cache, selectors, services
 from .models import Article
 
 CATEGORIES = [
@@ -169,15 +169,13 @@ def _publish(article: Article, *, days_ago: int, views: int, featured: bool) -> 
 @transaction.atomic
 def load_demo_news(*, report: dict | None) -> list[Article]:
     """The portal's demo news; an item already there (same address) is left as it is."""
-    from .report_article import existing_article_for
-
     categories = {
         slug: services.ensure_category(name=name, slug=slug, position=i)
         for i, (name, slug) in enumerate(CATEGORIES)
     }
     out = []
     if report is not None:
-        article = existing_article_for(report)
+        article = selectors.existing_article_for(report)
         if article is None:
             article = services.draft_article_from_report(user=None, report=report)
             services.update_article(

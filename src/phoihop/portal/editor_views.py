@@ -17,11 +17,16 @@ from django.views.decorators.http import require_POST
 
 from phoihop.accounts.scope import scope_for
 from phoihop.core import params
+from phoihop.records.models import Program
+from phoihop.reports.assemble import ReportError, parse_day
+from phoihop.reports.render import render as render_report
+from phoihop.reports.selectors import programs_for, report_for
 
 from . import selectors, services
 from .editor_i18n import editor_messages
 from .forms import ArticleForm, ImageForm, ReportDraftForm, StatusForm
 from .models import Article
+from .report_article import slug_for, title_for_period
 
 
 def news_editor_required(view):
@@ -58,8 +63,6 @@ def editor_index(request):
     page = Paginator(selectors.editor_articles(request.user, status=status, query=query), 25).get_page(
         params.page_number(request)
     )
-    from phoihop.records.models import Program
-
     programs = scope_for(request.user).filter(Program.objects.all()).order_by("-starts_on")
     return render(
         request,
@@ -257,12 +260,6 @@ def draft_from_report(request):
     """Step 1 (GET): the title and address the draft will get, editable. Step 2 (POST with "confirm"):
     builds the review report for the user's scope (the report page's own rule, reports.selectors),
     its PDF, and the draft article."""
-    from phoihop.reports.assemble import ReportError, parse_day
-    from phoihop.reports.render import render as render_report
-    from phoihop.reports.selectors import programs_for, report_for
-
-    from .report_article import existing_article_for, free_slug, slug_for, title_for_period
-
     if not services.can_edit_news(request.user):
         raise PermissionDenied(_("Bạn không có quyền biên tập tin."))
     form = ReportDraftForm(request.POST or request.GET or None)
@@ -292,7 +289,7 @@ def draft_from_report(request):
         return back
     date_from, date_to = start.isoformat(), end.isoformat()
     title_default = title_for_period(program.name, date_from, date_to)
-    slug_default = free_slug(slug_for(title_default, date_from, date_to, data["scope"].strip()))
+    slug_default = services.free_slug(slug_for(title_default, date_from, date_to, data["scope"].strip()))
     context = {
         "program": program,
         "date_from": date_from,
@@ -314,7 +311,7 @@ def draft_from_report(request):
             date_to=date_to,
             scope_code=data["scope"].strip() or None,
         )
-        existing = existing_article_for(report)
+        existing = selectors.existing_article_for(report)
         if existing is not None and not request.POST.get("again"):
             context["existing"] = existing
             return render(request, "portal/editor/from_report.html", context)

@@ -1,4 +1,7 @@
-"""A draft news article written from a review report (phoihop.reports.assemble.build_report's JSON)."""
+"""A news article written from a review report (phoihop.reports.assemble.build_report's JSON), as pure
+functions of the report: its title, address, summary, pictures (the lead chart and the report's charts)
+and body HTML. Nothing here reads or writes the database; portal/services.py
+(`draft_article_from_report`) saves the draft, its pictures and the attached PDF."""
 
 from __future__ import annotations
 
@@ -7,15 +10,11 @@ import re
 import textwrap
 from datetime import date
 
-from django.db import transaction
 from django.utils.html import escape
-from matplotlib.figure import Figure
 
 from phoihop.core import numbers
 from phoihop.core.text import slugify_vi
 from phoihop.reports import charts, narrative
-
-from .models import Article, Category
 
 CATEGORY = ("Phối hợp Công đoàn – Đảng", "phoi-hop-cong-doan-dang")
 
@@ -46,20 +45,13 @@ def slug_for(title: str, date_from: str, date_to: str, scope_code: str = "") -> 
     return f"{stem[: 99 - len(tail)].rstrip('-')}-{tail}"
 
 
-def free_slug(slug: str) -> str:
-    """`slug`, or `slug-2`, `slug-3`… when an article already has it."""
-    candidate, n = slug, 2
-    while Article.objects.filter(slug=candidate).exists():
-        candidate = f"{slug[: 96 - len(str(n))].rstrip('-')}-{n}"
-        n += 1
-    return candidate
-
-
 def lead_chart(report: dict) -> bytes | None:
     """The lead picture made for the purpose: ONE chart of the period's counts from union member to party
     member, 16:9, large type, its title inside the picture so nothing is cut off in a 16:9 frame. The four
     counts are flows of the same period, not one cohort followed step by step, and the picture says so.
     Drawn with matplotlib's `Figure` (no pyplot: no global state shared between a server's threads)."""
+    from matplotlib.figure import Figure  # loaded when a chart is drawn, not when a server starts
+
     steps = [(label, report["indicators"].get(code, {}).get("value") or 0) for code, label in charts.PIPELINE]
     if not any(v for _, v in steps):
         return None
@@ -115,117 +107,50 @@ def summary_for(report: dict) -> str:
     )[:1000]
 
 
-def _paragraphs(report: dict) -> tuple[str, list[tuple[str, str]]]:
-    return narrative.opening(report), narrative.narrative_paragraphs(report)
-
-
-def _charts(report: dict) -> tuple[dict[str, bytes], dict[str, str]]:
-    return charts.chart_pngs(report), charts.TITLES
-
-
-@transaction.atomic
-def compose_from_report(
-    *,
-    user,
-    report: dict,
-    title: str = "",
-    slug: str = "",
-    pdf: bytes | None = None,
-    document_number: str = "",
-    document_date: date | None = None,
-) -> Article:
-    """The draft: opening and one section per content area, the report's charts placed by their
-    section, a lead picture made for the front page (cover only, not in the body) and the report's
-    PDF attached (published with the article in "Văn bản")."""
-    from .services import (
-        add_document,
-        add_image,
-        create_article,
-        ensure_category,
-        figure_html,
-        update_article,
-    )
-
-    opening, paragraphs = _paragraphs(report)
-    pngs, titles = _charts(report)
-    category = ensure_category(name=CATEGORY[0], slug=CATEGORY[1], position=0)
+def source_for(report: dict) -> str:
+    """What the article records as its source: the report's program, period and scope."""
     period = report.get("period", {})
-    scope = report.get("scope") or []
-    article = create_article(
-        user=user,
-        title=title or title_for(report),
-        slug=slug or free_slug(slug_for(title or title_for(report), period["from"], period["to"])),
-        summary=summary_for(report),
-        category=category,
-        author_name="Ban biên tập",
-        photo_credit="Biểu đồ: Ban biên tập, lập từ số liệu báo cáo",
-        source=f"report:{report.get('program', '')}:{period.get('from', '')}:"
-        f"{period.get('to', '')}:{','.join(scope)}"[:200],
+    return (
+        f"report:{report.get('program', '')}:{period.get('from', '')}:{period.get('to', '')}:"
+        f"{','.join(report.get('scope') or [])}"
+    )[:200]
+
+
+def document_title(report: dict) -> str:
+    """The title of the report's PDF attached to the article ("Văn bản")."""
+    program = report.get("program_name") or report.get("program", "")
+    first, last = _years(report["period"]["from"], report["period"]["to"])
+    return f"Báo cáo {program}" + (
+        f" ({first}–{last})" if str(first) not in (report.get("program_name") or "") else ""
     )
-    lead = lead_chart(report)
-    if lead:
-        add_image(
-            user=user,
-            article=article,
-            data=lead,
-            name="lead.png",
-            caption="Từ đoàn viên đến đảng viên",
-            alt=lead_chart_alt(report),
-            cover=True,
-        )
-    figures = {}
-    for name, png in pngs.items():
-        caption = titles.get(name, name)
-        image = add_image(
-            user=user,
-            article=article,
-            data=png,
-            name=f"{name}.png",
-            caption=caption,
-            cover=False if lead else None,
-        )
-        figures[name] = figure_html(image)
+
+
+def chart_pictures(report: dict) -> list[tuple[str, bytes, str]]:
+    """The report's charts as (name, PNG, caption), in the report's order."""
+    titles = charts.TITLES
+    return [(name, png, titles.get(name, name)) for name, png in charts.chart_pngs(report).items()]
+
+
+# Which content area's section each chart follows; the others close the article.
+CHART_AFTER = {"organisation": "trend", "party": "pipeline", "awards": "ranking"}
+
+
+def body_html(report: dict, figures: dict[str, str]) -> str:
+    """The article's body: the opening, one section per content area with its paragraph, each chart's
+    `figures[name]` (its <figure> HTML, made once the picture is saved) after its section."""
+    opening = narrative.opening(report)
     parts = [f"<p>{escape(opening)}</p>"] if opening else []
     placed = set()
-    chart_after = {"organisation": "trend", "party": "pipeline", "awards": "ranking"}
     area_keys = list((report.get("units", {}).get("area_titles") or {}).items())
-    for section_title, text in paragraphs:
+    for section_title, text in narrative.narrative_paragraphs(report):
         parts.append(f"<h2>{escape(section_title)}</h2>")
         parts.append(f"<p>{escape(text)}</p>")
         area = next((key for key, label in area_keys if label == section_title), None)
-        chart = chart_after.get(area or "")
+        chart = CHART_AFTER.get(area or "")
         if chart in figures and chart not in placed:
             parts.append(figures[chart])
             placed.add(chart)
     for name, html in figures.items():
         if name not in placed:
             parts.append(html)
-    if pdf:
-        first, last = _years(period["from"], period["to"])
-        add_document(
-            user=user,
-            title=f"Báo cáo {report.get('program_name') or report.get('program', '')}"
-            + (f" ({first}–{last})" if str(first) not in (report.get("program_name") or "") else ""),
-            number=document_number,
-            issued_on=document_date or date.today(),
-            data=pdf,
-            article=article,
-            source=article.source,
-        )
-    return update_article(user=user, article=article, body="\n".join(parts))
-
-
-def existing_article_for(report: dict) -> Article | None:
-    """The article already written from this report (same program, period and scope), if any."""
-    period = report.get("period", {})
-    source = (
-        f"report:{report.get('program', '')}:{period.get('from', '')}:{period.get('to', '')}:"
-        f"{','.join(report.get('scope', []))}"[:200]
-    )
-    return (
-        Article.objects.filter(source=source).first()
-        or Article.objects.filter(title=title_for(report), category__slug=CATEGORY[1]).first()
-    )
-
-
-__all__ = ["compose_from_report", "existing_article_for", "Category"]
+    return "\n".join(parts)

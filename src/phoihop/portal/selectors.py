@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from phoihop.accounts.scope import scope_for
 from phoihop.core.text import fold
+from phoihop.orgs.models import Unit
 
+from . import report_article
 from .models import Article, Category
 
 MAX_QUERY_WORDS = 8
@@ -21,8 +23,6 @@ def site_name() -> str:
     name = getattr(settings, "PORTAL_SITE_NAME", "")
     if name:
         return name
-    from phoihop.orgs.models import Unit
-
     unit = Unit.objects.filter(kind="ldld_tinh", parent__isnull=True).order_by("id").only("name").first()
     return unit.name if unit else "Liên đoàn Lao động tỉnh Lào Cai"
 
@@ -170,3 +170,13 @@ def related(article: Article, limit: int = 4) -> list[Article]:
             public_articles().exclude(pk__in=[article.pk, *[a.pk for a in items]])[: limit - len(items)]
         )
     return items
+
+
+def existing_article_for(report: dict) -> Article | None:
+    """The article already written from this report (same program, period and scope), if any."""
+    return (
+        Article.objects.filter(source=report_article.source_for(report)).first()
+        or Article.objects.filter(
+            title=report_article.title_for(report), category__slug=report_article.CATEGORY[1]
+        ).first()
+    )

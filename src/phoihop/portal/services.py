@@ -14,7 +14,7 @@ from phoihop.accounts.scope import scope_for
 from phoihop.audit.services import log_change, snapshot
 from phoihop.core.text import fold, slugify_vi
 
-from . import cache
+from . import cache, report_article
 from .html import clean_html, images_without_alt, text_of
 from .images import prepare
 from .models import Article, ArticleComment, ArticleImage, ArticleRevision, Category, Document, SiteInfo
@@ -384,6 +384,16 @@ def ensure_category(*, name: str, slug: str = "", position: int = 0) -> Category
     return category
 
 
+def free_slug(slug: str) -> str:
+    """`slug`, or `slug-2`, `slug-3`… when an article already has it."""
+    candidate, n = slug, 2
+    while Article.objects.filter(slug=candidate).exists():
+        candidate = f"{slug[: 96 - len(str(n))].rstrip('-')}-{n}"
+        n += 1
+    return candidate
+
+
+@transaction.atomic
 def draft_article_from_report(
     *,
     user,
@@ -395,19 +405,56 @@ def draft_article_from_report(
     document_date: date | None = None,
 ) -> Article:
     """A draft article written from a review report: one section per content area with its paragraph,
-    the report's charts as pictures, a lead chart as cover and the report's PDF attached. The editor
-    then reviews and publishes it."""
-    from .report_article import compose_from_report
-
-    return compose_from_report(
+    the report's charts as pictures placed by their section, a lead chart made for the front page
+    (cover only, not in the body) and the report's PDF attached (published with the article in "Văn
+    bản"). The editor then reviews and publishes it. The words and pictures are
+    portal/report_article.py's; this saves them."""
+    category = ensure_category(name=report_article.CATEGORY[0], slug=report_article.CATEGORY[1], position=0)
+    period = report.get("period", {})
+    title = title or report_article.title_for(report)
+    article = create_article(
         user=user,
-        report=report,
         title=title,
-        slug=slug,
-        pdf=pdf,
-        document_number=document_number,
-        document_date=document_date,
+        slug=slug or free_slug(report_article.slug_for(title, period["from"], period["to"])),
+        summary=report_article.summary_for(report),
+        category=category,
+        author_name="Ban biên tập",
+        photo_credit="Biểu đồ: Ban biên tập, lập từ số liệu báo cáo",
+        source=report_article.source_for(report),
     )
+    lead = report_article.lead_chart(report)
+    if lead:
+        add_image(
+            user=user,
+            article=article,
+            data=lead,
+            name="lead.png",
+            caption="Từ đoàn viên đến đảng viên",
+            alt=report_article.lead_chart_alt(report),
+            cover=True,
+        )
+    figures = {}
+    for name, png, caption in report_article.chart_pictures(report):
+        image = add_image(
+            user=user,
+            article=article,
+            data=png,
+            name=f"{name}.png",
+            caption=caption,
+            cover=False if lead else None,
+        )
+        figures[name] = figure_html(image)
+    if pdf:
+        add_document(
+            user=user,
+            title=report_article.document_title(report),
+            number=document_number,
+            issued_on=document_date or date.today(),
+            data=pdf,
+            article=article,
+            source=article.source,
+        )
+    return update_article(user=user, article=article, body=report_article.body_html(report, figures))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import nh3
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -311,15 +312,29 @@ def changes_since(issued: IssuedReport) -> list[dict]:
 
 
 # ---- publishing --------------------------------------------------------------------------------------
+# The news portal sits above the reports (docs/architecture.md, layers): it says how an issued report
+# becomes a draft article by registering its writer here when Django starts (portal/apps.py), so the
+# reports never import the portal.
+_article_writer = None
+
+
+def register_article_writer(writer) -> None:
+    """Set the function that writes a draft article from a report (call it from an AppConfig.ready()):
+
+    writer(*, user, report, title, pdf, document_number, document_date) -> the article"""
+    global _article_writer
+    _article_writer = writer
+
+
 def publish_to_portal(*, user, issued: IssuedReport):
     """A draft portal article written from the issued report (its frozen figures), with the issued PDF
     attached under the report's number. Returns the article; the news editor publishes it."""
-    from phoihop.portal.services import draft_article_from_report
-
+    if _article_writer is None:
+        raise ImproperlyConfigured("No article writer registered (phoihop.portal is not installed).")
     pdf = next((file_bytes(f) for f in issued.files.all() if f.format == "pdf"), None)
     if pdf is None or not (issued.data or {}).get("report"):
         raise RegisterError(_("Báo cáo này không có tệp PDF đã ban hành để đăng."))
-    article = draft_article_from_report(
+    article = _article_writer(
         user=user,
         report=issued.data["report"],
         title=f"Báo cáo {official.Official(issued.data).summary}"[:300],
