@@ -4,16 +4,23 @@ A row may create or change a record only when the importer may write that record
 it would be. A row that changes nothing is accepted as unchanged, whoever may write it (a user's own
 export imported back). A row whose key names a record the importer may not see is refused whatever it
 holds; a row that would newly name a person, class, enterprise or unit outside the scope is refused with
-exactly the words a code that does not exist gets (workbook.validate), so no code's existence leaks."""
+exactly the words a code that does not exist gets (workbook.validate), so no code's existence leaks.
+
+One exception, for a clerk's sake (issue 14 item 2): a unit the importer may see but not change — one
+above their own units (their unit pages show it) or one named by a record their own export holds — is
+named by its name and code ("Liên đoàn Lao động tỉnh Lào Cai (LDLD-LC) — …"): they already see that
+code, so naming it tells them nothing new. Any other unit still gets the words of a missing code."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from phoihop.accounts.scope import Refusal, WriteGate
+from phoihop.orgs.models import Unit, UnitClosure
 
+from .export import scoped_queryset
 from .problems import Problem, in_language
-from .sheets import Sheet
+from .sheets import SHEETS, Sheet
 
 # Messages are Vietnamese gettext msgids; Problem.of renders them in Vietnamese and English.
 NAMES = {
@@ -36,11 +43,32 @@ def not_found(ref: str) -> tuple[str, str]:
     return in_language(msgid, params, "vi"), in_language(msgid, params, "en")
 
 
+SEEN_UNIT = gettext_noop("%(name)s (%(code)s) — đơn vị này nằm ngoài phạm vi bạn được cập nhật")
+
+
+def seen_unit(scope, code: str) -> Unit | None:
+    """The unit of this code when the scope may see it though not change it: a unit above one of the
+    scope's units, or one that a record of the scope's own export names (workbook.export holds the same
+    querysets). None for any other code — which is then reported exactly as a missing one (issue 11)."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or scope is None:
+        return None
+    if scope.everything or UnitClosure.objects.filter(ancestor=unit, descendant__in=scope.unit_ids).exists():
+        return unit
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            if column.ref == "don_vi" and column.key != "tac_gia":
+                if scoped_queryset(sheet, scope).filter(**{column.field: unit}).exists():
+                    return unit
+    return None
+
+
 class RowGate:
     def __init__(self, user, *, scope=None):
         self.gate = WriteGate(user, bulk=True, scope=scope)
         self.errors: list[Problem] = []
         self._role_refused: set[str] = set()
+        self._seen: dict[str, Unit | None] = {}  # unit code → the unit, when seen though not writable
 
     def sees(self, model, pk) -> bool:
         return self.gate.sees(model, pk)
@@ -61,8 +89,25 @@ class RowGate:
 
     def refuse_reference(self, sheet: Sheet, row, column_key: str, code: str) -> None:
         column = sheet.column(column_key)
+        unit = self._seen_unit(code) if column.ref == "don_vi" else None
+        if unit is not None:
+            self.errors.append(self._unit_problem(sheet, row, column, unit))
+            return
         vi, en = not_found(column.ref)
         self.errors.append(Problem(sheet.label, row.no, column.label, code, vi, en))
+
+    def _seen_unit(self, code) -> Unit | None:
+        if not isinstance(code, str) or not code:
+            return None
+        if code not in self._seen:
+            self._seen[code] = seen_unit(self.gate.scope, code)
+        return self._seen[code]
+
+    @staticmethod
+    def _unit_problem(sheet: Sheet, row, column, unit: Unit) -> Problem:
+        return Problem.of(
+            sheet.label, row.no, column.label, unit.code, SEEN_UNIT, name=unit.name, code=unit.code
+        )
 
     # ---- messages ------------------------------------------------------------------------------------
     def _report(self, sheet: Sheet, row, refusal: Refusal) -> None:
@@ -88,6 +133,12 @@ class RowGate:
         if refusal.reason == "not_found" and column is not None and column.ref:
             self.refuse_reference(sheet, row, column.key, row.values.get(column.key))
             return
+        if refusal.reason == "not_found" and sheet.key == "don_vi" and column is not None:
+            # The row names an existing unit the importer may not change (its own code).
+            unit = self._seen_unit(row.values.get(column.key))
+            if unit is not None:
+                self.errors.append(self._unit_problem(sheet, row, column, unit))
+                return
         if refusal.reason in ("hidden", "not_yours") or (refusal.reason == "not_found" and column is None):
             self._outside(sheet, row)
             return

@@ -200,7 +200,8 @@ def test_lists_and_the_export_show_exactly_what_scope_py_lets_see(table_world, c
     import openpyxl
 
     exported = {
-        row[0] for row in openpyxl.load_workbook(path)["nguoi"].iter_rows(min_row=2, values_only=True)
+        row[0]
+        for row in openpyxl.load_workbook(path)[BY_KEY["nguoi"].title].iter_rows(min_row=2, values_only=True)
     }
     assert exported == people
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from phoihop.accounts.models import User
 from phoihop.workbook.models import ImportJob
+from phoihop.workbook.sheets import BY_KEY, LISTS_SHEET, SHEETS
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,57 @@ def test_own_csv_export_uploads_back_unchanged(
     assert_nothing_changed(upload(client, "xuat.zip", data, django_capture_on_commit_callbacks))
 
 
+def test_the_export_reads_as_a_clerk_expects(demo_province, client):
+    """Issue 14 item 2: Vietnamese tab titles, values by their Vietnamese labels with drop-downs, real
+    dates shown dd/mm/yyyy, the header frozen and explained, columns sized to their contents."""
+    book = openpyxl.load_workbook(io.BytesIO(download(client, "lanhdao")))
+    assert book.sheetnames == [s.title for s in SHEETS] + [LISTS_SHEET]
+    assert "Giới thiệu đoàn viên ưu tú" in book.sheetnames and "gioi_thieu" not in book.sheetnames
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+
+    units = book[BY_KEY["don_vi"].title]
+    header = [c.value for c in units[1]]
+    kind = header.index("Loại đơn vị") + 1
+    founded = header.index("Ngày thành lập") + 1
+    kinds = {units.cell(r, kind).value for r in range(2, units.max_row + 1)}
+    assert "Công đoàn cơ sở" in kinds and "cdcs" not in kinds
+    day = units.cell(2, founded)
+    assert day.is_date and day.number_format == "dd/mm/yyyy"
+    assert units.freeze_panes == "A2"
+    assert "Bắt buộc" in units.cell(1, kind).comment.text
+    assert units.column_dimensions["B"].width > 20  # unit names
+
+    lists = book[LISTS_SHEET]
+    drop_downs = {str(dv.sqref).split(":")[0]: dv for dv in units.data_validations.dataValidation}
+    kind_list = drop_downs[f"{openpyxl.utils.get_column_letter(kind)}2"]
+    column, first, last = _list_range(kind_list.formula1)
+    offered = [lists[f"{column}{r}"].value for r in range(first, last + 1)]
+    assert "Công đoàn cơ sở" in offered and "Liên đoàn Lao động tỉnh" in offered
+    parent = header.index("Mã đơn vị cấp trên") + 1
+    codes = drop_downs[f"{openpyxl.utils.get_column_letter(parent)}2"]
+    column, first, last = _list_range(codes.formula1)
+    assert "LDLD-H-BATXAT" in {lists[f"{column}{r}"].value for r in range(first, last + 1)}
+
+    awards = book[BY_KEY["khen_thuong"].title]
+    levels = {
+        row[[c.value for c in awards[1]].index("Cấp khen")]
+        for row in awards.iter_rows(min_row=2, values_only=True)
+    }
+    assert levels <= {"Cơ sở", "Tổng LĐLĐ Việt Nam", "UBND tỉnh", "Nhà nước"} and levels
+    targets = book[BY_KEY["chi_tieu"].title]
+    assert targets["A2"].value == "Số đoàn viên phát triển mới" or not targets["A2"].value.startswith(
+        "union."
+    )
+
+
+def _list_range(formula: str) -> tuple[str, int, int]:
+    """'_danh_muc'!$C$2:$C$13 → ("C", 2, 13)."""
+    cells = formula.split("!")[1].replace("$", "")
+    start, end = cells.split(":")
+    column = "".join(ch for ch in start if ch.isalpha())
+    return column, int(start[len(column) :]), int(end[len(column) :])
+
+
 def _calc_missing() -> bool:
     """soffice without its Calc part (Debian's libreoffice-calc-nogui) cannot open an .xlsx."""
     soffice = shutil.which("soffice")
@@ -115,7 +167,7 @@ def test_the_corrected_error_workbook_uploads_as_it_is(
     """batxat breaks one date of its export; the error workbook marks it; the clerk types the right date
     into that workbook and uploads it as it is: accepted, and only that fix (nothing) changes."""
     book = openpyxl.load_workbook(io.BytesIO(download(client, "batxat")))
-    people = book["nguoi"]
+    people = book[BY_KEY["nguoi"].title]
     header = [c.value for c in people[1]]
     column = next(
         i for i, h in enumerate(header, start=1) if "sinh" in str(h).lower() and "ngày" in str(h).lower()
@@ -130,8 +182,8 @@ def test_the_corrected_error_workbook_uploads_as_it_is(
     response = client.get(reverse("workbook:job_errors", args=[job.pk]))
     marked = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert marked.sheetnames[0] == "Danh sách lỗi"
-    assert {"don_vi", "nguoi", "doanh_nghiep"} <= set(marked.sheetnames)
-    marked["nguoi"].cell(2, column).value = original
+    assert {BY_KEY[k].title for k in ("don_vi", "nguoi", "doanh_nghiep")} <= set(marked.sheetnames)
+    marked[BY_KEY["nguoi"].title].cell(2, column).value = original
     fixed = io.BytesIO()
     marked.save(fixed)
     assert_nothing_changed(

@@ -8,6 +8,7 @@ import pytest
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.workbook.export import write_csv_folder, write_xlsx
 from phoihop.workbook.services import import_workbook
+from phoihop.workbook.sheets import BY_KEY
 from phoihop.workbook.tests.helpers import base, write_csv
 
 PEOPLE = [
@@ -54,8 +55,8 @@ def test_the_template_has_the_timeline_sheet_and_the_cccd_column(tmp_path):
 
     write_xlsx(tmp_path / "mau.xlsx", template=True)
     book = openpyxl.load_workbook(tmp_path / "mau.xlsx", read_only=True)
-    assert "qua_trinh" in book.sheetnames
-    header = [c.value for c in next(book["nguoi"].iter_rows(max_row=1))]
+    assert BY_KEY["qua_trinh"].title in book.sheetnames
+    header = [c.value for c in next(book[BY_KEY["nguoi"].title].iter_rows(max_row=1))]
     assert "Số CCCD" in header
 
 
