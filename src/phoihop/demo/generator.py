@@ -284,19 +284,21 @@ class DemoBuilder:
                 else f"LDLD-H-{ent['district']}"
             )
 
-        # Grassroots unions in enterprises founded before 2017 (enterprises 1–70), and in agencies.
-        for ent in ents[:70]:
-            add(
+        def enterprise_union(ent: dict, founded) -> Unit:
+            """The enterprise's grassroots union. `founded`: a date, or a function drawing one after the
+            parent is drawn (the seed's order of draws decides every later figure)."""
+            parent = parent_for(ent)
+            day = founded() if callable(founded) else founded
+            code = ent["ma_doanh_nghiep"]
+            return add(
                 Unit(
-                    f"CDCS-{ent['ma_doanh_nghiep']}",
-                    f"Công đoàn cơ sở {ent['ten']}",
-                    "cdcs",
-                    parent_for(ent),
-                    ent["ma_doanh_nghiep"],
-                    ent["dia_ban"],
-                    self.day_between(date(2003, 1, 1), date(2016, 11, 30)),
+                    f"CDCS-{code}", f"Công đoàn cơ sở {ent['ten']}", "cdcs", parent, code, ent["dia_ban"], day
                 )
             )
+
+        # Grassroots unions in enterprises founded before 2017 (enterprises 1–70), and in agencies.
+        for ent in ents[:70]:
+            enterprise_union(ent, lambda: self.day_between(date(2003, 1, 1), date(2016, 11, 30)))
         for i, agency in enumerate(AGENCIES * 4, start=1):
             sector = SECTORS[i % 4][0]
             add(
@@ -311,17 +313,7 @@ class DemoBuilder:
                 )
             )
         # A union founded the day before the period, one the day after: neither counts for 2017–2020.
-        add(
-            Unit(
-                "CDCS-DN-071",
-                f"Công đoàn cơ sở {ents[70]['ten']}",
-                "cdcs",
-                parent_for(ents[70]),
-                "DN-071",
-                ents[70]["dia_ban"],
-                date(2016, 12, 31),
-            )
-        )
+        enterprise_union(ents[70], date(2016, 12, 31))  # CDCS-DN-071
         # The 64 founded in 2017–2020, in enterprises 72–135, first on 1 Jan 2017 and last on 31 Dec 2020.
         pool = ents[71:135]
         k = 0
@@ -334,34 +326,14 @@ class DemoBuilder:
                     day = P_FROM
                 if k == 64:
                     day = P_TO
-                add(
-                    Unit(
-                        f"CDCS-{ent['ma_doanh_nghiep']}",
-                        f"Công đoàn cơ sở {ent['ten']}",
-                        "cdcs",
-                        parent_for(ent),
-                        ent["ma_doanh_nghiep"],
-                        ent["dia_ban"],
-                        day,
-                    )
-                )
+                enterprise_union(ent, day)
         for ent in ents[135:]:
             day = (
                 date(2021, 1, 1)
                 if ent is ents[135]
                 else self.day_between(date(2021, 2, 1), date(2025, 5, 31))
             )
-            add(
-                Unit(
-                    f"CDCS-{ent['ma_doanh_nghiep']}",
-                    f"Công đoàn cơ sở {ent['ten']}",
-                    "cdcs",
-                    parent_for(ent),
-                    ent["ma_doanh_nghiep"],
-                    ent["dia_ban"],
-                    day,
-                )
-            )
+            enterprise_union(ent, day)
         # An enterprise closed in 2019 (its union dissolved), and a merger in 2020.
         self.units["CDCS-DN-005"].dissolved = date(2019, 9, 30)
         self.units["CDCS-DN-006"].dissolved = date(2020, 6, 30)
