@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core import numbers
+
 from . import forms as f
 from . import models as r
 
@@ -42,7 +44,7 @@ def format_cell(value, *, money: bool = False) -> str:
     if isinstance(value, date):
         return date_format(value, "d/m/Y")
     if money and isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return numbers.number(value)
     if hasattr(value, "all"):  # a many-to-many manager
         return "; ".join(str(getattr(v, "code", v)) for v in value.all())
     return str(value)

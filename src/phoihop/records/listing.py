@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from phoihop.accounts.scope import Scope, personal_data_q
 from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change
-from phoihop.core import params
+from phoihop.core import numbers, params
 
 from . import selectors, services
 from .kinds import Col, Kind
@@ -208,7 +208,7 @@ def xlsx(kind: Kind, data: Table, *, title: str, subtitle: str) -> bytes:
             top + len(data.rows) + 2,
             0,
             _("Danh sách chỉ có %(n)s dòng đầu; hãy lọc theo năm hoặc đơn vị để xuất phần còn lại.")
-            % {"n": f"{len(data.rows):,}".replace(",", ".")},
+            % {"n": numbers.number(len(data.rows))},
         )
     book.set_properties({"title": title})
     book.close()

@@ -10,12 +10,13 @@ Registered with records.listing when the app is ready (records sits below report
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from phoihop.core import numbers
 from phoihop.orgs.selectors import parent_on
 from phoihop.records.listing import register_printer
 
-from .official import date_line, side_of
+from .official import DOCUMENT_LANGUAGE, date_line, side_of
 from .render.pdf import FONT, FONTS, MM_PER_PT
 
 CLERK = "NGƯỜI LẬP BIỂU"
@@ -107,7 +108,8 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
                 cells.cell(value)
     pdf.ln(2)
     pdf.set_font(FONT, "I", 12)
-    total = f"{len(data.rows):,}".replace(",", ".")
+    with translation.override(DOCUMENT_LANGUAGE):  # a Vietnamese document on any page language
+        total = numbers.number(len(data.rows))
     line = f"Danh sách có {total} dòng."
     if data.capped:
         line += " Chỉ in các dòng đầu; hãy lọc theo năm hoặc đơn vị để in phần còn lại."

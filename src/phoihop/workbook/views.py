@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core import numbers
 from phoihop.core.client_ip import client_ip
 
 from . import tasks
@@ -67,12 +68,12 @@ class UploadForm(forms.Form):
 
 def _mb(size: int) -> str:
     value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
+    return numbers.number(value, decimals=0 if value >= 10 or value == int(value) else 1)
 
 
 def _n(value: int) -> str:
     """12345 → "12.345", as Vietnamese readers group thousands."""
-    return f"{value:,}".replace(",", ".")
+    return numbers.number(value)
 
 
 def _human_size(size: int) -> str:
