@@ -38,11 +38,10 @@ def _parse_day(raw: str, label: str, problems: list[str]) -> date | None:
     raw = raw.strip()
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
+    day = params.read_day(raw)  # dd/mm/yyyy as typed here, or ISO
+    if day is None:
         problems.append(_("%(label)s: '%(raw)s' không phải ngày hợp lệ.") % {"label": label, "raw": raw})
-        return None
+    return day
 
 
 def _start_of(day: date) -> datetime:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.forms import DayField
+
 from .models import Article, Category
 
 
@@ -94,9 +96,8 @@ class SiteInfoForm(forms.Form):
 class DocumentForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False)
     title = forms.CharField(label=_("Trích yếu"), max_length=400)
-    issued_on = forms.DateField(
+    issued_on = DayField(  # typed dd/mm/yyyy (core.forms)
         label=_("Ngày ban hành"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "invalid": _("Ngày ban hành: ngày không hợp lệ."),
             "required": _("Ngày ban hành: chưa nhập."),
@@ -107,8 +108,8 @@ class DocumentForm(forms.Form):
 
 
 class StatsForm(forms.Form):
-    tu = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    den = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tu = DayField(label=_("Từ ngày"), required=False)  # typed dd/mm/yyyy (core.forms)
+    den = DayField(label=_("Đến ngày"), required=False)
 
 
 class ReportDraftForm(forms.Form):

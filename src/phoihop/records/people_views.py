@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
+from phoihop.core import params
 
 from . import duplicates, moves
 from .forms import MoveForm
@@ -23,10 +24,7 @@ def _require(request, action: str) -> None:
 
 
 def _day(raw: str) -> date | None:
-    try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
+    return params.read_day(raw or "")  # dd/mm/yyyy as typed here, or ISO
 
 
 @login_required

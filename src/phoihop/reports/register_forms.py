@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.forms import DayField
+
 from .models import IssuedReport, ReportDraft
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6, "cols": 90})
@@ -26,7 +28,7 @@ class DraftForm(forms.Form):
 
 class IssueForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=100)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DayField(label=_("Ngày ban hành"))  # typed dd/mm/yyyy (core.forms)
     place = forms.CharField(label=_("Địa danh"), max_length=100)
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=IssuedReport.Kind.choices)
     recipients = forms.CharField(

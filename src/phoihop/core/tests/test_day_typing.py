@@ -62,3 +62,21 @@ def test_day_field_keeps_dates_before_1945_for_forms_that_allow_them():
 
 def test_day_input_writes_dates_in_vietnamese_order():
     assert DayInput().format_value(date(2025, 6, 30)) == "30/06/2025"
+
+
+@pytest.mark.django_db
+def test_pages_with_date_filters_read_dd_mm_yyyy(world, client):
+    client.force_login(world.users["admin_a"])
+    log = client.get("/nhat-ky/?from=01/01/2020&to=31/12/2030")
+    assert log.status_code == 200 and "không phải ngày hợp lệ" not in log.content.decode()
+    assert 'value="01/01/2020"' in log.content.decode()
+    assert "không phải ngày hợp lệ" in client.get("/nhat-ky/?from=31/02/2020").content.decode()
+    moves = client.get("/ho-so/chuyen-sinh-hoat/?tu=01/01/2024&den=31/12/2024")
+    assert moves.status_code == 200 and 'value="01/01/2024"' in moves.content.decode()
+
+
+@pytest.mark.django_db
+def test_record_form_shows_and_takes_dates_dd_mm_yyyy(world, client):
+    client.force_login(world.users["editor_bac"])
+    form = client.get("/ho-so/nguoi/P-BAC-1/sua/").content.decode()
+    assert 'name="union_joined_on" value="01/03/2015"' in form and 'type="date"' not in form
