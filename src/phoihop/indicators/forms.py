@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.records.models import Program
+from phoihop.records.programs import default_program  # the program running today (periods.md)
 
 from .selectors import MAIN_GROUP, default_year, group_choices, program_years
 
@@ -21,8 +22,6 @@ class ProgramChoiceForm(forms.Form):
         super().__init__(data, **kwargs)
         self.programs = {p.code: p for p in programs}
         self.fields["chuong_trinh"].choices = [(p.code, p.name) for p in programs]
-        from phoihop.periods.selectors import default_program  # the program running today (periods.md)
-
         program = self.programs.get((data or {}).get("chuong_trinh")) or (
             default_program(among=programs) if programs else None
         )

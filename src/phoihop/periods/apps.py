@@ -15,3 +15,10 @@ class PeriodsConfig(AppConfig):
         register = getattr(scope, "register_write_rule", None)
         if register is not None:
             register(write_rule)
+
+        # Every report carries the period approvals and the reported figures (periods builds on reports).
+        from phoihop.reports.assemble import register_extension
+
+        from .reporting import apply_periods
+
+        register_extension(apply_periods)

@@ -67,17 +67,6 @@ def period_of(program: Program, code: str) -> Period | None:
     return next((p for p in periods_of(program) if p.code == code), None)
 
 
-def default_program(*, today: date | None = None, among=None) -> Program | None:
-    """The program running today; else the one that ended last; else the newest. `among`: a list of
-    programs to choose from (those a user sees); default: every program."""
-    today = today or timezone.localdate()
-    programs = list(among) if among is not None else list(Program.objects.unscoped().order_by("-starts_on"))
-    running = [p for p in programs if p.starts_on <= today <= p.ends_on]
-    ended = sorted((p for p in programs if p.ends_on < today), key=lambda p: p.ends_on, reverse=True)
-    newest = sorted(programs, key=lambda p: p.starts_on, reverse=True)
-    return (sorted(running, key=lambda p: p.starts_on, reverse=True) or ended or newest or [None])[0]
-
-
 # ---- who reports -----------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from phoihop.indicators.registry import REGISTRY
 from phoihop.indicators.svg import hbar_chart, vn_percent
+from phoihop.records.programs import default_program
 
 from . import selectors, services
 from .forms import (
@@ -46,7 +47,7 @@ def index(request):
         return render(request, "periods/index.html", {"programs": []})
     today = timezone.localdate()
     code = request.GET.get("chuong_trinh")
-    program = next((p for p in programs if p.code == code), None) or selectors.default_program(
+    program = next((p for p in programs if p.code == code), None) or default_program(
         today=today, among=programs
     )
     return board(request, program.code, _current_period(program, today).code)

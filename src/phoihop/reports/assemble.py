@@ -10,6 +10,18 @@ from phoihop.indicators.registry import AREAS, REGISTRY, NotPlacedInDatabase, pc
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
 
+# Apps above the reports add their part to every report by registering a function here from their
+# AppConfig.ready() (periods/apps.py: approvals and reported figures, periods.reporting.apply_periods);
+# the reports never import them.
+_EXTENSIONS: list = []
+
+
+def register_extension(extend) -> None:
+    """Add `extend(report, program, ctx, *, approved_only) -> report`, applied after the figures, in the
+    order registered. Registering a function twice adds it once."""
+    if extend not in _EXTENSIONS:
+        _EXTENSIONS.append(extend)
+
 
 class ReportError(Exception):
     """A report that cannot be made. kind: "usage" (exit 2, HTTP 400) or "data" (exit 1, HTTP 404)."""
@@ -211,6 +223,6 @@ def build_report(
         },
         "targets": compute_targets(ctx, program),
     }
-    from phoihop.periods.reporting import apply_periods  # periods builds on reports, not the reverse
-
-    return apply_periods(report, program, ctx, approved_only=approved_only)
+    for extend in _EXTENSIONS:
+        report = extend(report, program, ctx, approved_only=approved_only)
+    return report

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.records.programs import default_program  # the program running today comes first
+
 from .selectors import programs_for, units_for
 
 
@@ -18,8 +20,6 @@ class ReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [(p.code, f"{p.name} ({p.code})") for p in programs_for(user=user)]
-        from phoihop.periods.selectors import default_program  # the program running today comes first
-
         if (current := default_program()) is not None:
             self.fields["program"].initial = current.code
         self.fields["scope"].choices = [("", _("Theo chương trình (hoặc đơn vị của tôi)"))] + [
