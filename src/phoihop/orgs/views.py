@@ -62,15 +62,15 @@ def names_on(units, day: date) -> dict[int, str]:
     if not by_code or day >= timezone.localdate():
         return {}
     after = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    renames = (
-        AuditEntry.objects.filter(
-            model="orgs.Unit", action=AuditEntry.Action.UPDATE, object_code__in=list(by_code), at__gte=after
-        )
-        .order_by("at", "pk")
-        .values_list("object_code", "before", "after")
-    )
+    renames = AuditEntry.objects.filter(model="orgs.Unit", action=AuditEntry.Action.UPDATE, at__gte=after)
+    if len(by_code) <= 500:  # a big tree (a national one) reads the few later edits instead of a huge IN
+        renames = renames.filter(object_code__in=list(by_code))
     found: dict[int, str] = {}
-    for code, before, after_values in renames:
+    for code, before, after_values in renames.order_by("at", "pk").values_list(
+        "object_code", "before", "after"
+    ):
+        if code not in by_code:
+            continue
         old, new = (before or {}).get("name"), (after_values or {}).get("name")
         unit = by_code[code]
         if old and new and old != new and unit.pk not in found:
