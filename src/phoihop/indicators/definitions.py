@@ -105,11 +105,13 @@ def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = Fals
 
 
 def _count_groups(
-    ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None, keep=None
+    ctx, tree, qs, unit_field, date_field, *, people_prefix=None, amount=None, keep=None, prefilter=False
 ) -> Result:
     """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
     keep(unit id, date): a condition on the group's unit and date checked in Python, when any;
-    without one, the groups are placed under the scope's children in the database."""
+    without one, the groups are placed under the scope's children in the database. `prefilter`: qs is
+    not limited to the scope's units yet — the database placement needs no such filter (its join is
+    one, and the filter's estimate misleads the planner at national scale), the Python path adds it."""
     dims = PEOPLE_DIMS if people_prefix is not None else ()
     values = {"u": F(unit_field), "d": F(date_field)} | (
         _people_values(people_prefix, date_field) if dims else {}
@@ -121,6 +123,8 @@ def _count_groups(
         # One row per record: the database places and groups them in one pass (placement_sql).
         inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
+    if prefilter:
+        qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
     tally = Tally(ctx, tree, dims=dims)
     for row in qs.values(**values).annotate(n=measure).order_by():
         if keep is None or keep(row["u"], row["d"]):
@@ -128,13 +132,15 @@ def _count_groups(
     return tally.result()
 
 
-def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False) -> Result:
+def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False, prefilter=False) -> Result:
     """Yearly records: grouped by unit and year, each dated 31 December of its year, placed in the
-    database; unit-less ones (when they count) added by year."""
+    database; unit-less ones (when they count) added by year. `prefilter` as in _count_groups."""
     measure = Sum(amount) if amount else Count("pk")
     qs = qs.filter(year__in=ctx.years)
     inner = qs.values(u=F(unit_field), d=F("year")).annotate(n=measure).order_by()
     if _IN_PYTHON.get():
+        if prefilter:
+            inner = inner.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
         tally = Tally(ctx, tree)
         for row in inner.filter(**{f"{unit_field}__isnull": False}):
             tally.add(row["u"], year_end(row["d"]), row["n"] or 0)
@@ -166,8 +172,8 @@ def _in_or_unitless(field: str, ctx: Context, tree: str) -> Q:
     tree="U",
 )
 def grassroots_founded(ctx: Context) -> Result:
-    qs = Unit.objects.filter(_period("founded_on", ctx), kind="cdcs", pk__in=_ids(ctx, "U"))
-    return _count_groups(ctx, "U", qs, "pk", "founded_on")
+    qs = Unit.objects.filter(_period("founded_on", ctx), kind="cdcs")
+    return _count_groups(ctx, "U", qs, "pk", "founded_on", prefilter=True)
 
 
 @indicator(
@@ -178,12 +184,10 @@ def grassroots_founded(ctx: Context) -> Result:
 )
 def members_admitted(ctx: Context) -> Result:
     # The union the person belonged to on the day they joined, not the one they are in now.
-    qs = (
-        at_date(Person.objects.unscoped().filter(_period("union_joined_on", ctx)), "", "union_joined_on")
-        .annotate(union_then=union_on("", "union_joined_on"))
-        .filter(union_then__in=_ids(ctx, "U"))
-    )
-    return _count_groups(ctx, "U", qs, "union_then", "union_joined_on", people_prefix="")
+    qs = at_date(
+        Person.objects.unscoped().filter(_period("union_joined_on", ctx)), "", "union_joined_on"
+    ).annotate(union_then=union_on("", "union_joined_on"))
+    return _count_groups(ctx, "U", qs, "union_then", "union_joined_on", people_prefix="", prefilter=True)
 
 
 @indicator(
@@ -193,8 +197,10 @@ def members_admitted(ctx: Context) -> Result:
     tree="U",
 )
 def outstanding_referred(ctx: Context) -> Result:
-    qs = Referral.objects.unscoped().filter(_period("referred_on", ctx), referring_unit__in=_ids(ctx, "U"))
-    return _count_groups(ctx, "U", qs, "referring_unit", "referred_on", people_prefix="person__")
+    qs = Referral.objects.unscoped().filter(_period("referred_on", ctx))
+    return _count_groups(
+        ctx, "U", qs, "referring_unit", "referred_on", people_prefix="person__", prefilter=True
+    )
 
 
 @indicator(
@@ -239,10 +245,8 @@ def referred_admitted(ctx: Context) -> Result:
     tree="B",
 )
 def cells_founded(ctx: Context) -> Result:
-    qs = Unit.objects.filter(
-        _period("founded_on", ctx), kind__in=GRASSROOTS_PARTY, enterprise__isnull=False, pk__in=_ids(ctx, "B")
-    )
-    return _count_groups(ctx, "B", qs, "pk", "founded_on")
+    qs = Unit.objects.filter(_period("founded_on", ctx), kind__in=GRASSROOTS_PARTY, enterprise__isnull=False)
+    return _count_groups(ctx, "B", qs, "pk", "founded_on", prefilter=True)
 
 
 def _admissions_in_enterprises(ctx: Context, **filters) -> Result:
@@ -298,15 +302,14 @@ def owners_admitted(ctx: Context) -> Result:
     tree="B",
 )
 def training_classes(ctx: Context) -> Result:
-    qs = TrainingClass.objects.unscoped().filter(_period("starts_on", ctx), organiser__in=_ids(ctx, "B"))
-    return _count_groups(ctx, "B", qs, "organiser", "starts_on")
+    qs = TrainingClass.objects.unscoped().filter(_period("starts_on", ctx))
+    return _count_groups(ctx, "B", qs, "organiser", "starts_on", prefilter=True)
 
 
 def _trainees(ctx: Context):
     return Enrolment.objects.unscoped().filter(
         training_class__starts_on__gte=ctx.date_from,
         training_class__starts_on__lte=ctx.date_to,
-        training_class__organiser__in=_ids(ctx, "B"),
     )
 
 
@@ -319,6 +322,7 @@ def trainees(ctx: Context) -> Result:
         "training_class__organiser",
         "training_class__starts_on",
         people_prefix="person__",
+        prefilter=True,
     )
 
 
@@ -336,7 +340,13 @@ def trainees_from_enterprises(ctx: Context) -> Result:
         .filter(workplace__isnull=False)
     )
     return _count_groups(
-        ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"
+        ctx,
+        "B",
+        qs,
+        "training_class__organiser",
+        "training_class__starts_on",
+        people_prefix="person__",
+        prefilter=True,
     )
 
 
@@ -354,7 +364,13 @@ def trainees_from_non_state(ctx: Context) -> Result:
         .exclude(ownership="nha_nuoc")
     )
     return _count_groups(
-        ctx, "B", qs, "training_class__organiser", "training_class__starts_on", people_prefix="person__"
+        ctx,
+        "B",
+        qs,
+        "training_class__organiser",
+        "training_class__starts_on",
+        people_prefix="person__",
+        prefilter=True,
     )
 
 
@@ -367,16 +383,16 @@ def trainees_from_non_state(ctx: Context) -> Result:
     area="emulation",
 )
 def works_registered(ctx: Context) -> Result:
-    return _yearly_groups(ctx, "S", Work.objects.unscoped().filter(unit__in=_ids(ctx, "S")), "unit")
+    return _yearly_groups(ctx, "S", Work.objects.unscoped(), "unit", prefilter=True)
 
 
 def _initiatives(ctx: Context):
-    return Initiative.objects.unscoped().filter(unit__in=_ids(ctx, "S"))
+    return Initiative.objects.unscoped()
 
 
 @indicator("emulation.initiatives_applied", _("Số sáng kiến được áp dụng"), area="emulation")
 def initiatives_applied(ctx: Context) -> Result:
-    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit")
+    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", prefilter=True)
 
 
 @indicator(
@@ -386,7 +402,7 @@ def initiatives_applied(ctx: Context) -> Result:
     area="emulation",
 )
 def initiatives_value(ctx: Context) -> Result:
-    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", amount="value_vnd")
+    return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", amount="value_vnd", prefilter=True)
 
 
 @indicator(
@@ -395,7 +411,7 @@ def initiatives_value(ctx: Context) -> Result:
     area="emulation",
 )
 def initiatives_provincial(ctx: Context) -> Result:
-    return _yearly_groups(ctx, "S", _initiatives(ctx).filter(level="tinh"), "unit")
+    return _yearly_groups(ctx, "S", _initiatives(ctx).filter(level="tinh"), "unit", prefilter=True)
 
 
 def _contest(ctx: Context, level: str, **extra):
@@ -607,5 +623,5 @@ def democracy_implementation(ctx: Context) -> Result:
     area="welfare",
 )
 def welfare(ctx: Context) -> Result:
-    qs = WelfareContribution.objects.unscoped().filter(_period("date", ctx), unit__in=_ids(ctx, "S"))
-    return _count_groups(ctx, "S", qs, "unit", "date", amount="amount_vnd")
+    qs = WelfareContribution.objects.unscoped().filter(_period("date", ctx))
+    return _count_groups(ctx, "S", qs, "unit", "date", amount="amount_vnd", prefilter=True)

@@ -1,18 +1,21 @@
-"""Placing aggregated records under the scope's children in the database.
+"""Placing records under the scope's children in the database.
 
-An indicator's query groups its records by (unit, date, breakdown values). Instead of returning those
-groups to Python — about a million at national scale — and looking each one up in `Context.placement`,
-the grouped query becomes a subquery joined with the closure table twice:
+An indicator's query gives its records as rows (unit, date, breakdown values, measure). Instead of
+returning groups of them to Python — about a million at national scale — and looking each one up in
+`Context.placement`, the rows are joined with a placement table derived from the closure alone:
 
-    c2: the record's unit stood under the ancestor c2.ancestor_id on the record's date;
-    c1: that ancestor was a child (depth 1) of one of the roots on that same date;
+    p(u, placed, f, t): a record of unit u dated f <= day < t counts under `placed` — the root's child
+    that held u on that day (c1: the child's depth-1 link to a root; c2: u's link to the child; [f, t)
+    the intersection of both intervals), or the root itself for its own records (f, t NULL);
 
-and is grouped again by (child, year, breakdown values): a few hundred rows come back. Records whose
-unit is a root itself count under the root (the "(trực tiếp)" line), as `Placement` does. The result is
-the same as `Tally.add` per group; `tests/test_placement_sql.py` and the 50k bench JSON check it.
+and grouped by (placed, year, breakdown values) in the same pass: a few hundred rows come back. The
+records are never grouped by day first and the closure is read once per query (about 150,000 rows at
+national scale, a hash join on PostgreSQL), not probed twice per record group. The result is the same
+as `Tally.add` per group (`Context.child`); `tests/test_placement_sql.py` compares every indicator with
+that path on the demo, and `bench/national_check.py` on the national bench.
 
-With `by_root=True` (targets), the groups are placed under every root that held the unit on the date
-(at any depth, itself included), so one query gives the yearly figure of every target unit at once.
+With `by_root=True` (targets), p is the closure below every root (at any depth, itself included), so one
+query gives the yearly figure of every target unit at once.
 """
 
 # ruff: noqa: S608 - only table names, column aliases and %s placeholders are formatted in; values are params
@@ -68,7 +71,10 @@ def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None)
     # planner knows how few they are and reads c2 (the units under each child) by the closure's
     # ancestor index; c2: a unit under that child. Both must hold on the record's day, so the pair holds
     # on the intersection of their intervals. A root's own records count under the root on every day
-    # (the "(trực tiếp)" line).
+    # (the "(trực tiếp)" line). A pair whose intervals do not meet gets f >= t and matches no day; it is
+    # not filtered out here, so that PostgreSQL estimates this table's size from the closure's
+    # statistics (a range condition on c2 made it guess a few hundred rows for 150,000, and then plan
+    # nested loops over millions of records).
     if children is None:
         children = depth_one_links(roots)
     # Typed NULLs: alone (no children), the branch must still give f and t the closure's date type.
@@ -79,16 +85,20 @@ def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None)
     if not children:
         return own, list(roots)
     rows = ", ".join(["(%s, %s, %s)"] * len(children))
+    ids = sorted({child for child, _f, _t in children})
+    # `c2.ancestor_id IN (…)` repeats the join's condition with the ids written out: PostgreSQL then
+    # estimates c2's rows from the closure's most-common ancestors (thousands per child) rather than
+    # from the average (a handful), and hashes the placement table instead of looping over it.
     return (
         f"""WITH c1 (child, vf, vt) AS (VALUES {rows})
             SELECT c2.descendant_id AS u, c1.child AS placed,
                 CASE WHEN c1.vf > c2.valid_from THEN c1.vf ELSE c2.valid_from END AS f,
                 CASE WHEN c1.vt < c2.valid_to THEN c1.vt ELSE c2.valid_to END AS t
             FROM c1 CROSS JOIN {CLOSURE} c2
-            WHERE c2.ancestor_id = c1.child AND c2.valid_from < c1.vt AND c1.vf < c2.valid_to
+            WHERE c2.ancestor_id = c1.child AND c2.ancestor_id IN ({", ".join(["%s"] * len(ids))})
             UNION ALL
             {own}""",
-        [*(v for row in children for v in row), *roots],
+        [*(v for row in children for v in row), *ids, *roots],
     )
 
 
