@@ -8,6 +8,11 @@ from django.db import transaction
 
 from phoihop.accounts.models import User
 from phoihop.orgs.models import Unit
+from phoihop.periods.demo import ensure_demo_periods
+from phoihop.portal.demo import load_demo_news
+from phoihop.portal.models import Article
+from phoihop.records.models import Move, Person
+from phoihop.reports.assemble import build_report
 from phoihop.workbook.problems import ImportResult
 from phoihop.workbook.services import import_workbook
 
@@ -36,9 +41,7 @@ def load_demo(*, progress=None) -> ImportResult:
     if result.ok:
         ensure_demo_users()
         ensure_demo_moves(rows.get("_chuyen_sinh_hoat", []))
-        from phoihop.periods.demo import ensure_demo_periods  # period reports of 2021–2026 (periods.md)
-
-        ensure_demo_periods()
+        ensure_demo_periods()  # period reports of 2021–2026 (periods.md)
     return result
 
 
@@ -46,8 +49,6 @@ def load_demo(*, progress=None) -> ImportResult:
 def ensure_demo_moves(moves: list[dict]) -> int:
     """The staff records of the demo's moves (chuyển sinh hoạt): those the timeline shows as done, and a
     few still waiting for Bát Xát's answer. Moves already there are left alone. Returns how many were new."""
-    from phoihop.records.models import Move, Person
-
     people = dict(
         Person.objects.unscoped().filter(code__in=[m["ma_nguoi"] for m in moves]).values_list("code", "pk")
     )
@@ -116,14 +117,6 @@ def demo_loaded() -> bool:
 def load_demo_portal() -> int:
     """The portal's demo news, led by the 2017–2020 review article written by the report's own
     narrative generator. Returns how many articles were new."""
-    from django.apps import apps
-
-    if not apps.is_installed("phoihop.portal"):
-        return 0
-    from phoihop.portal.demo import load_demo_news
-    from phoihop.portal.models import Article
-    from phoihop.reports.assemble import build_report
-
     before = Article.objects.count()
     load_demo_news(report=build_report(program_code="CTPH-2017-2020"))
     return Article.objects.count() - before
