@@ -26,7 +26,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from unicodedata import is_normalized, normalize
 
 from defusedxml import ElementTree
 from django.conf import settings
@@ -227,19 +229,22 @@ def _formulas_without_values(data: bytes) -> dict[str, set[tuple[int, int]]]:
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    if not _calculation_left_to_reader(archive, names, workbook):
+        return {}
     targets = {
         rel.get("Id"): rel.get("Target", "")
         for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(_RELS)
     }
     found: dict[str, set[tuple[int, int]]] = {}
-    for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(_REL_ID), "")
         path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if path not in names:
             continue
         xml = archive.read(path)
-        if not _FORMULA.search(xml):
-            continue  # the usual sheet: no formula at all
+        if not any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ")):
+            continue  # the usual sheet: no formula at all (plain substring tests: fast on large sheets)
         cells = set()
         for m in _CELL.finditer(xml):
             body = m.group(2) or b""
@@ -253,6 +258,22 @@ def _formulas_without_values(data: bytes) -> dict[str, set[tuple[int, int]]]:
         if cells:
             found[sheet.get("name")] = cells
     return found
+
+
+def _calculation_left_to_reader(archive, names: set[str], workbook) -> bool:
+    """Whether the file may hold formulas without values: only a program that does not calculate
+    (openpyxl, Apache POI, …) asks the next spreadsheet for a full calculation on load. Excel and
+    LibreOffice calculate and save every value; xlsxwriter (which says it is Excel) saves a value with
+    every formula. So the sheets — tens of megabytes for 50,000 people — are scanned only then."""
+    calc = workbook.find(f"{_MAIN}calcPr")
+    if calc is None or calc.get("fullCalcOnLoad") not in ("1", "true"):
+        return False
+    if "docProps/app.xml" in names:
+        app = ElementTree.fromstring(archive.read("docProps/app.xml"))
+        application = next((e.text for e in app.iter() if e.tag.endswith("}Application")), None)
+        if (application or "").strip() == "Microsoft Excel":
+            return False
+    return True
 
 
 def _column_index(letters: str) -> int:
@@ -331,14 +352,71 @@ def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued
 CONVERSIONS_SHOWN = 5  # per column: the first converted cells are listed, the rest counted
 
 
+@lru_cache(maxsize=1 << 14)
+def _examine(cell: str) -> legacy_vn.Reading:
+    """Cells of Latin-1 letters only (ethnic groups such as Tày, Mông; old files) repeat: read once."""
+    return legacy_vn.examine(cell)
+
+
+# A cell of Latin-1 characters only, some beyond ASCII, in a row's cells joined by \x1f: the only cells
+# that may be legacy-encoded (Unicode Vietnamese has ă, đ, ơ, ư, ạ … beyond Latin-1).
+_SEP = "\x1f"
+_LATIN1_CELL = re.compile(
+    # possessive runs: no backtracking over the common cells (ASCII codes, Unicode names)
+    "(?:^|\x1f)([\x00-\x1e\x20-\x7f]*+[\x80-\xff][^\x1f\u0100-\U0010ffff]*+)(?=\x1f|$)"
+)
+
+
+# The end of a cell from a Latin-1 letter on, Latin-1 only (a faster scan than a whole-cell pattern).
+_LATIN1_TAIL = re.compile("[\x80-\xff][^\x1f\u0100-\U0010ffff]*+(?=\x1f|$)")
+
+
+def _needs_cleaning(rows: list[list]) -> bool:
+    """The usual sheet — NFC text, no legacy encoding — told in a few passes at C speed over the whole
+    sheet as one string (rows joined by \x1e, cells by \x1f)."""
+    try:
+        whole = "\x1e".join(map(_SEP.join, rows))  # CSV: text cells only
+    except TypeError:
+        whole = "\x1e".join(_SEP.join(map(str, row)) for row in rows)
+    if whole.isascii():
+        return False
+    if not is_normalized("NFC", whole):
+        return True
+    whole = whole.replace("\x1e", _SEP)
+    for m in _LATIN1_TAIL.finditer(whole):
+        start = whole.rfind(_SEP, 0, m.start()) + 1
+        head = whole[start : m.start()]
+        if (not head or max(head) <= "\xff") and _examine(whole[start : m.end()]).encoding:
+            return True
+    return False
+
+
 def _clean_cells(rows: list[list], notes: list[Note]) -> None:
-    """Every text cell in NFC; legacy-encoded text converted (a warning showing it) or refused."""
+    """Every text cell in NFC; legacy-encoded text converted (a warning showing it) or refused. Each row
+    is looked at as one string (C-speed checks): a 50,000-people import does not notice the work."""
+    if not _needs_cleaning(rows):
+        return
     converted: dict[tuple[int, str], int] = defaultdict(int)
     for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if type(cell) is not str or cell.isascii():
+        try:
+            joined = _SEP.join(row)  # CSV: text cells only
+        except TypeError:
+            joined = _SEP.join(map(str, row))  # .xlsx: numbers and dates among them
+        if joined.isascii():
+            continue
+        if not is_normalized("NFC", joined):
+            row[:] = [normalize("NFC", c) if type(c) is str else c for c in row]
+            joined = _SEP.join(map(str, row))
+        for m in _LATIN1_CELL.finditer(joined):
+            reading = _examine(m.group(1))
+            if reading.encoding is None:
+                continue  # Unicode with Latin-1 letters only ("Tày", "Thái"): nothing to do
+            c = joined.count(_SEP, 0, m.start(1))
+            if joined.count(_SEP) != len(row) - 1:  # a cell holds the separator itself: find it by value
+                c = next(i for i, cell in enumerate(row) if type(cell) is str and cell == m.group(1))
+            cell = row[c]
+            if type(cell) is not str:
                 continue
-            reading = legacy_vn.examine(cell)
             if reading.refused:
                 notes.append(
                     Note(
@@ -367,7 +445,7 @@ def _clean_cells(rows: list[list], notes: list[Note]) -> None:
                             warning=True,
                         )
                     )
-            row[c] = clean_text(reading.text)
+                row[c] = clean_text(reading.text)
     for (c, encoding), n in converted.items():
         if n > CONVERSIONS_SHOWN:
             notes.append(
