@@ -58,7 +58,12 @@ def index(request):
         other = other_side.count_for(scope, kind.slug) if n == 0 else None
         shown = shown_count(other.count if other else n)  # 13.876, as Vietnamese write it; hơn 10.000
         cards.append({"kind": kind, "count": shown, "other": other})
-    return render(request, "records/index.html", {"counts": counts, "cards": cards})
+    # A dissolved unit's users keep its records (scope covers what stood under it on any day): say so.
+    unit = request.user.unit
+    ended = (
+        unit if unit is not None and unit.dissolved_on and unit.dissolved_on < timezone.localdate() else None
+    )
+    return render(request, "records/index.html", {"counts": counts, "cards": cards, "ended_unit": ended})
 
 
 @login_required

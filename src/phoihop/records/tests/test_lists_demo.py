@@ -42,6 +42,9 @@ def test_dissolved_districts_user_sees_its_history_and_a_notice(demo_province, c
     html = client.get("/don-vi/").content.decode()
     assert "Liên đoàn Lao động huyện Bát Xát đã giải thể ngày 30/06/2025." in html
     assert "Các đơn vị trực thuộc đã chuyển về:" in html
+    records = client.get("/ho-so/").content.decode()
+    assert "Liên đoàn Lao động huyện Bát Xát đã giải thể ngày 30/06/2025." in records
+    assert 'href="/don-vi/LDLD-H-BATXAT/"' in records
     unit = client.get("/don-vi/LDLD-H-BATXAT/?on=30/06/2018")
     assert unit.status_code == 200 and unit.context["children"]  # its unions on that day
 
