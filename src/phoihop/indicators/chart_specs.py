@@ -131,7 +131,7 @@ TARGET_RANKING = Chart(
     "ranking",
     gettext_noop("Mức đạt chỉ tiêu bình quân theo đơn vị"),
     RANKING,
-    axis=gettext_noop("% chỉ tiêu (nét đứt: 100%; gạch chéo: chưa đạt)"),
+    axis=gettext_noop("Tỷ lệ đạt chỉ tiêu (nét đứt: 100%; gạch chéo: chưa đạt)"),
     reference=100,
 )
 
