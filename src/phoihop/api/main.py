@@ -7,6 +7,7 @@ from phoihop.periods.api import router as periods_router
 
 from . import errors
 from .auth import auth_methods
+from .record_routes import router as records_router
 from .routes import router
 
 
@@ -28,4 +29,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", router)
+api.add_router("", records_router)  # writing records, with the rules of the pages (records.rules)
 api.add_router("", periods_router)  # period reports (periods.md)

@@ -200,3 +200,28 @@ class TransferOut(Schema):
     new_parent: UnitRef
     effective_on: date
     decision_no: str
+
+
+RecordValue = bool | int | Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)] | None
+
+
+class RecordIn(Schema):
+    kind: str = Field(
+        ...,
+        max_length=40,
+        description="Loại hồ sơ, như đường dẫn trang nhập liệu: nguoi, qua-trinh, gioi-thieu, lop-boi-duong, "
+        "hoc-vien, ket-nap, cong-trinh, sang-kien, hoi-thi, khen-thuong, van-hoa, dan-chu, an-sinh, chuong-trinh",
+    )
+    key: Code | None = Field(None, description="Mã (hoặc số thứ tự) của hồ sơ cần sửa; bỏ trống để thêm mới")
+    values: dict[Annotated[str, StringConstraints(max_length=64)], RecordValue] = Field(
+        ...,
+        description="Giá trị theo tên trường của trang nhập liệu: ngày dạng 2021-03-15 hoặc 15/03/2021, "
+        "đơn vị/người/doanh nghiệp theo mã, tác giả là các mã cách nhau bởi dấu ;. Khi sửa, trường không gửi "
+        "giữ giá trị cũ. Quy tắc và thông báo lỗi như trang nhập liệu và sổ dữ liệu.",
+    )
+
+
+class RecordOut(Schema):
+    kind: str
+    key: str = Field(..., description="Khóa của hồ sơ như sổ dữ liệu và nhật ký ghi")
+    created: bool

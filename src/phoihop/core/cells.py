@@ -157,17 +157,21 @@ EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug includ
 DATE_FORMATS = gettext_noop("ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY")
 
 
+# Years certainly before the policy's last planned year, whatever the time zone (the server's date and
+# Vietnam's differ by a day at most): only later ones are checked against the clock (a process running
+# over New Year errs on the side of checking).
+_SAFE_YEARS_BELOW = date.today().year + dates.PLAN_YEARS
+
+
 def _in_policy(value: date) -> date:
     """The widest bounds of the date policy (`core.dates`): from its earliest day to the last planned
     day. Whether a fact may lie in the future is the record rules' question (they know the column)."""
-    first, last = dates.EARLIEST, dates.latest_plan()
-    if not first <= value <= last:
-        raise CellError.wrong(
-            gettext_noop("năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s)"),
-            year=value.year,
-            first=first.year,
-            last=last.year,
-        )
+    if dates.EARLIEST <= value and value.year < _SAFE_YEARS_BELOW:
+        return value  # the usual date: the clock in Vietnam's time zone need not be read for each cell
+    problem = dates.check_day(value, planned=True)  # the policy's own words, as forms and the API say them
+    if problem:
+        msgid, params = problem
+        raise CellError.wrong(msgid, **params)
     return value
 
 
@@ -272,14 +276,12 @@ def year(raw):
     if not (len(s) == 4 and _digits(s)):
         raise CellError(gettext_noop("năm 4 chữ số"))
     value = int(s)
-    first, last = dates.EARLIEST_YEAR, dates.latest_year()
-    if not first <= value <= last:
-        raise CellError.wrong(
-            gettext_noop("năm %(year)s nằm ngoài khoảng cho phép (%(first)s–%(last)s)"),
-            year=value,
-            first=first,
-            last=last,
-        )
+    if dates.EARLIEST_YEAR <= value < _SAFE_YEARS_BELOW:
+        return value
+    problem = dates.check_year(value)  # the policy's own words, as forms and the API say them
+    if problem:
+        msgid, params = problem
+        raise CellError.wrong(msgid, **params)
     return value
 
 

@@ -1,0 +1,213 @@
+"""Issue 12 item 1: one rule in one place. For each record rule (records.rules, core.dates), the same bad
+record is refused by the staff page, by the workbook import (naming sheet, row and column) and by the API,
+with the same Vietnamese message; and nothing is written by any of them."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from phoihop.accounts.models import ApiToken, User
+from phoihop.records.kinds import BY_SLUG
+from phoihop.workbook.services import import_workbook
+from phoihop.workbook.sheets import BY_KEY
+from phoihop.workbook.tests.helpers import write_csv
+
+pytestmark = pytest.mark.django_db
+
+TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+HORIZON = date.today().year + 5  # core.dates: plans and years up to this year + 5
+PAST_HORIZON = f"{HORIZON + 1}-01-01"
+
+# (case, kind slug, sheet key, who enters it, good values by form field, bad values, field, message)
+# The good values are a record every channel accepts; the bad ones break exactly one rule.
+PERSON = {"code": "P-LUAT-1", "full_name": "Vũ Thị Luật", "grassroots_union": "CDCS-BAC-1"}
+CLASS = {
+    "code": "L-LUAT-1",
+    "name": "Lớp nhận thức về Đảng",
+    "organiser": "CB-DN-BAC",
+    "starts_on": "2022-03-01",
+}
+CASES = [
+    ("birth before 1929", "nguoi", "nguoi", "manager_a", PERSON, {"birth_date": "1920-05-01"},
+     "birth_date", "Ngày không được trước 01/01/1929."),
+    ("joining in the future", "nguoi", "nguoi", "manager_a", PERSON, {"union_joined_on": TOMORROW},
+     "union_joined_on", "Ngày không được sau hôm nay."),
+    ("leaving before joining", "nguoi", "nguoi", "manager_a", PERSON,
+     {"union_joined_on": "2020-05-01", "union_left_on": "2019-05-01"},
+     "union_left_on", "Ngày rời phải sau ngày vào công đoàn."),
+    ("joining before birth", "nguoi", "nguoi", "manager_a", PERSON,
+     {"birth_date": "1995-01-01", "union_joined_on": "1990-05-01"},
+     "union_joined_on", "Ngày vào công đoàn phải sau ngày sinh."),
+    ("joining without a union", "nguoi", "nguoi", "manager_a", PERSON,
+     {"grassroots_union": "", "union_joined_on": "2020-05-01"},
+     "grassroots_union", "Có ngày vào công đoàn thì cần công đoàn cơ sở."),
+    ("referral before 1929", "gioi-thieu", "gioi_thieu", "manager_a",
+     {"person": "P-BAC-1", "referred_on": "2021-04-01", "referring_unit": "CDCS-BAC-1"},
+     {"referred_on": "1928-12-31"}, "referred_on", "Ngày không được trước 01/01/1929."),
+    ("timeline row in the future", "qua-trinh", "qua_trinh", "manager_a",
+     {"person": "P-BAC-1", "starts_on": "2021-04-01", "grassroots_union": "CDCS-BAC-1", "enterprise": "DN-BAC"},
+     {"starts_on": TOMORROW}, "starts_on", "Ngày không được sau hôm nay."),
+    ("class ending before it starts", "lop-boi-duong", "lop_boi_duong", "party_editor", CLASS,
+     {"ends_on": "2022-02-01"}, "ends_on", "Ngày kết thúc phải sau ngày bắt đầu."),
+    ("class planned too far ahead", "lop-boi-duong", "lop_boi_duong", "party_editor", CLASS,
+     {"starts_on": PAST_HORIZON}, "starts_on", f"Ngày không được sau 31/12/{HORIZON}."),
+    ("full membership before admission", "ket-nap", "ket_nap", "root",
+     {"person": "P-BAC-1", "admitted_on": "2022-05-19", "party_unit": "CB-DN-BAC"},
+     {"full_member_on": "2022-01-01"}, "full_member_on", "Ngày chuyển chính thức phải sau ngày kết nạp."),
+    ("work year before 1929", "cong-trinh", "cong_trinh", "manager_a",
+     {"code": "CT-LUAT-1", "name": "Nhà văn hóa", "unit": "CDCS-BAC-1", "year": "2022"},
+     {"year": "1920"}, "year", "Năm không được trước 1929."),
+    ("initiative year too far ahead", "sang-kien", "sang_kien", "manager_a",
+     {"code": "SK-LUAT-1", "name": "Máy sao chè", "unit": "CDCS-BAC-1", "year": "2022", "value_vnd": "0",
+      "level": "co_so"},
+     {"year": str(HORIZON + 1)}, "year", f"Năm không được sau {HORIZON}."),
+    ("award to an enterprise naming none", "khen-thuong", "khen_thuong", "manager_a",
+     {"code": "KT-LUAT-1", "target": "doanh_nghiep", "enterprise": "DN-BAC", "level": "ubnd_tinh",
+      "form": "bang_khen", "year": "2022", "proposing_unit": "CDCS-BAC-1"},
+     {"enterprise": ""}, "enterprise", "Khen thưởng doanh nghiệp thì cần mã doanh nghiệp."),
+    ("contribution in the future", "an-sinh", "an_sinh", "manager_a",
+     {"code": "AS-LUAT-1", "unit": "CDCS-BAC-1", "date": "2022-01-15", "amount_vnd": "1000000"},
+     {"date": TOMORROW}, "date", "Ngày không được sau hôm nay."),
+    ("program ending before it starts", "chuong-trinh", "chuong_trinh", "manager_a",
+     {"code": "CTPH-LUAT", "name": "Chương trình thử", "starts_on": "2026-01-01", "ends_on": "2030-12-31",
+      "union_root": "LDLD-A", "party_root": "DUK-A"},
+     {"ends_on": "2025-12-31"}, "ends_on", "Ngày kết thúc phải sau ngày bắt đầu."),
+]  # fmt: skip
+
+
+@pytest.fixture
+def users(world):
+    party_editor = User(username="party_editor", role="editor", unit=world.units["DUK-A"])
+    party_editor.save()
+    # An admission names a union member and a party unit: someone who sees both (a superuser) enters it.
+    root = User(username="root", role="admin", unit=world.units["DUK-A"], is_superuser=True, is_staff=True)
+    root.save()
+    return world.users | {"party_editor": party_editor, "root": root}
+
+
+def on_page(client, user, slug, values):
+    """The page's answer: the form's errors by field ({} when the record was saved)."""
+    client.force_login(user)
+    response = client.post(f"/ho-so/{slug}/them/", values)
+    if response.status_code == 302:
+        return {}
+    assert response.status_code == 400, response.status_code
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+def by_import(tmp_path, user, sheet_key, values):
+    """The import's rendered problems for one row holding `values` (form fields → the sheet's columns)."""
+    sheet = BY_KEY[sheet_key]
+    columns = [c for c in sheet.columns if c.field in values]
+    sheets = {"don_vi": [["ma_don_vi", "ten", "loai"]], sheet_key: [[c.key for c in columns]]}
+    sheets[sheet_key].append([values[c.field] for c in columns])
+    result = import_workbook(write_csv(tmp_path / "wb", sheets), actor=user)
+    return result, [e.render() for e in result.errors]
+
+
+def by_api(client, user, slug, values):
+    token = ApiToken.issue(user)
+    response = client.post(
+        "/api/v1/records",
+        {"kind": slug, "values": values},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    return response
+
+
+def count(slug) -> int:
+    return BY_SLUG[slug].model.objects.unscoped().count()
+
+
+@pytest.mark.parametrize(
+    ("slug", "sheet_key", "username", "good", "bad", "field", "message"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_page_import_and_api_refuse_the_same_record_with_the_same_words(
+    client, users, tmp_path, slug, sheet_key, username, good, bad, field, message
+):
+    user, values = users[username], good | bad
+    before = count(slug)
+
+    assert on_page(client, user, slug, values).get(field) == [message]
+
+    result, problems = by_import(tmp_path, user, sheet_key, values)
+    column = next(c for c in BY_KEY[sheet_key].columns if c.field == field)
+    where = f"Trang '{BY_KEY[sheet_key].label}', dòng 2, cột '{column.label}'"
+    assert not result.ok
+    assert any(p.startswith(where) and p.endswith(": " + message) for p in problems), problems
+
+    response = by_api(client, user, slug, values)
+    assert response.status_code == 422, response.content
+    assert {"field": field, "message": message} in response.json()["errors"]
+
+    assert count(slug) == before  # nothing written by any of them
+
+
+@pytest.mark.parametrize(
+    ("slug", "sheet_key", "username", "good"),
+    list(dict.fromkeys((c[1], c[2], c[3], tuple(c[4].items())) for c in CASES)),
+)
+def test_the_good_record_goes_in_through_each_channel(
+    client, users, tmp_path, slug, sheet_key, username, good
+):
+    """The controls of the test above: without the bad value, each channel takes the record."""
+    good, user = dict(good), users[username]
+    model = BY_SLUG[slug].model
+    last = model.objects.unscoped().order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def written_then_removed() -> bool:
+        new = model.objects.unscoped().filter(pk__gt=last)  # a timeline row may bring its base row
+        found = new.exists()
+        new.delete()
+        return found
+
+    result, problems = by_import(tmp_path, user, sheet_key, good)
+    assert result.ok, problems
+    assert written_then_removed()
+    assert on_page(client, user, slug, good) == {}
+    assert written_then_removed()
+    response = by_api(client, user, slug, good)
+    assert response.status_code == 201, response.content
+    assert written_then_removed()
+
+
+def test_api_edit_keeps_absent_fields_and_applies_the_rules(client, users):
+    user = users["manager_a"]
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+    def put(values):
+        return client.post(
+            "/api/v1/records",
+            {"kind": "nguoi", "key": "P-BAC-1", "values": values},
+            content_type="application/json",
+            **token,
+        )
+
+    refused = put({"union_left_on": "2010-01-01"})  # joined 01/03/2015 (the world)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "union_left_on", "message": "Ngày rời phải sau ngày vào công đoàn."}
+    ]
+    saved = put({"union_left_on": "2024-06-30"})
+    assert saved.status_code == 200 and saved.json() == {"kind": "nguoi", "key": "P-BAC-1", "created": False}
+    person = BY_SLUG["nguoi"].model.objects.unscoped().get(code="P-BAC-1")
+    assert person.union_left_on == date(2024, 6, 30) and person.full_name == "Nguyễn Thị Hoa"
+
+
+def test_api_refuses_an_unknown_kind_or_field_and_a_viewer(client, users):
+    def post(username, body):
+        token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(users[username])}"}
+        return client.post("/api/v1/records", body, content_type="application/json", **token)
+
+    unknown = post("manager_a", {"kind": "meo", "values": {}})
+    assert unknown.status_code == 422 and unknown.json()["detail"] == "Không có loại hồ sơ 'meo'."
+    field = post("manager_a", {"kind": "nguoi", "values": {"tuoi": 30}})
+    assert (
+        field.status_code == 422 and field.json()["detail"] == "Trường 'tuoi' không có trong loại hồ sơ này."
+    )
+    assert post("viewer_nam", {"kind": "nguoi", "values": PERSON}).status_code == 403
+    outside = post("editor_bac", {"kind": "nguoi", "key": "P-X-1", "values": {"full_name": "X"}})
+    assert outside.status_code == 404
