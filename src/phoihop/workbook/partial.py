@@ -50,9 +50,14 @@ def fill_absent(validator) -> None:
         records = _records(sheet, validator.scope).values_list(
             *[_path(c) for c in key_columns], *[_path(c) for c in absent]
         )
-        for values in records.iterator(chunk_size=CHUNK):
-            stored[tuple(values[: len(key_columns)])] = values[len(key_columns) :]
-        authors = _authors(sheet, absent)
+        # Only the records the rows' keys name, looked up CHUNK keys at a time by the key column with the
+        # most distinct values (a code, a person): never the whole table (issue 13, item 5).
+        probe = max(key_columns, key=lambda c: len({r.values.get(c.key) for r in rows}))
+        wanted = sorted({r.values.get(probe.key) for r in rows} - {None, ""}, key=str)
+        for i in range(0, len(wanted), CHUNK):
+            for values in records.filter(**{f"{_path(probe)}__in": wanted[i : i + CHUNK]}):
+                stored[tuple(values[: len(key_columns)])] = values[len(key_columns) :]
+        authors = _authors(sheet, absent, stored.values())
         for row in rows:
             found = stored.get(tuple(row.values.get(c.key) for c in key_columns))
             if found is None:
@@ -99,12 +104,20 @@ def keep_hidden_personal_data(validator) -> None:
                 row.values[column.key] = value
 
 
-def _authors(sheet: Sheet, absent) -> dict[int, list[str]]:
-    if not any(c.key == "tac_gia" for c in absent):
+def _authors(sheet: Sheet, absent, stored) -> dict[int, list[str]]:
+    """{initiative pk: author codes} of the stored initiatives the rows name (tac_gia holds the pk)."""
+    position = next((i for i, c in enumerate(absent) if c.key == "tac_gia"), None)
+    if position is None:
         return {}
     from phoihop.records.models import Initiative
 
+    ids = sorted({values[position] for values in stored})
     out: dict[int, list[str]] = {}
-    for initiative, code in Initiative.authors.through.objects.values_list("initiative_id", "person__code"):
-        out.setdefault(initiative, []).append(code)
+    links = Initiative.authors.through.objects
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        for initiative, code in links.filter(initiative_id__in=chunk).values_list(
+            "initiative_id", "person__code"
+        ):
+            out.setdefault(initiative, []).append(code)
     return out

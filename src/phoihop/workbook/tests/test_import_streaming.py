@@ -1,0 +1,127 @@
+"""Imports that read only what their rows name, and write many rows in batches (issue 13, item 5).
+
+The batch writer takes PostgreSQL's COPY path from workbook.write.COPY_FROM rows on, so the larger
+workbooks here exercise it when the suite runs on PostgreSQL (DATABASE_URL), executemany on SQLite."""
+
+import re
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from phoihop.audit.models import AuditEntry
+from phoihop.orgs.models import Enterprise, Unit
+from phoihop.records.models import Person, TimelineEntry
+from phoihop.workbook import write
+from phoihop.workbook.services import import_workbook
+
+from .helpers import base, write_csv
+
+PEOPLE_HEADER = ["ma_nguoi", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "ma_cdcs"]
+HISTORY_HEADER = ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"]
+
+
+def person(i: int, *, name: str | None = None) -> list[str]:
+    union, enterprise = ("CS-1", "DN-1") if i % 2 else ("CS-2", "")
+    born = date(1970 + i % 30, 1 + i % 12, 1 + i % 28)
+    gender = "nu" if i % 3 else "nam"
+    return [f"P{i:04d}", name or f"Nguyễn Văn Số {i}", born.isoformat(), gender, "Kinh", enterprise, union]
+
+
+def history(i: int) -> list[str]:
+    union, enterprise = ("CS-1", "DN-1") if i % 2 else ("CS-2", "")
+    return [f"P{i:04d}", "2015-01-01", union, enterprise, "vào công đoàn"]
+
+
+def big_units(n: int) -> list[list[str]]:
+    """n grassroots unions under district one: units of the database a later workbook does not name."""
+    return [[f"U-{i:03d}", f"CĐCS số {i}", "cdcs", "T-H1", "", "2011-01-01"] for i in range(n)]
+
+
+def workbook(tmp_path, name: str, people: list[list[str]], *, units=(), histories=()) -> str:
+    sheets = base(nguoi=[PEOPLE_HEADER, *people])
+    sheets["don_vi"] += list(units)
+    if histories:
+        sheets["qua_trinh"] = [HISTORY_HEADER, *histories]
+    return write_csv(tmp_path / name, sheets)
+
+
+def selects_from(queries, table: str) -> list[str]:
+    quoted = connection.ops.quote_name(table)
+    return [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT") and quoted in q["sql"]
+    ]
+
+
+def test_reimport_of_a_few_rows_looks_up_only_the_keys_they_name(db, tmp_path):
+    everyone = [person(i) for i in range(1, 401)]
+    first = import_workbook(
+        workbook(
+            tmp_path, "all", everyone, units=big_units(60), histories=[history(i) for i in range(1, 401)]
+        )
+    )
+    assert first.ok, [e.render() for e in first.errors]
+    assert Person.objects.unscoped().count() == 400
+
+    mine = [person(i) for i in (7, 8, 9)]
+    with CaptureQueriesContext(connection) as captured:
+        again = import_workbook(workbook(tmp_path, "three", mine, histories=[history(i) for i in (7, 8, 9)]))
+    assert again.ok, [e.render() for e in again.errors]
+    assert again.summary["nguoi"] == {"created": 0, "updated": 0, "unchanged": 3}
+    assert again.summary["qua_trinh"] == {"created": 0, "updated": 0, "unchanged": 3}
+
+    queries = captured.captured_queries
+    sql = "\n".join(q["sql"] for q in queries)
+    # Nobody the second workbook leaves out is named in any statement, nor any unit it does not name.
+    others = [f"P{i:04d}" for i in range(1, 401) if i not in (7, 8, 9)]
+    assert not [code for code in others if re.search(rf"\b{code}\b", sql)]
+    assert not re.search(r"\bU-\d{3}\b", sql)
+    # And no statement reads a whole table: every read of people, units, enterprises and histories is
+    # narrowed by a WHERE (a LIMIT 1 only asks whether a table is empty).
+    for model in (Person, Unit, Enterprise, TimelineEntry):
+        for statement in selects_from(queries, model._meta.db_table):
+            assert " WHERE " in statement or "LIMIT 1" in statement, statement
+
+
+def test_reimport_in_the_large_reads_nothing_more_per_row_than_in_the_small(db, tmp_path):
+    """The number of statements does not grow with the database: 3 rows into 40 or into 400 people."""
+    counts = []
+    for size in (40, 400):
+        Person.objects.unscoped().all().delete()
+        assert import_workbook(workbook(tmp_path, f"all{size}", [person(i) for i in range(1, size + 1)])).ok
+        with CaptureQueriesContext(connection) as captured:
+            assert import_workbook(workbook(tmp_path, f"three{size}", [person(i) for i in (1, 2, 3)])).ok
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_many_rows_are_stored_as_given_and_updated_in_batches(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "BATCH", 200)  # several batches, each large enough for COPY
+    people = [person(i) for i in range(1, 651)]
+    result = import_workbook(
+        workbook(tmp_path, "first", people, histories=[history(i) for i in range(1, 651)])
+    )
+    assert result.ok, [e.render() for e in result.errors]
+    assert result.summary["nguoi"] == {"created": 650, "updated": 0, "unchanged": 0}
+    stored = {p.code: p for p in Person.objects.unscoped().select_related("grassroots_union", "enterprise")}
+    assert len(stored) == 650
+    for row in people:
+        p = stored[row[0]]
+        assert (p.full_name, p.birth_date.isoformat(), p.gender, p.ethnicity) == tuple(row[1:5])
+        assert (p.enterprise.code if p.enterprise else "", p.grassroots_union.code) == (row[5], row[6])
+    assert stored["P0001"].search_name == "nguyen van so 1"  # folded for search, as one by one
+    assert TimelineEntry.objects.unscoped().count() == 650
+
+    renamed = [person(i, name=f"Trần Thị Mới {i}") if i <= 420 else person(i) for i in range(1, 651)]
+    again = import_workbook(workbook(tmp_path, "second", renamed))
+    assert again.ok, [e.render() for e in again.errors]
+    assert again.summary["nguoi"] == {"created": 0, "updated": 420, "unchanged": 230}
+    names = dict(Person.objects.unscoped().values_list("code", "full_name"))
+    assert names["P0420"] == "Trần Thị Mới 420" and names["P0421"] == "Nguyễn Văn Số 421"
+    assert Person.objects.unscoped().get(code="P0001").search_name == "tran thi moi 1"
+    updates = AuditEntry.objects.filter(action="update", model=Person._meta.label)
+    assert updates.count() == 420
+    assert updates.filter(actor_name="system", object_code="P0007").get().after == {
+        "full_name": "Trần Thị Mới 7",
+        "search_name": "tran thi moi 7",
+    }
