@@ -112,7 +112,7 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
         total = numbers.number(len(data.rows))
     line = f"Danh sách có {total} dòng."
     if data.capped:
-        line += " Chỉ in các dòng đầu; hãy lọc theo năm hoặc đơn vị để in phần còn lại."
+        line = f"Đã in {total} dòng đầu của danh sách; hãy lọc theo năm hoặc đơn vị để in phần còn lại."
     pdf.multi_cell(width, 6, line, new_x="LMARGIN", new_y="NEXT")
 
     # ---- signatures: the clerk on the left, the unit's signing authority on the right ------------------
