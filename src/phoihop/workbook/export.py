@@ -180,13 +180,13 @@ def column_note(column: Column) -> str:
 _SHEET_TITLES = {s.key: s.title for s in SHEETS}
 
 
-class _Lists:
+class Lists:
     """The hidden sheet of drop-down lists: one column per list, its name in row 1 and its values below.
     Written row by row before the data sheets (constant_memory keeps only the current row), so every
     list is known first: yes/no, each enumerated column's labels, and the scope's unit and enterprise
     codes, read `CHUNK` at a time."""
 
-    def __init__(self, book, *, scope, codes: bool):
+    def __init__(self, book, *, codes: dict[object, tuple[str, Iterable]] | None = None):
         self.ws = book.add_worksheet(LISTS_SHEET)
         self.ws.hide()
         lists: dict[object, tuple[str, Iterable]] = {"yes_no": ("Có/không", YES_NO_LABELS.values())}
@@ -195,13 +195,8 @@ class _Lists:
                 labels = value_labels(column)
                 if labels is not None and id(labels) not in lists:
                     lists[id(labels)] = (column.label, labels.values())
-        if codes:  # the blank template names no unit or enterprise
-            for key, name in (("don_vi", "Mã đơn vị"), ("doanh_nghiep", "Mã doanh nghiệp")):
-                sheet = next(s for s in SHEETS if s.key == key)
-                found = scoped_queryset(sheet, scope).order_by("code").values_list("code", flat=True)
-                lists[("ref", key)] = (name, found.iterator(chunk_size=CHUNK))
         self.ranges: dict[object, str | None] = {}
-        self._write(lists)
+        self._write(lists | (codes or {}))
 
     def _write(self, lists: dict[object, tuple[str, Iterable]]) -> None:
         idents = list(lists)
@@ -221,6 +216,19 @@ class _Lists:
 
     def source(self, ident) -> str | None:
         return self.ranges.get(ident)
+
+
+CODE_LISTS = {"don_vi": "Mã đơn vị", "doanh_nghiep": "Mã doanh nghiệp"}  # sheet key → list name
+
+
+def code_lists(scope) -> dict[object, tuple[str, Iterable]]:
+    """The scope's unit and enterprise codes, read `CHUNK` at a time, for the columns naming them."""
+    lists = {}
+    for key, name in CODE_LISTS.items():
+        sheet = next(s for s in SHEETS if s.key == key)
+        found = scoped_queryset(sheet, scope).order_by("code").values_list("code", flat=True)
+        lists[("ref", key)] = (name, found.iterator(chunk_size=CHUNK))
+    return lists
 
 
 def _col_letters(col: int) -> str:
@@ -250,8 +258,9 @@ def _validation(source: str, *, strict: bool) -> dict:
     }
 
 
-def _drop_downs(ws, sheet: Sheet, lists: _Lists, first_row: int) -> None:
-    for i, column in enumerate(sheet.columns):
+def drop_downs(ws, columns: Iterable[tuple[int, Column]], lists: Lists, first_row: int) -> None:
+    """Drop-downs on the columns at these positions, from `first_row` to the sheet's end."""
+    for i, column in columns:
         labels = value_labels(column)
         if column.parse is p.yes_no:
             source, strict = lists.source("yes_no"), True
@@ -267,7 +276,7 @@ def _drop_downs(ws, sheet: Sheet, lists: _Lists, first_row: int) -> None:
             ws.data_validation(first_row, i, LAST_ROW, i, _validation(source, strict=strict))
 
 
-def _width(value) -> int:
+def cell_width(value) -> int:
     if isinstance(value, date):
         return 12
     if isinstance(value, int | float):
@@ -297,7 +306,8 @@ def write_xlsx(path: Path, *, scope=None, template: bool = False) -> dict[str, i
     dated = book.add_format({"num_format": DATE_FORMAT})
     money = book.add_format({"num_format": MONEY_FORMAT})
     worksheets = [(sheet, book.add_worksheet(sheet.title)) for sheet in SHEETS]
-    lists = _Lists(book, scope=scope, codes=not template)  # added last: a clerk's tabs come first
+    # Added last (a clerk's tabs come first); the blank template names no unit or enterprise.
+    lists = Lists(book, codes=None if template else code_lists(scope))
     for sheet, ws in worksheets:
         # A long header wraps onto a second line rather than widening a column of short values.
         widths = [min(len(c.label), HEADER_WIDTH) for c in sheet.columns]
@@ -314,10 +324,10 @@ def write_xlsx(path: Path, *, scope=None, template: bool = False) -> dict[str, i
         ws.repeat_rows(0)
         if template:
             _template_notes(ws, sheet, note)
-            _drop_downs(ws, sheet, lists, 2)
+            drop_downs(ws, enumerate(sheet.columns), lists, 2)
             counts[sheet.key] = 0
         else:
-            _drop_downs(ws, sheet, lists, 1)
+            drop_downs(ws, enumerate(sheet.columns), lists, 1)
             counts[sheet.key] = _write_rows(ws, sheet, scope, widths, dated=dated, money=money)
         for i, width in enumerate(widths):
             ws.set_column(i, i, max(MIN_WIDTH, min(MAX_WIDTH, width + 2)))
@@ -344,7 +354,7 @@ def _write_rows(ws, sheet: Sheet, scope, widths: list[int], *, dated, money) -> 
             else:
                 ws.write_number(n, c, value, formats[c])
             if n <= 500:  # widths from the first rows: enough to size a column, cheap for 50k rows
-                widths[c] = max(widths[c], _width(value))
+                widths[c] = max(widths[c], cell_width(value))
     return n
 
 
