@@ -2,10 +2,13 @@
 is lowered here so the small world crosses it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from phoihop.api.tests.helpers import bearer
 from phoihop.core import paging
+from phoihop.records.models import Person
 
 
 @pytest.fixture
@@ -32,3 +35,12 @@ def test_api_people_page_says_when_the_count_is_capped(client, world, cap_of_one
     assert body["count"] == 2 and body["count_capped"] is True
     small = client.get("/api/v1/units/LDLD-A-BAC/people", **bearer(world, "admin_a")).json()
     assert small["count"] == 1 and small["count_capped"] is False
+
+
+def test_a_capped_count_does_not_sort_the_list_first(world):
+    """The count stops at the cap instead of sorting a whole national scope by the list's order."""
+    people = Person.objects.unscoped().order_by("-union_joined_on", "code")
+    with CaptureQueriesContext(connection) as queries:
+        counted = paging.capped_count(people)
+    assert counted == Person.objects.unscoped().count() > 0
+    assert "ORDER BY" not in queries[-1]["sql"].upper()
