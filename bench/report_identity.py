@@ -121,7 +121,10 @@ def capture(commit: str, folder: Path, *, checkout_at: Path | None = None) -> No
 
         env = environment(tree, place / "demo", "demo")
         run([*phoihop(env), "migrate", "-v0"], env, check=True)
-        run([*phoihop(env), "demo"], env, check=True, capture_output=True)
+        done = run([*phoihop(env), "demo"], env, capture_output=True)
+        if done.returncode != 0:
+            said = (done.stdout + done.stderr).strip().splitlines()
+            sys.exit(f"phoihop demo failed (exit {done.returncode}):\n" + "\n".join(said[-5:]))
         reports(env, folder / "demo")
 
         workbook = place / "workbook-50k"
@@ -132,7 +135,12 @@ def capture(commit: str, folder: Path, *, checkout_at: Path | None = None) -> No
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         (folder / "workbook.sha256").write_text(digest.hexdigest() + "\n", encoding="utf-8")
         run([*phoihop(env), "migrate", "-v0"], env, check=True)
-        run([*phoihop(env), "import", workbook], env, check=True, capture_output=True)
+        done = run([*phoihop(env), "import", workbook], env, capture_output=True)
+        if done.returncode != 0:  # say why (the last lines name the rows refused), then stop
+            said = (done.stdout + done.stderr).strip().splitlines()
+            sys.exit(
+                f"phoihop import of {workbook} refused (exit {done.returncode}):\n" + "\n".join(said[-5:])
+            )
         reports(env, folder / "big")
     finally:
         if not checkout_at:
