@@ -17,11 +17,14 @@ and is the project's writer already.)"""
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import islice, zip_longest
 from pathlib import Path
+from typing import BinaryIO
 
 from phoihop.core import cells as p
 from phoihop.orgs.models import Enterprise, Transfer, Unit
@@ -140,20 +143,36 @@ def _csv_cell(column: Column, value):
     return value
 
 
+def _write_csv(f, sheet: Sheet, scope) -> int:
+    writer = csv.writer(f)
+    writer.writerow([c.label for c in sheet.columns])
+    n = 0
+    for row in sheet_rows(sheet, scope):
+        writer.writerow([_csv_cell(c, v) for c, v in zip(sheet.columns, row, strict=True)])
+        n += 1
+    return n
+
+
 def write_csv_folder(folder: Path, *, scope=None) -> dict[str, int]:
     """Writes one .csv per sheet (named by the sheet key, Vietnamese column labels, values by key, ISO
-    dates); returns the number of rows of each sheet."""
+    dates, UTF-8 with BOM); returns the number of rows of each sheet."""
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for sheet in SHEETS:
-        n = 0
         with open(folder / f"{sheet.key}.csv", "w", newline="", encoding="utf-8-sig") as f:
-            writer = csv.writer(f)
-            writer.writerow([c.label for c in sheet.columns])
-            for row in sheet_rows(sheet, scope):
-                writer.writerow([_csv_cell(c, v) for c, v in zip(sheet.columns, row, strict=True)])
-                n += 1
-        counts[sheet.key] = n
+            counts[sheet.key] = _write_csv(f, sheet, scope)
+    return counts
+
+
+def write_csv_zip(target: BinaryIO, *, scope=None) -> dict[str, int]:
+    """The same .csv files, each written straight into a .zip (no folder in between); returns the rows
+    of each sheet."""
+    counts = {}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sheet in SHEETS:
+            with archive.open(f"{sheet.key}.csv", "w") as member:
+                with io.TextIOWrapper(member, encoding="utf-8-sig", newline="") as f:
+                    counts[sheet.key] = _write_csv(f, sheet, scope)
     return counts
 
 

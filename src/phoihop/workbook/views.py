@@ -4,10 +4,8 @@ export of the user's scope."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import uuid
-import zipfile
 from pathlib import Path
 
 from django import forms
@@ -27,6 +25,7 @@ from phoihop.core import numbers
 from phoihop.core.client_ip import client_ip
 
 from . import tasks
+from .export import write_csv_zip
 from .models import ImportJob
 from .services import export_workbook, log_export
 
@@ -227,18 +226,10 @@ def export_csv(request):
     scope = scope_for(request.user)
     stamp = timezone.localdate().strftime("%Y%m%d")
     unit = request.user.unit.code if request.user.unit_id else "tat-ca"
-    folder = Path(tempfile.mkdtemp(prefix="phoihop-xuat-"))
-    try:
-        with transaction.atomic():
-            counts: dict[str, int] = {}
-            export_workbook(folder / "so", scope=scope, counts=counts)
-            log_export(actor=request.user, scope_code=unit, counts=counts, ip_address=client_ip(request))
-        handle = tempfile.NamedTemporaryFile(suffix=".zip")  # removed when the response closes it
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for csv_file in sorted((folder / "so").glob("*.csv")):
-                archive.write(csv_file, csv_file.name)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    handle = tempfile.NamedTemporaryFile(suffix=".zip")  # removed when the response closes it
+    with transaction.atomic():
+        counts = write_csv_zip(handle, scope=scope)  # rows read a batch at a time, written to the file
+        log_export(actor=request.user, scope_code=unit, counts=counts, ip_address=client_ip(request))
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"so-du-lieu-{unit}-{stamp}.zip", content_type="application/zip"
