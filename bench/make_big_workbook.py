@@ -321,15 +321,17 @@ class Big:
                 admitted += 1
                 on = day + timedelta(days=rng.randint(60, 720))
                 full = on + timedelta(days=365)
-                self.rows["ket_nap"].append(
-                    {
-                        "ma_nguoi": person,
-                        "ngay_ket_nap": self.show_day(on),
-                        "ma_to_chuc_dang": receiving,
-                        "so_quyet_dinh": f"{rng.randint(1, 999)}-QĐ/ĐU",
-                        "ngay_chinh_thuc": self.show_day(full if full <= date(2026, 6, 30) else None),
-                    }
-                )
+                admission = {
+                    "ma_nguoi": person,
+                    "ngay_ket_nap": self.show_day(on),
+                    "ma_to_chuc_dang": receiving,
+                    "so_quyet_dinh": f"{rng.randint(1, 999)}-QĐ/ĐU",
+                    "ngay_chinh_thuc": self.show_day(full if full <= date(2026, 6, 30) else None),
+                }
+                # An admission after the workbook's last day would be a date in the future, which the
+                # record rules refuse: drawn all the same (every later draw stays), but not written.
+                if on <= LAST_DAY:
+                    self.rows["ket_nap"].append(admission)
         # Admissions without a referral (people outside the union), as real lists have.
         referred_codes = {p for p, _, _ in referred}
         others = [p for p in self.people[::7] if p not in referred_codes][: self.n(200)]
