@@ -298,18 +298,23 @@ def main() -> None:
             fam, mid, giv = rng.choice(FAMILY[e]), rng.choice(MIDDLE[gender]), rng.choice(GIVEN[gender])
             if rng.random() < 0.03:
                 referred.append((pid, g, province_of[g]))
+            born = date.fromordinal(day0 - 9000 + rng.randrange(12000))
+            joined = date.fromordinal(day0 + rng.randrange(span))
+            # Joining the union follows birth (records.rules): at 18 at the earliest. Only birth dates
+            # move, which no indicator reads; the random sequence and every other value stay as they were.
+            born = min(born, date.fromordinal(joined.toordinal() - 6575))
             yield {
                 "id": pid,
                 "code": f"P{pid:09d}",
                 "full_name": f"{fam} {mid} {giv}",
                 "search_name": f"{folded[fam]} {folded[mid]} {folded[giv]}",
-                "birth_date": date.fromordinal(day0 - 9000 + rng.randrange(12000)),
+                "birth_date": born,
                 "gender": gender,
                 "ethnicity": e,
                 "enterprise_id": enterprise_of[g],
                 "is_business_owner": False,
                 "grassroots_union_id": g,
-                "union_joined_on": date.fromordinal(day0 + rng.randrange(span)),
+                "union_joined_on": joined,
                 "union_left_on": None,
                 "cccd": "",
             }
