@@ -339,21 +339,17 @@ class DemoBuilder:
         self.units["CDCS-DN-006"].dissolved = date(2020, 6, 30)
         self.units["CDCS-DN-006"].merged_into = "CDCS-DN-007"
 
+        def enterprise_party_unit(ent: dict, founded: date, kind: str = "chi_bo_co_so") -> Unit:
+            """The party unit of an enterprise, directly under the bloc committee."""
+            code, label = ent["ma_doanh_nghiep"], "Đảng bộ" if kind == "dang_bo_co_so" else "Chi bộ"
+            return add(
+                Unit(f"DB-{code}", f"{label} {ent['ten']}", kind, "DUK-LC", code, ent["dia_ban"], founded)
+            )
+
         # The bloc's grassroots party units.
         for ent in ents[:30]:
             kind = "dang_bo_co_so" if ent["loai_hinh"] == "nha_nuoc" else "chi_bo_co_so"
-            label = "Đảng bộ" if kind == "dang_bo_co_so" else "Chi bộ"
-            add(
-                Unit(
-                    f"DB-{ent['ma_doanh_nghiep']}",
-                    f"{label} {ent['ten']}",
-                    kind,
-                    "DUK-LC",
-                    ent["ma_doanh_nghiep"],
-                    ent["dia_ban"],
-                    self.day_between(date(2008, 6, 1), date(2016, 6, 30)),
-                )
-            )
+            enterprise_party_unit(ent, self.day_between(date(2008, 6, 1), date(2016, 6, 30)), kind)
         for i, agency in enumerate(AGENCIES[:8], start=1):
             add(
                 Unit(
@@ -396,29 +392,9 @@ class DemoBuilder:
             for _ in range(n):
                 ent = ents[k]
                 k += 1
-                add(
-                    Unit(
-                        f"DB-{ent['ma_doanh_nghiep']}",
-                        f"Chi bộ {ent['ten']}",
-                        "chi_bo_co_so",
-                        "DUK-LC",
-                        ent["ma_doanh_nghiep"],
-                        ent["dia_ban"],
-                        self.day_between(date(year, 2, 1), date(year, 11, 30)),
-                    )
-                )
+                enterprise_party_unit(ent, self.day_between(date(year, 2, 1), date(year, 11, 30)))
         for ent in ents[40:44]:
-            add(
-                Unit(
-                    f"DB-{ent['ma_doanh_nghiep']}",
-                    f"Chi bộ {ent['ten']}",
-                    "chi_bo_co_so",
-                    "DUK-LC",
-                    ent["ma_doanh_nghiep"],
-                    ent["dia_ban"],
-                    self.day_between(date(2021, 3, 1), date(2024, 12, 31)),
-                )
-            )
+            enterprise_party_unit(ent, self.day_between(date(2021, 3, 1), date(2024, 12, 31)))
         # A cell in an enterprise under a district party committee: outside the bloc.
         add(
             Unit(
