@@ -19,6 +19,7 @@ from .params import read_day
 
 PATTERN = r"\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*"
 HINT = _("Ngày/tháng/năm, ví dụ 30/06/2018")
+PICK = _("Chọn ngày trên lịch")
 
 
 class DayInput(forms.TextInput):
@@ -36,7 +37,7 @@ class DayInput(forms.TextInput):
             "size": 10,
             "maxlength": 10,
             "class": "day-input",
-            "data-day-picker": "",
+            "data-day-picker": PICK,  # the calendar button's name, in the page's language
         }
         super().__init__(base | (attrs or {}))
 

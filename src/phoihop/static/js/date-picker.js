@@ -55,8 +55,9 @@
     button.type = "button";
     button.className = "day-picker-button";
     var label = field.labels && field.labels[0] ? field.labels[0].textContent.trim() : "";
-    button.setAttribute("aria-label", "Chọn ngày trên lịch" + (label ? ": " + label : ""));
-    button.title = "Chọn ngày trên lịch";
+    var name = field.dataset.dayPicker || "Chọn ngày trên lịch";
+    button.setAttribute("aria-label", name + (label ? ": " + label : ""));
+    button.title = name;
     button.appendChild(calendarIcon());
     button.style.cssText = "width:auto;margin-left:.25rem;padding:.45rem .55rem;line-height:0;vertical-align:middle";
     field.style.width = "8.5rem";

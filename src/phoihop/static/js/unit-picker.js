@@ -30,7 +30,7 @@
       }
       var current = select.selectedOptions[0];
       if (q && first && (!current || !current.value || current.hidden)) first.selected = true;
-      status.textContent = q ? shown + " đơn vị khớp" : "";
+      status.textContent = q ? shown + " " + (select.dataset.unitPicker || "đơn vị khớp") : "";
     });
     // The search is a client-side narrowing here: the form submits the picked unit, not the text.
     box.form && box.form.addEventListener("submit", function () { if (select.value) box.disabled = true; });
