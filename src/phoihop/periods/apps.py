@@ -22,3 +22,10 @@ class PeriodsConfig(AppConfig):
         from .reporting import apply_periods
 
         register_extension(apply_periods)
+
+        # The workbook's sheet of reported values is declared here, with its model and checks.
+        from phoihop.workbook.sheets import register_sheet
+
+        from .sheets import REPORTED_VALUES
+
+        register_sheet(REPORTED_VALUES)

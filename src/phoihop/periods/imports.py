@@ -1,6 +1,7 @@
 """What the workbook import asks of period reports before anything is written: rows of
 `so_lieu_bao_cao` name an existing program, one of its periods, one of its reported indicators and a
-reporting unit of that period. Called once per validation by workbook/validate.py.
+reporting unit of that period. The sheet's check (periods/sheets.py), run once per validation by
+workbook/validate.py.
 
 The lock itself (periods.md) is not checked here but by the write gate (accounts/scope.py), which the
 importer asks for every row that would create or change a record, with the record as it is and as it
@@ -10,11 +11,10 @@ would be: an unchanged row of a locked period imports back without error, as an 
 from __future__ import annotations
 
 from phoihop.records.models import Program
+from phoihop.workbook.sheets import BY_KEY
 
 
 def check_period_rows(validator) -> None:
-    from phoihop.workbook.sheets import BY_KEY
-
     if validator.rows.get("so_lieu_bao_cao"):
         _check_reported_values(validator, BY_KEY["so_lieu_bao_cao"])
 

@@ -8,7 +8,7 @@ codes, "có"/"không" for yes/no) and the hidden sheet holding the drop-down lis
 The export writes labels; the import accepts the key or the label."""
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import pgettext_lazy
@@ -16,7 +16,6 @@ from django.utils.translation import pgettext_lazy
 from phoihop.core import cells as p
 from phoihop.core.text import fold
 from phoihop.orgs.models import Enterprise, Transfer, Unit
-from phoihop.periods.models import ReportedValue
 from phoihop.records import models as r
 from phoihop.records.identity import cccd_cell
 
@@ -51,6 +50,9 @@ class Sheet:
     unit_columns: tuple[str, ...] = ()  # columns naming the units that govern the row's scope
     extra: dict = field(default_factory=dict)
     short: str = ""  # the tab title when the label is longer than Excel's 31 characters
+    # check(validator): the sheet's own checks across rows, run once per validation before anything is
+    # written (a sheet an app above the workbook registers brings its own: periods/sheets.py).
+    check: Callable | None = dataclasses.field(default=None, compare=False)
 
     @property
     def title(self) -> str:
@@ -110,7 +112,7 @@ DUE_DAYS = _defaulted(p.count, 15)
 YEAR_NOTE = "Năm 4 chữ số"
 DATE_NOTE = "YYYY-MM-DD hoặc DD/MM/YYYY"
 
-SHEETS: tuple[Sheet, ...] = (
+SHEETS: list[Sheet] = [
     Sheet(
         "doanh_nghiep",
         "Doanh nghiệp",
@@ -641,36 +643,25 @@ SHEETS: tuple[Sheet, ...] = (
         ("ma_chi_tieu", "ma_don_vi", "nam"),
         unit_columns=("ma_don_vi",),
     ),
-    Sheet(
-        "so_lieu_bao_cao",
-        "Số liệu báo cáo",
-        "Reported figures",
-        ReportedValue,
-        (
-            C("ma_chuong_trinh", "Mã chương trình", "Program code", p.code, "program_code", required=True),
-            C("ky", "Kỳ", "Period", p.code, "period", required=True, note="2024, 2024H1, 2024Q1"),
-            C("ma_don_vi", "Mã đơn vị", "Unit", p.code, "unit", required=True, ref="don_vi"),
-            C(
-                "ma_chi_tieu",
-                "Mã chỉ tiêu",
-                "Indicator code",
-                p.text(80),
-                "indicator_code",
-                required=True,
-                note="reported.<tên>",
-            ),
-            C("gia_tri", "Giá trị", "Value", p.count, "value", required=True),
-        ),
-        ("ma_chuong_trinh", "ky", "ma_don_vi", "ma_chi_tieu"),
-        unit_columns=("ma_don_vi",),
-    ),  # fmt: skip
-)
+]
 
 BY_KEY = {s.key: s for s in SHEETS}
 # Sheet names match by key, label or tab title, folded like headers.
 SHEET_NAMES = (
     {fold(s.key): s for s in SHEETS} | {fold(s.label): s for s in SHEETS} | {fold(s.title): s for s in SHEETS}
 )
+
+
+def register_sheet(sheet: Sheet) -> None:
+    """Add a sheet declared by an app above the workbook (periods: `so_lieu_bao_cao`), after the standard
+    ones; call it from the app's AppConfig.ready(), before any workbook is read or written."""
+    if sheet.key in BY_KEY:
+        return
+    SHEETS.append(sheet)
+    BY_KEY[sheet.key] = sheet
+    SHEET_NAMES.update({fold(name): sheet for name in (sheet.key, sheet.label, sheet.title)})
+
+
 # The hidden sheet of exported workbooks holding the drop-down lists (choice labels, unit and enterprise
 # codes). It is not a sheet of the standard workbook: the importer skips it.
 LISTS_SHEET = "_danh_muc"

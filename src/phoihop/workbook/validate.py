@@ -12,7 +12,6 @@ from phoihop.core.dates import today
 from phoihop.orgs import rules as unit_rules
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
-from phoihop.periods.imports import check_period_rows
 from phoihop.records import rules as record_rules
 from phoihop.records.models import Person, Referral, TrainingClass
 
@@ -498,7 +497,9 @@ class Validator:
                         gettext_noop("mã chỉ tiêu không có trong danh mục chỉ tiêu"),
                     )
         check_people(self)  # qua_trinh against nguoi, so_cccd unique, timeline rows in scope
-        check_period_rows(self)  # locked periods (periods.md) and the rows of so_lieu_bao_cao
+        for sheet in SHEETS:
+            if sheet.check is not None:
+                sheet.check(self)  # a registered sheet's own checks (periods: the rows of so_lieu_bao_cao)
         self._warnings(units)
 
     def _check_record_rules(self) -> None:
