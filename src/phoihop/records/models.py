@@ -7,7 +7,7 @@ uses the fail-closed `ScopedManager`. Money is whole VND in BigIntegerField.
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.accounts.scope import ScopedManager
@@ -83,7 +83,14 @@ class Person(ScopedRecord):
             models.Index(fields=["search_name", "birth_date"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["cccd"], condition=~Q(cccd=""), name="person_unique_cccd")
+            models.UniqueConstraint(fields=["cccd"], condition=~Q(cccd=""), name="person_unique_cccd"),
+            # records.rules says it to the user; the database keeps it whatever the way in.
+            models.CheckConstraint(
+                condition=Q(union_left_on__isnull=True)
+                | Q(union_joined_on__isnull=True)
+                | Q(union_left_on__gte=F("union_joined_on")),
+                name="person_left_after_joined",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +255,12 @@ class TrainingClass(ScopedRecord):
         ordering = ["starts_on", "code"]
         verbose_name = _("lớp bồi dưỡng")
         verbose_name_plural = _("lớp bồi dưỡng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="class_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -294,6 +307,12 @@ class Admission(ScopedRecord):
         verbose_name = _("kết nạp đảng viên")
         verbose_name_plural = _("kết nạp đảng viên")
         indexes = [models.Index(fields=["party_unit", "admitted_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=F("admitted_on")),
+                name="admission_full_after_admitted",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.admitted_on})"
@@ -562,6 +581,9 @@ class Program(ScopedRecord):
         ordering = ["-starts_on"]
         verbose_name = _("chương trình phối hợp")
         verbose_name_plural = _("chương trình phối hợp")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="program_ends_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

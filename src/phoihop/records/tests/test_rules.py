@@ -211,3 +211,15 @@ def test_api_refuses_an_unknown_kind_or_field_and_a_viewer(client, users):
     assert post("viewer_nam", {"kind": "nguoi", "values": PERSON}).status_code == 403
     outside = post("editor_bac", {"kind": "nguoi", "key": "P-X-1", "values": {"full_name": "X"}})
     assert outside.status_code == 404
+
+
+def test_the_database_keeps_the_order_of_a_records_dates_whatever_the_way_in(world):
+    """A write around the forms and the import (a script, a raw COPY) meets the same order rules as
+    CHECK constraints (records migration 0005)."""
+    from django.db import IntegrityError, transaction
+
+    person = BY_SLUG["nguoi"].model.objects.unscoped().filter(code="P-BAC-1")  # joined 01/03/2015
+    with pytest.raises(IntegrityError), transaction.atomic():
+        person.update(union_left_on=date(2015, 2, 28))
+    person.update(union_left_on=date(2015, 3, 1))  # the same day is allowed
+    assert person.get().union_left_on == date(2015, 3, 1)
