@@ -23,6 +23,7 @@ from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change, snapshot
 from phoihop.orgs.models import Enterprise, Unit
 
+from . import rules
 from .models import Move, Person, TimelineEntry
 from .timeline import base_row_for, entries_of, rebuild_intervals, standing_on
 
@@ -73,6 +74,8 @@ def record_move(
     person's page shows the new union from that date); otherwise it waits for the receiving union."""
     if not getattr(actor, "is_authenticated", False) or not actor.can("write"):
         raise PermissionDenied
+    for broken in rules.move({"moved_on": moved_on}):  # a sane date (core.dates), as the page says it
+        raise MoveError(broken.message())
     scope = scope_for(actor)
     person = Person.objects.unscoped().select_for_update().get(pk=person.pk)
     entries = entries_of(person)

@@ -223,3 +223,27 @@ def test_the_database_keeps_the_order_of_a_records_dates_whatever_the_way_in(wor
         person.update(union_left_on=date(2015, 2, 28))
     person.update(union_left_on=date(2015, 3, 1))  # the same day is allowed
     assert person.get().union_left_on == date(2015, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("moved_on", "message"),
+    [(TOMORROW, "Ngày không được sau hôm nay."), ("1928-06-01", "Ngày không được trước 01/01/1929.")],
+)
+def test_a_move_dated_out_of_the_policy_is_refused_by_the_page_and_the_api(client, users, moved_on, message):
+    user = users["editor_bac"]
+    client.force_login(user)
+    response = client.post(
+        "/ho-so/nguoi/P-BAC-1/chuyen-di/", {"moved_on": moved_on, "to_union": "CDCS-NAM-1"}
+    )
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors["moved_on"] == [message]
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+    response = client.post(
+        "/api/v1/people/P-BAC-1/moves",
+        {"moved_on": moved_on, "to_union": "CDCS-NAM-1"},
+        content_type="application/json",
+        **token,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "moved_on", "message": message}]
+    assert not BY_SLUG["qua-trinh"].model.objects.unscoped().exists()
