@@ -106,7 +106,9 @@ def test_export_leaves_personal_data_empty_where_the_person_page_hides_it(world,
     )
     rows = _nguoi(export_workbook(tmp_path / "party.xlsx", scope=scope_for(editor)))
     assert set(rows) == {"P-BAC-1", "P-NAM-1"}
-    assert rows["P-BAC-1"]["Dân tộc"] == "Tày" and rows["P-BAC-1"]["Giới tính"] == "nu"
+    assert (
+        rows["P-BAC-1"]["Dân tộc"] == "Tày" and rows["P-BAC-1"]["Giới tính"] == "Nữ"
+    )  # the label, not the key `nu`
     assert rows["P-NAM-1"]["Dân tộc"] is None and rows["P-NAM-1"]["Giới tính"] is None
     assert rows["P-NAM-1"]["Họ và tên"] == "Trần Văn Nam"
     client.force_login(editor)
