@@ -77,6 +77,20 @@ def _links(ctx: Context, tree: str) -> list[tuple] | None:
     return cache[tree]
 
 
+SMALL_SCOPE = 20_000  # units: below this, the database path keeps the scope's id semi-join
+
+
+def _small(ctx: Context, tree: str) -> bool:
+    """Whether the tree's scope holds few units (a district, a province): then the records are read
+    through their unit index (an id semi-join) before placement, instead of scanning a national table.
+    Counted once per context and tree."""
+    cache = ctx.__dict__.setdefault("_small_scope", {})
+    if tree not in cache:
+        below = UnitClosure.objects.filter(ancestor__in=_roots(ctx, tree))
+        cache[tree] = below[: SMALL_SCOPE + 1].count() <= SMALL_SCOPE
+    return cache[tree]
+
+
 def _ids(ctx: Context, tree: str):
     """The units that stood under the tree's roots on some day, as a closure subquery (never a list of
     ids written into the SQL: at national scale that is 150,000 literals to parse and plan)."""
@@ -110,8 +124,9 @@ def _count_groups(
     """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
     keep(unit id, date): a condition on the group's unit and date checked in Python, when any;
     without one, the groups are placed under the scope's children in the database. `prefilter`: qs is
-    not limited to the scope's units yet — the database placement needs no such filter (its join is
-    one, and the filter's estimate misleads the planner at national scale), the Python path adds it."""
+    not limited to the scope's units yet — the Python path and a small scope's database path add the
+    id semi-join; a national scope's database path does without (the placement join is that filter,
+    and the semi-join's estimate misled the planner into nested loops over millions of records)."""
     dims = PEOPLE_DIMS if people_prefix is not None else ()
     values = {"u": F(unit_field), "d": F(date_field)} | (
         _people_values(people_prefix, date_field) if dims else {}
@@ -121,6 +136,8 @@ def _count_groups(
         qs = at_date(qs, people_prefix, date_field)
     if keep is None and not _IN_PYTHON.get():
         # One row per record: the database places and groups them in one pass (placement_sql).
+        if prefilter and _small(ctx, tree):
+            qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
         inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
     if prefilter:
@@ -145,6 +162,8 @@ def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False,
         for row in inner.filter(**{f"{unit_field}__isnull": False}):
             tally.add(row["u"], year_end(row["d"]), row["n"] or 0)
     else:
+        if prefilter and _small(ctx, tree):
+            inner = inner.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
         tally = _placed(ctx, tree, inner, people=False, yearly=True)
     if unitless_ok:
         unitless = qs.filter(**{f"{unit_field}__isnull": True}).values(y=F("year")).annotate(n=measure)
