@@ -221,12 +221,16 @@ class RecordForm(forms.ModelForm):
         self.add_error(fields[0], message % {"label": label})
         return data
 
+    def rule_facts(self) -> dict:
+        """What the kind's rules read beyond the record's values (records.rules)."""
+        return {}
+
     def _apply_rules(self, data) -> None:
         """The kind's rules (records.rules) over the record as it would be saved: the form's values, the
         stored ones for fields the form lacks. A field that already has an error is not judged again."""
         values = rules.model_values(self.instance)
         values.update({name: data.get(name) for name in self.fields})
-        for broken in rules.check(self._meta.model, values):
+        for broken in rules.check(self._meta.model, values, **self.rule_facts()):
             field = broken.field if broken.field in self.fields else None
             if field is not None and self.has_error(field):
                 continue
@@ -300,6 +304,12 @@ class PersonForm(RecordForm):
         data = super().clean()
         self._check_timeline(data)
         return data
+
+    def rule_facts(self) -> dict:
+        has_timeline = bool(self.instance.pk) and (
+            r.TimelineEntry.objects.unscoped().filter(person=self.instance).exists()
+        )
+        return {"has_timeline": has_timeline}
 
     def _check_timeline(self, data) -> None:
         """With a timeline, nguoi is its last row: a change of union or workplace is a move."""

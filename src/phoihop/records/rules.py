@@ -63,14 +63,15 @@ def _order(values: Values, first: str, then: str, msgid: str, found: list[Broken
 # ---- one function per kind ----------------------------------------------------------------------
 
 
-def person(values: Values, *, on: date | None = None) -> list[Broken]:
+def person(values: Values, *, on: date | None = None, has_timeline: bool = False) -> list[Broken]:
     """nguoi: birth, joining and leaving are facts (not ahead of today), in that order; a joining date
-    needs the grassroots union joined."""
+    needs the grassroots union joined — unless the person has a timeline (qua_trinh), whose last row the
+    nguoi columns follow: a last row without a union means they left it (docs/timeline.md)."""
     found = _days(values, ("birth_date", "union_joined_on", "union_left_on"), planned=False, on=on)
     dated = list(found)
     found += _order(values, "union_joined_on", "union_left_on", LEFT_AFTER_JOINED, dated)
     found += _order(values, "birth_date", "union_joined_on", JOINED_AFTER_BIRTH, dated)
-    if values.get("union_joined_on") and not values.get("grassroots_union"):
+    if values.get("union_joined_on") and not values.get("grassroots_union") and not has_timeline:
         found.append(Broken("grassroots_union", JOINED_NEEDS_UNION))
     return found
 
@@ -150,10 +151,11 @@ RULES: dict[type, Rule] = {
 }
 
 
-def check(model: type, values: Values, *, on: date | None = None) -> list[Broken]:
-    """The broken rules of a record of `model` with these values (none for a kind without rules)."""
+def check(model: type, values: Values, *, on: date | None = None, **facts) -> list[Broken]:
+    """The broken rules of a record of `model` with these values (none for a kind without rules).
+    `facts`: what a kind's rule reads beyond the record (a person's `has_timeline`)."""
     rule = RULES.get(model)
-    return rule(values, on=on) if rule else []
+    return rule(values, on=on, **facts) if rule else []
 
 
 def model_values(instance) -> dict[str, object]:

@@ -13,7 +13,7 @@ from phoihop.orgs import rules as unit_rules
 from phoihop.orgs.closure import find_cycle
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records import rules as record_rules
-from phoihop.records.models import Person, Referral, TrainingClass
+from phoihop.records.models import Person, Referral, TimelineEntry, TrainingClass
 
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
@@ -50,10 +50,19 @@ def _problem(
     return Problem.of(sheet.label, row, label, value, message, **params)
 
 
-@dataclass
+@dataclass(slots=True)  # a million rows: no per-row __dict__
 class Row:
     no: int
     values: dict[str, object]
+
+
+def _consumed(rows: list):
+    """The raw rows one by one, each let go once parsed: the raw sheet and its parsed rows are never both
+    whole in memory (issue 13, item 5 — a million people's raw cells weigh as much as their values)."""
+    for i, row in enumerate(rows):
+        rows[i] = None
+        yield row
+    rows.clear()
 
 
 def blank_value(column: Column):
@@ -205,7 +214,7 @@ class Validator:
             for i, c in positions
         ]
         is_blank = p.is_blank
-        for no, cells in raw.rows:
+        for no, cells in _consumed(raw.rows):
             first = cells[0] if cells else ""
             if not (isinstance(first, str) and first.strip()) and all(is_blank(c) for c in cells):
                 continue
@@ -513,13 +522,35 @@ class Validator:
                 continue
             fields = [(c.key, c.field) for c in sheet.columns if c.field]
             by_field = {c.field: c for c in sheet.columns if c.field}
+            timeline = self._people_with_timeline() if key == "nguoi" else set()
             for row in rows:
                 v = row.values
-                for broken in rule({name: v.get(key) for key, name in fields}, on=on):
+                facts = {"has_timeline": v.get("ma_nguoi") in timeline} if key == "nguoi" else {}
+                for broken in rule({name: v.get(key) for key, name in fields}, on=on, **facts):
                     column = by_field.get(broken.field)
                     value = v.get(column.key) if column else None
                     shown = value.isoformat() if isinstance(value, date) else value
                     self.error(sheet, row.no, column, shown, broken.msgid, **broken.params)
+
+    def _people_with_timeline(self) -> set[str]:
+        """The nguoi rows' people with a timeline (qua_trinh rows in the workbook or the database), asked
+        only for the rows a timeline excuses — a joining date without a union — in bulk."""
+        candidates = {
+            r.values["ma_nguoi"]
+            for r in self.rows.get("nguoi", [])
+            if r.values.get("ma_nguoi") and r.values.get("ngay_vao_cong_doan") and not r.values.get("ma_cdcs")
+        }
+        if not candidates:
+            return set()
+        found = {r.values.get("ma_nguoi") for r in self.rows.get("qua_trinh", [])} & candidates
+        for chunk in chunks(candidates - found):
+            found.update(
+                TimelineEntry.objects.unscoped()
+                .filter(person__code__in=chunk)
+                .values_list("person__code", flat=True)
+                .distinct()
+            )
+        return found
 
     def _warnings(self, units: dict[str, UnitInfo]) -> None:
         dated = [

@@ -89,7 +89,11 @@ def table_world(world):
 def _outsider_records(w) -> None:
     """One record of every sheet of the standard workbook in the outsider province."""
     party = Unit.objects.create(
-        code="DU-X", name="Tỉnh ủy Xa Xôi", kind="dang_bo_tinh", founded_on=date(2000, 1, 1)
+        # A party cell stands under a bloc or other committee, not the province's (orgs.rules.ALLOWED_PARENTS)
+        code="DU-X",
+        name="Đảng ủy Khối tỉnh Xa Xôi",
+        kind="dang_uy_khoi",
+        founded_on=date(2000, 1, 1),
     )
     cell = Unit.objects.create(
         code="CB-X", name="Chi bộ Xa Xôi", kind="chi_bo_co_so", parent=party, founded_on=date(2010, 1, 1)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from phoihop.accounts.models import ApiToken, User
+from phoihop.accounts.scope import scope_for
 from phoihop.records.kinds import BY_SLUG
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.sheets import BY_KEY
@@ -247,3 +248,32 @@ def test_a_move_dated_out_of_the_policy_is_refused_by_the_page_and_the_api(clien
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "moved_on", "message": message}]
     assert not BY_SLUG["qua-trinh"].model.objects.unscoped().exists()
+
+
+def test_a_member_who_left_through_the_timeline_keeps_a_joining_date_without_a_union(users, tmp_path):
+    """With a timeline, nguoi follows its last row: no union there means they left (docs/timeline.md). The
+    import accepts such a person, and their form saves them unchanged (the rule of a joining date needing
+    a union is for people without a timeline)."""
+    user = users["manager_a"]
+    sheets = {
+        "don_vi": [["ma_don_vi", "ten", "loai"]],
+        "nguoi": [
+            ["ma_nguoi", "ho_ten", "ma_cdcs", "ma_doanh_nghiep", "ngay_vao_cong_doan"],
+            ["P-BAC-1", "Nguyễn Thị Hoa", "", "DN-BAC", "2015-03-01"],
+        ],
+        "qua_trinh": [
+            ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
+            ["P-BAC-1", "2015-03-01", "CDCS-BAC-1", "DN-BAC", "vào công đoàn"],
+            ["P-BAC-1", "2020-01-01", "", "DN-BAC", "thôi sinh hoạt"],
+        ],
+    }
+    result = import_workbook(write_csv(tmp_path / "wb", sheets), actor=user)
+    assert result.ok, [e.render() for e in result.errors]
+    person = BY_SLUG["nguoi"].model.objects.unscoped().get(code="P-BAC-1")
+    assert person.grassroots_union is None and person.union_joined_on == date(2015, 3, 1)
+
+    scope = scope_for(user)
+    stored = BY_SLUG["nguoi"].form(instance=person, scope=scope)
+    data = {name: stored[name].value() for name in stored.fields}
+    form = BY_SLUG["nguoi"].form(data, instance=person, scope=scope)
+    assert form.is_valid(), form.errors
