@@ -7,23 +7,19 @@ the portal's pages and the newsroom's. Screenshots go to docs/screenshots/ with 
 
 import io
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from PIL import Image, ImageDraw
 
 from phoihop.accounts.models import User
 from phoihop.portal.models import Article, Document
+from phoihop.testing.browser import axe_violations, chromium_browser, have_chromium, sign_in
 from phoihop.testing.screens import shoot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[4] / "tests" / "vendor" / "axe.min.js"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not have_chromium(), reason="Debian's chromium is not installed"),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -66,11 +62,7 @@ def word_document_html() -> str:
     return mammoth.convert_to_html(buffer, style_map="p[style-name='Caption'] => p.caption:fresh").value
 
 
-def _session(live_server, context, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+_session = sign_in
 
 
 PASTE = """(html) => {
@@ -81,20 +73,6 @@ PASTE = """(html) => {
   data.setData('text/plain', 'x');
   target.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
 }"""
-
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    # WCAG 2.5.3 "label in name" is an experimental axe rule, off unless asked for: the portal's
-    # logo link failed it on every page.
-    "rules": {"label-content-name-mismatch": {"enabled": True}},
-}
-
-
-def axe_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
-    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
 
 
 def test_axe_finds_what_it_is_asked_to_find(chromium):
@@ -122,25 +100,8 @@ def demo(live_server, monkeypatch):
 
 @pytest.fixture
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        # Generous waits: drafting from a report builds the report, its charts and its PDF, which takes
-        # long on a loaded machine.
-        original = browser.new_context
-
-        def new_context(**kwargs):
-            context = original(**kwargs)
-            context.set_default_timeout(180_000)
-            return context
-
-        browser.new_context = new_context
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 def test_word_article_through_review_to_the_portal(live_server, demo, chromium):
