@@ -402,7 +402,8 @@ def yes_no(raw):
 def choice(choices: dict[str, str]) -> Parser:
     """An enumerated value given by key or by its Vietnamese label."""
     lookup = {fold(k): k for k in choices} | {fold(label): k for k, label in choices.items()}
-    listed = ", ".join(choices)
+    # Named as the user writes them (the label), with the key the export of old workbooks used.
+    listed = ", ".join(f"{label} ({key})" if label != key else key for key, label in choices.items())
     # A cell holding exactly a key (the usual case) needs no folding.
     exact = {k for k in choices if lookup.get(fold(k)) == k}
 

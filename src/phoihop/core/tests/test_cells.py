@@ -135,7 +135,9 @@ def test_a_choice_is_named_by_its_key_or_its_label_in_any_case_and_with_or_witho
     for raw in ("nha_nuoc", "Nhà nước", "NHÀ NƯỚC", "nha nuoc", "Nha Nuoc", "Nha\u0300 nu\u031bo\u031bc"):
         assert ownership(raw) == "nha_nuoc", raw
     assert ownership("có vốn đầu tư nước ngoài") == "fdi"
-    assert message(ownership, "tư nhân") == "cần một trong: nha_nuoc, fdi"
+    assert (
+        message(ownership, "tư nhân") == "cần một trong: Nhà nước (nha_nuoc), Có vốn đầu tư nước ngoài (fdi)"
+    )
 
 
 def test_text_is_stored_composed():
