@@ -17,9 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 TCVN3 = "TCVN3"
 VNI = "VNI"
-NAMES = {TCVN3: "TCVN3 (ABC, phông .VnTime)", VNI: "VNI (phông VNI-Times)"}
+NAMES = {TCVN3: gettext_lazy("TCVN3 (ABC, phông .VnTime)"), VNI: gettext_lazy("VNI (phông VNI-Times)")}
 
 # TCVN3 (TCVN 5712:1993, the "ABC" code page): one byte per letter. Capitals with diacritics are the
 # same codes drawn by the capital font (.VnTimeH); only these seven have codes of their own.
