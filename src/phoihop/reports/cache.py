@@ -1,13 +1,14 @@
 """The report cache: `cached_report(**kwargs)` is `assemble.build_report(**kwargs)` through Django's cache
 (Redis when REDIS_URL is set, shared by every server; otherwise each process's memory), under a key made
-of the data version (jobs/dataversion.py) and the arguments — program, period, scope and the rest — so a
-cached report is never served after a write committed before it was asked for. A report asked inside a
-transaction bypasses it."""
+of the data version (jobs/dataversion.py), the arguments — program, period, scope and the rest — and the
+active language, so a cached report is never served after a write committed before it was asked for, nor
+in another language than the one it was built in. A report asked inside a transaction bypasses it."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from phoihop.jobs.dataversion import current, report_key
 
@@ -21,7 +22,9 @@ def cached_report(**kwargs) -> dict:
         # Inside a transaction the report may see the transaction's own uncommitted writes (and the
         # version is not bumped before the commit): neither read nor fill the cache.
         return build_report(**kwargs)
-    key = report_key(current(), kwargs)
+    # The language is part of the key: whatever of the report follows the active language (a label
+    # through gettext, an extension's words) must never reach a user reading in the other one.
+    key = report_key(current(), {**kwargs, "language": translation.get_language()})
     report = cache.get(key)
     if report is None:
         report = build_report(**kwargs)

@@ -4,6 +4,10 @@ program, period and scope, so two scopes never share an entry."""
 from datetime import date
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from phoihop.jobs import dataversion
 from phoihop.records.models import Person, Program
@@ -54,3 +58,18 @@ def test_scopes_and_periods_have_their_own_entries(program):
     assert district["indicators"]["union.members_admitted"]["value"] == 1
     assert spring["indicators"]["union.members_admitted"]["value"] == 0
     assert cached_report(program_code="CT-1", scope_code="LDLD-A-BAC") == district
+
+
+def test_each_language_has_its_own_entry(program, django_assert_num_queries):
+    cache.clear()  # the other tests' entries (same data version after the flush) are not this one's
+    with translation.override("en"):
+        english = cached_report(program_code="CT-1")
+        with django_assert_num_queries(1):  # English again: from the cache
+            assert cached_report(program_code="CT-1") == english
+    with translation.override("vi"), CaptureQueriesContext(connection) as queries:
+        vietnamese = cached_report(program_code="CT-1")
+    # A Vietnamese reader is not served the entry an English reader filled: the report is built again.
+    assert len(queries) > 1
+    assert vietnamese["indicators"]["union.members_admitted"]["value"] == 2
+    with translation.override("vi"), django_assert_num_queries(1):
+        assert cached_report(program_code="CT-1") == vietnamese
