@@ -158,6 +158,14 @@ def test_export_resaved_by_libreoffice_uploads_back_unchanged(
     )
     resaved = (out / "xuat.xlsx").read_bytes()
     assert resaved != source.read_bytes()
+    # Calc keeps what the clerk sees: the titles, the hidden lists, the drop-downs and real dates. (Not
+    # the frozen header: a headless conversion has no view to save it from; Calc's window keeps it.)
+    book = openpyxl.load_workbook(io.BytesIO(resaved))
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    units = book[BY_KEY["don_vi"].title]
+    assert units.data_validations.dataValidation
+    founded = [c.value for c in units[1]].index("Ngày thành lập") + 1
+    assert units.cell(2, founded).is_date
     assert_nothing_changed(upload(client, "xuat.xlsx", resaved, django_capture_on_commit_callbacks))
 
 
