@@ -306,13 +306,13 @@ def _read_csv_text(name: str, data: bytes) -> RawSheet:
         raise SourceError(gettext_noop("Tệp %(name)s.csv không phải UTF-8."), name=name) from error
     if "\x00" in content:
         raise SourceError(gettext_noop("Tệp %(name)s.csv chứa dữ liệu nhị phân."), name=name)
-    return _raw_sheet(name, list(csv.reader(io.StringIO(content))))
+    return _raw_sheet(name, list(csv.reader(io.StringIO(content))), text=content)
 
 
-def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None) -> RawSheet:
+def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None, text=None) -> RawSheet:
     name = clean_text(legacy_vn.examine(name).text)  # an old file's tab title, converted like its cells
     notes: list[Note] = []
-    _clean_cells(rows, notes)
+    _clean_cells(rows, notes, text)
     declared = SHEET_NAMES.get(fold(name))
     header_index = _header_index(rows, declared, merged)
     _fill_merged(rows, merged, header_index, notes)
@@ -367,34 +367,32 @@ _LATIN1_CELL = re.compile(
 )
 
 
-# The end of a cell from a Latin-1 letter on, Latin-1 only (a faster scan than a whole-cell pattern).
-_LATIN1_TAIL = re.compile("[\x80-\xff][^\x1f\u0100-\U0010ffff]*+(?=\x1f|$)")
+# A whole cell of Latin-1 characters only, some beyond ASCII, with the separator before it (a literal
+# start and possessive runs: the fastest scan Python's re offers over a sheet of millions of characters).
+_LATIN1_CELLS = re.compile("\x1f[\x00-\x1e\x20-\x7f]*+[\x80-\xff][^\x1f\u0100-\U0010ffff]*+(?=\x1f)")
 
 
-def _needs_cleaning(rows: list[list]) -> bool:
+def _needs_cleaning(rows: list[list], text: str | None) -> bool:
     """The usual sheet — NFC text, no legacy encoding — told in a few passes at C speed over the whole
-    sheet as one string (rows joined by \x1e, cells by \x1f)."""
-    try:
-        whole = "\x1e".join(map(_SEP.join, rows))  # CSV: text cells only
-    except TypeError:
-        whole = "\x1e".join(_SEP.join(map(str, row)) for row in rows)
+    sheet as one string: a CSV file's own text (its commas and line ends made separators, so a quoted
+    cell holding a comma is looked at in parts: enough to tell whether any cell needs the row-by-row
+    work), or an .xlsx sheet's cells joined."""
+    if text is not None:
+        whole = text.replace(",", _SEP).replace("\n", _SEP).replace("\r", _SEP)
+    else:
+        whole = _SEP.join(_SEP.join(map(str, row)) for row in rows)
     if whole.isascii():
         return False
     if not is_normalized("NFC", whole):
         return True
-    whole = whole.replace("\x1e", _SEP)
-    for m in _LATIN1_TAIL.finditer(whole):
-        start = whole.rfind(_SEP, 0, m.start()) + 1
-        head = whole[start : m.start()]
-        if (not head or max(head) <= "\xff") and _examine(whole[start : m.end()]).encoding:
-            return True
-    return False
+    whole = _SEP + whole + _SEP
+    return any(_examine(cell[1:]).encoding for cell in set(_LATIN1_CELLS.findall(whole)))
 
 
-def _clean_cells(rows: list[list], notes: list[Note]) -> None:
+def _clean_cells(rows: list[list], notes: list[Note], text: str | None = None) -> None:
     """Every text cell in NFC; legacy-encoded text converted (a warning showing it) or refused. Each row
     is looked at as one string (C-speed checks): a 50,000-people import does not notice the work."""
-    if not _needs_cleaning(rows):
+    if not _needs_cleaning(rows, text):
         return
     converted: dict[tuple[int, str], int] = defaultdict(int)
     for r, row in enumerate(rows):
