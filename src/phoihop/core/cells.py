@@ -144,10 +144,13 @@ def code(raw):
 
 
 def _iso_date(s: str) -> date | None:
-    """Fast path for the usual YYYY-MM-DD; None sends the text through the full check."""
-    if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.isascii():
+    """Fast path for the usual YYYY-MM-DD and DD/MM/YYYY; None sends the text through the full check."""
+    if len(s) == 10 and s.isascii():
         try:
-            return date.fromisoformat(s)
+            if s[4] == "-" and s[7] == "-":
+                return date.fromisoformat(s)
+            if s[2] == "/" and s[5] == "/" and s[:2].isdigit() and s[3:5].isdigit() and s[6:].isdigit():
+                return date(int(s[6:]), int(s[3:5]), int(s[:2]))
         except ValueError:
             return None
     return None
@@ -299,6 +302,11 @@ def _whole_number(raw, *, expected: str) -> int:
     """A whole number from a numeric cell or from text written the Vietnamese way (module docstring).
     `expected` is the column's own expectation for text that is no number at all. Negative numbers
     are returned as such (the caller decides)."""
+    if type(raw) is str and raw.isascii():
+        if raw.isdigit():  # the usual cells: plain digits, or grouped with dots (17.000.000)
+            return int(raw)
+        if _DOT_GROUPED.match(raw):
+            return int(raw.replace(".", ""))
     if isinstance(raw, bool):
         raise CellError(expected)
     if isinstance(raw, int):
@@ -357,8 +365,10 @@ def money(raw):
         if not raw.is_integer():
             raise CellError(gettext_noop("số tiền nguyên (đồng), không có phần lẻ"))
     if type(raw) is str:
-        raw = _CURRENCY.sub("", raw.strip())
-        if _DECIMAL.match(raw) and "," in raw and not _ONE_COMMA_THOUSANDS.match(raw):
+        raw = raw.strip()
+        if raw[-1:].isalpha() or raw[-1:] == ".":
+            raw = _CURRENCY.sub("", raw)
+        if "," in raw and _DECIMAL.match(raw) and not _ONE_COMMA_THOUSANDS.match(raw):
             # "1,5": the staff forms' long-standing message
             raise CellError(expected)
     value = _whole_number(raw, expected=expected)
