@@ -36,10 +36,14 @@ AWARD_NEEDS_PERSON = gettext_noop("Khen thưởng cá nhân thì cần mã ngư�
 
 
 def _days(values: Values, names: tuple[str, ...], *, planned: bool, on: date | None) -> list[Broken]:
+    current = on or dates.today()
+    last = dates.latest_plan(current) if planned else current
     found = []
     for name in names:
         day = values.get(name)
-        problem = dates.check_day(day, planned=planned, on=on) if isinstance(day, date) else None
+        if day is None or (dates.EARLIEST <= day <= last if type(day) is date else True):
+            continue  # the usual case, decided without building a message (a million import rows)
+        problem = dates.check_day(day, planned=planned, on=current)
         if problem:
             found.append(Broken(name, *problem))
     return found
@@ -60,6 +64,9 @@ def _order(values: Values, first: str, then: str, msgid: str, found: list[Broken
     return []
 
 
+PERSON_DATES = ("birth_date", "union_joined_on", "union_left_on")
+
+
 # ---- one function per kind ----------------------------------------------------------------------
 
 
@@ -67,11 +74,15 @@ def person(values: Values, *, on: date | None = None, has_timeline: bool = False
     """nguoi: birth, joining and leaving are facts (not ahead of today), in that order; a joining date
     needs the grassroots union joined — unless the person has a timeline (qua_trinh), whose last row the
     nguoi columns follow: a last row without a union means they left it (docs/timeline.md)."""
-    found = _days(values, ("birth_date", "union_joined_on", "union_left_on"), planned=False, on=on)
-    dated = list(found)
-    found += _order(values, "union_joined_on", "union_left_on", LEFT_AFTER_JOINED, dated)
-    found += _order(values, "birth_date", "union_joined_on", JOINED_AFTER_BIRTH, dated)
-    if values.get("union_joined_on") and not values.get("grassroots_union") and not has_timeline:
+    found = _days(values, PERSON_DATES, planned=False, on=on)
+    birth, joined = values.get("birth_date"), values.get("union_joined_on")
+    left = values.get("union_left_on")
+    if not found:  # the orders are said once the dates themselves are sane (written out: the hot path)
+        if joined and left and left < joined:
+            found.append(Broken("union_left_on", LEFT_AFTER_JOINED))
+        if birth and joined and joined < birth:
+            found.append(Broken("union_joined_on", JOINED_AFTER_BIRTH))
+    if joined and not values.get("grassroots_union") and not has_timeline:
         found.append(Broken("grassroots_union", JOINED_NEEDS_UNION))
     return found
 
