@@ -1,10 +1,11 @@
 """The review report as data: the JSON form of report.md, built from the indicator registry."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
+from phoihop.core.params import read_day
 from phoihop.indicators.context import Context
 from phoihop.indicators.registry import AREAS, REGISTRY, NotPlacedInDatabase, pct
 from phoihop.orgs.models import Unit, UnitClosure
@@ -35,10 +36,12 @@ class ReportError(Exception):
 def parse_day(value: str | date | None, *, name: str) -> date | None:
     if value is None or value == "" or isinstance(value, date):
         return value or None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as bad:
-        raise ReportError(f"{name}: ngày '{value}' không hợp lệ, cần dạng YYYY-MM-DD.", kind="usage") from bad
+    day = read_day(value)  # dd/mm/yyyy as people type it, or ISO as links and the command line carry it
+    if day is None:
+        raise ReportError(
+            f"{name}: ngày '{value}' không hợp lệ, cần dạng YYYY-MM-DD hoặc DD/MM/YYYY.", kind="usage"
+        )
+    return day
 
 
 # Bounded work (issue 11): a report over year 1 kept a worker at 2 GB for minutes.

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.forms import DayField
 from phoihop.records.programs import default_program  # the program running today comes first
 
 from .selectors import programs_for, units_for
@@ -8,12 +9,9 @@ from .selectors import programs_for, units_for
 
 class ReportForm(forms.Form):
     program = forms.ChoiceField(label=_("Chương trình"))
-    date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # dd/mm/yyyy whatever the browser's locale (ISO, as the page's own links carry it, is read too)
+    date_from = DayField(label=_("Từ ngày"), required=False)
+    date_to = DayField(label=_("Đến ngày"), required=False)
     scope = forms.ChoiceField(label=_("Phạm vi"), required=False)
     approved_only = forms.BooleanField(label=_("Chỉ số liệu đã duyệt"), required=False)
 

@@ -7,6 +7,7 @@ import docx
 import pytest
 
 from phoihop.accounts.models import User
+from phoihop.reports.assemble import ReportError, build_report
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,36 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get("/bao-cao/", {"program": "CTPH-2017-2020"})
     assert response.status_code == 302
     assert "/tai-khoan/" in response["Location"]
+
+
+def test_the_period_is_typed_day_month_year(signed_in):
+    client = signed_in("lanhdao")
+    typed = client.get(
+        "/bao-cao/", {"program": "CTPH-2017-2020", "date_from": "01/01/2018", "date_to": "31/12/2018"}
+    )
+    iso = client.get(
+        "/bao-cao/", {"program": "CTPH-2017-2020", "date_from": "2018-01-01", "date_to": "2018-12-31"}
+    )
+    assert typed.status_code == iso.status_code == 200
+    assert typed.context["report"]["period"] == {"from": "2018-01-01", "to": "2018-12-31"}
+    assert typed.context["report"]["indicators"] == iso.context["report"]["indicators"]
+    # The boxes show the period back the way it was typed, not in the browser's locale order.
+    assert 'value="01/01/2018"' in typed.content.decode()
+
+
+def test_a_date_that_is_not_one_is_refused_naming_the_field(signed_in):
+    page = signed_in("lanhdao").get("/bao-cao/", {"program": "CTPH-2017-2020", "date_from": "31/02/2018"})
+    assert page.status_code == 400
+    assert "Từ ngày: cần một ngày hợp lệ." in page.content.decode()
+    assert "report" not in page.context
+
+
+@pytest.mark.parametrize("typed", ["30/06/2018", "30-06-2018", "2018-06-30"])
+def test_the_report_reads_day_month_year_and_iso(demo_province, typed):
+    report = build_report(program_code="CTPH-2017-2020", date_from="01/01/2018", date_to=typed)
+    assert report["period"] == {"from": "2018-01-01", "to": "2018-06-30"}
+
+
+def test_the_report_refuses_a_date_it_cannot_read(demo_province):
+    with pytest.raises(ReportError, match="--to: ngày '31/06/2018' không hợp lệ"):
+        build_report(program_code="CTPH-2017-2020", date_to="31/06/2018")
