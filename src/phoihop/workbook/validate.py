@@ -520,13 +520,13 @@ class Validator:
             rule = record_rules.RULES.get(sheet.model)
             if rule is None or rule is record_rules.no_rules:
                 continue
-            fields = [(c.key, c.field) for c in sheet.columns if c.field]
             by_field = {c.field: c for c in sheet.columns if c.field}
+            values = _ByField({name: c.key for name, c in by_field.items()})
             timeline = self._people_with_timeline() if key == "nguoi" else set()
             for row in rows:
-                v = row.values
+                v = values.values = row.values
                 facts = {"has_timeline": v.get("ma_nguoi") in timeline} if key == "nguoi" else {}
-                for broken in rule({name: v.get(key) for key, name in fields}, on=on, **facts):
+                for broken in rule(values, on=on, **facts):
                     column = by_field.get(broken.field)
                     value = v.get(column.key) if column else None
                     shown = value.isoformat() if isinstance(value, date) else value
@@ -602,6 +602,19 @@ class Validator:
                     gettext_noop("kết nạp trước ngày được giới thiệu (%(day)s)"),
                     day=Day(first_referral[code]),
                 )
+
+
+class _ByField:
+    """A row's values read by model field name, as the record rules read them (no dict built per row)."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, keys: dict[str, str]):
+        self.keys, self.values = keys, {}
+
+    def get(self, name: str, default=None):
+        key = self.keys.get(name)
+        return self.values.get(key, default) if key is not None else default
 
 
 def _facts(code: str | None, info: UnitInfo | None) -> unit_rules.Facts | None:
