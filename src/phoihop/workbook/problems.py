@@ -5,20 +5,8 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from phoihop.core.dates import Day  # noqa: F401 — a date in a message (31/12/2020 or 2020-12-31), one place
 from phoihop.core.text import in_language
-
-
-class Day:
-    """A date as the active language writes it in a message: 31/12/2020 in Vietnamese, 2020-12-31 in English."""
-
-    __slots__ = ("day",)
-
-    def __init__(self, day):
-        self.day = day
-
-    def __str__(self) -> str:
-        english = (translation.get_language() or "vi").startswith("en")
-        return self.day.isoformat() if english else f"{self.day:%d/%m/%Y}"
 
 
 @dataclass(frozen=True)
