@@ -17,7 +17,7 @@ import xlsxwriter
 
 from phoihop.core.text import fold
 
-from .export import CODE_LISTS, Lists, cell_width, drop_downs
+from .export import CODE_LISTS, Lists, cell_width, drop_downs, print_setup
 from .problems import Problem
 from .reader import RawSheet
 from .sheets import LISTS_SHEET, SHEET_NAMES
@@ -85,6 +85,7 @@ def write_error_workbook(
     listing.set_column(4, 4, 24)
     listing.set_column(5, 5, 70)
     listing.freeze_panes(1, 0)
+    print_setup(listing)
     listing.autofilter(0, 0, max(row - 1, 1), 5)
 
     by_sheet: dict[str, list[Problem]] = defaultdict(list)
@@ -124,6 +125,7 @@ def write_error_workbook(
                 ws.write_comment(r, c, "\n".join(messages), {"x_scale": 2.2, "y_scale": 1.4})
                 comments += 1
         ws.freeze_panes(1, 0)
+        print_setup(ws)
         for c, width in enumerate(_widths(raw, len(raw.header) + len(extra_headers))):
             ws.set_column(c, c, width)
         if declared is not None:

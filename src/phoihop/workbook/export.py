@@ -26,6 +26,7 @@ from itertools import islice, zip_longest
 from pathlib import Path
 from typing import BinaryIO
 
+from phoihop.accounts.scope import personal_data_q
 from phoihop.core import cells as p
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records.models import Initiative, Person
@@ -124,8 +125,6 @@ def _personal_positions(sheet: Sheet, scope) -> list[int]:
 
 def _personal_shown(person_ids: list[int], scope) -> set[int]:
     """Of these people, those whose personal data the scope sees."""
-    from phoihop.accounts.scope import personal_data_q
-
     people = Person._base_manager.filter(pk__in=person_ids).filter(personal_data_q(scope))
     return set(people.values_list("pk", flat=True))
 
@@ -295,6 +294,14 @@ def drop_downs(ws, columns: Iterable[tuple[int, Column]], lists: Lists, first_ro
             ws.data_validation(first_row, i, LAST_ROW, i, _validation(source, strict=strict))
 
 
+def print_setup(ws) -> None:
+    """Printed: landscape A4, one page wide, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
 def cell_width(value) -> int:
     if isinstance(value, date):
         return 12
@@ -336,11 +343,7 @@ def write_xlsx(path: Path, *, scope=None, template: bool = False) -> dict[str, i
             ws.write_string(0, i, column.label, head)
             ws.write_comment(0, i, column_note(column), {"x_scale": 2, "y_scale": 1.5})
         ws.freeze_panes(1, 0)
-        # Printed: landscape A4, one page wide, the header on every page.
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
+        print_setup(ws)
         if template:
             _template_notes(ws, sheet, note)
             drop_downs(ws, enumerate(sheet.columns), lists, 2)
