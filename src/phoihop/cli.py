@@ -9,6 +9,8 @@ never has to run `migrate` by hand.
 import os
 import sys
 
+from phoihop.core import runtime  # plain Python: safe before Django is set up
+
 # Commands that must not trigger the automatic migration (they manage the schema or need no database).
 NO_AUTO_MIGRATE = {
     "migrate",
@@ -54,8 +56,6 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     command = argv[1] if len(argv) > 1 else "help"
-    from phoihop.core import runtime
-
     if command not in runtime.WEB_COMMANDS:
         runtime.mark_batch()  # a command-line run or the worker: the import may pause the cycle collector
     if command not in NO_AUTO_MIGRATE:

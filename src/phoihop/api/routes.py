@@ -11,7 +11,9 @@ from ninja import Query, Router, Status
 from phoihop.accounts.scope import scope_for
 from phoihop.core.client_ip import client_ip
 from phoihop.orgs import services as orgs_services
-from phoihop.orgs.models import Enterprise
+from phoihop.orgs.models import Enterprise, Unit
+from phoihop.records import moves
+from phoihop.records.models import Person
 from phoihop.records.selectors import person_detail
 
 from . import schemas as s
@@ -121,10 +123,6 @@ def unit_detail(request, code: s.Code):
 def person_move(request, code: s.Code, payload: s.MoveIn):
     """Chuyển đi: công đoàn đang quản lý người này ghi một lần chuyển sinh hoạt. Công đoàn tiếp nhận ngoài
     phạm vi người gọi sẽ tiếp nhận hoặc từ chối (trạng thái "cho"); trong cùng phạm vi là xong ngay."""
-    from phoihop.orgs.models import Unit
-    from phoihop.records import moves
-    from phoihop.records.models import Person
-
     scope = scope_for(request.user)
     found = scope.get_or_404(Person.objects.all(), code=code)
     _require(request, "write")
@@ -159,8 +157,6 @@ def person_move(request, code: s.Code, payload: s.MoveIn):
 )
 def move_decision(request, move_id: int, payload: s.MoveDecisionIn):
     """Công đoàn tiếp nhận trả lời một lần chuyển đang chờ: tiếp nhận, hoặc từ chối kèm lý do."""
-    from phoihop.records import moves
-
     try:
         if payload.accept:
             move = moves.accept_move(actor=request.user, move_id=move_id)

@@ -4,7 +4,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import FAR_PAST, Transfer, Unit, UnitClosure
+from phoihop.core.text import fold
+
+from .models import FAR_PAST, KIND_ORDER, Transfer, Unit, UnitClosure
 
 
 def closure_on(day: date | OuterRef, prefix: str = "") -> Q:
@@ -76,14 +78,10 @@ def parent_history(unit: Unit) -> list[dict]:
 
 
 def search_units(query: str, *, within: QuerySet[Unit]) -> QuerySet[Unit]:
-    from phoihop.core.text import fold
-
     return within.filter(search_name__contains=fold(query))
 
 
 # ---- the tree page ---------------------------------------------------------------------------------
-
-KIND_ORDER = {kind: i for i, kind in enumerate(Unit.Kind.values)}
 
 
 def roots_on(*, within: QuerySet[Unit], on: date) -> QuerySet[Unit]:

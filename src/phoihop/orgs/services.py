@@ -388,8 +388,6 @@ def transfer_unit(*, actor, unit: Unit, new_parent: Unit, on: date, decision_no:
     if actor is not None:
         # The write gate (accounts.scope) and the rules other apps register with it, e.g. a period whose
         # report is submitted or approved (periods.md): a move dated in it would change frozen figures.
-        from phoihop.accounts.scope import check_write
-
         check_write(actor, Transfer, after=Transfer(unit=unit, effective_on=on, new_parent=new_parent))
     move = Transfer.objects.create(
         unit=unit, effective_on=on, new_parent=new_parent, decision_no=decision_no.strip()

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from phoihop.orgs.models import UnitClosure
+from phoihop.orgs.models import Transfer, UnitClosure
+from phoihop.records import models as r
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,6 @@ def _day(unit_id, day) -> list[Placed]:
 
 def record_dates(record) -> list[Placed]:
     """Every (unit, dates) a record is counted at, for the records of the workbook's dated sheets."""
-    from phoihop.orgs.models import Transfer
-    from phoihop.records import models as r
-
     if isinstance(record, Transfer):
         # Moving a unit changes which subtree its records stood in from that day: the unit's old place
         # (the day before) and its new parent (that day) are both concerned.

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from phoihop.audit.models import AuditEntry
+from phoihop.audit.services import log_change
 from phoihop.indicators.registry import REGISTRY
 from phoihop.indicators.svg import hbar_chart, vn_percent
 from phoihop.records.programs import default_program
@@ -298,9 +300,6 @@ def program_settings(request, program: str):
                 item.save()
             for item in rules.deleted_objects:
                 item.delete()
-            from phoihop.audit.models import AuditEntry
-            from phoihop.audit.services import log_change
-
             log_change(
                 actor=request.user,
                 action=AuditEntry.Action.UPDATE,

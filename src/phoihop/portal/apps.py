@@ -11,8 +11,6 @@ class PortalConfig(AppConfig):
 
         install_exit_hooks()
         # An issued report is published as a draft article written here (reports sit below the portal).
-        from phoihop.reports.services import register_article_writer
+        from . import hooks
 
-        from .services import draft_article_from_report
-
-        register_article_writer(draft_article_from_report)
+        hooks.connect()

@@ -27,6 +27,8 @@ from phoihop.audit.models import AuditEntry
 from phoihop.audit.services import log_change
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.selectors import PERSON_MODEL
+from phoihop.workbook.models import ImportJob
+from phoihop.workbook.tasks import jobs_dir
 
 ANONYMOUS_NAME = "(đã ẩn danh)"
 # Person fields that identify someone and feed no figure; emptied by anonymisation.
@@ -106,9 +108,6 @@ class PurgeResult:
 def purge_uploads(*, days: int, now=None) -> PurgeResult:
     """Delete uploaded and error workbooks of imports that finished more than `days` days ago, and
     leftover upload folders of that age that no import names."""
-    from phoihop.workbook.models import ImportJob
-    from phoihop.workbook.tasks import jobs_dir
-
     if days < 0:
         raise ValueError(_("Số ngày phải từ 0 trở lên (nhận được %(days)s).") % {"days": days})
     cutoff = (now or timezone.now()) - timedelta(days=days)

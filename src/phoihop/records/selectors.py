@@ -24,6 +24,7 @@ from phoihop.audit.services import log_read
 from phoihop.core.paging import capped_count
 from phoihop.core.text import fold
 from phoihop.orgs.models import Unit
+from phoihop.orgs.selectors import ever_under_ids
 
 from .models import Admission, Enrolment, Move, Person, Referral, TimelineEntry
 
@@ -52,8 +53,6 @@ def people_for(
         people = people.filter(Q(search_name__contains=folded) | Q(code__icontains=query.strip()))
     if unit_code:
         unit = scope.get_unit_or_404(unit_code)
-        from phoihop.orgs.selectors import ever_under_ids
-
         people = people.filter(grassroots_union__in=ever_under_ids([unit.pk]))
     if enterprise_code:
         people = people.filter(enterprise__code=enterprise_code)
@@ -242,8 +241,6 @@ def records_for(
 ) -> QuerySet:
     """Records of one kind (see records.kinds) in scope, searched, filtered and sorted.
     An unknown sort key falls back to the kind's default order."""
-    from phoihop.orgs.selectors import ever_under_ids
-
     scope = _scope(scope)
     # The people list is "where they are now": a former union finds its former members through their
     # timeline rows (qua-trinh) and its moves, not among its people (Person.export_scope_paths).

@@ -14,6 +14,8 @@ import re
 from datetime import date
 
 from phoihop.core import numbers as fmt
+from phoihop.orgs.models import Unit
+from phoihop.records.models import Program
 
 from . import narrative
 
@@ -64,8 +66,6 @@ def place_of(area: str) -> str:
 
 def side_of(unit) -> dict:
     """The heading and signature facts of one issuing body, from its unit."""
-    from phoihop.orgs.models import Unit
-
     party = unit.kind in Unit.PARTY_KINDS or unit.kind in ("trung_uong", "dang_bo_tinh")
     heads = PARTY_HEADS if party else UNION_HEADS
     superior, symbol, authority, title = heads.get(
@@ -90,8 +90,6 @@ def side_of(unit) -> dict:
 def sides_for(report: dict) -> list[dict]:
     """The issuing bodies: the program's two partners for the whole program (union side first), else
     the one unit the report covers."""
-    from phoihop.orgs.models import Unit
-
     units = {u.code: u for u in Unit.objects.select_related("parent").filter(code__in=report["scope"])}
     sides = [side_of(units[c]) for c in report["scope"] if c in units]
     return sorted(sides, key=lambda s: s["tree"] != "union")
@@ -129,8 +127,6 @@ def prepare(
     previous: dict | None | bool = True,
 ) -> dict:
     """Everything the document needs, as plain data (what an issued report freezes)."""
-    from phoihop.records.models import Program
-
     program = Program.objects.unscoped().filter(code=report["program"]).first()
     ends_on = program.ends_on.isoformat() if program else None
     starts_on = program.starts_on.isoformat() if program else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from phoihop.core import numbers as fmt
+from phoihop.indicators.registry import REGISTRY
 
 OWNERSHIP = {
     "nha_nuoc": "Nhà nước",
@@ -151,8 +152,6 @@ def unit_table(
 def unit_tables(report: dict, *, per_table: int = 5) -> list[Table]:
     """The same, cut into printable tables of a few indicators each (A4 portrait): the union side's
     indicators over the union units, the party side's over the party units."""
-    from phoihop.indicators.registry import REGISTRY
-
     indicators, units = report["indicators"], unit_codes(report)
     codes = [c for c, e in indicators.items() if any((e.get("by_unit") or {}).get(u) for u in units)]
     groups: list[tuple[str, list[str]]] = []

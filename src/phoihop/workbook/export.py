@@ -31,7 +31,7 @@ from phoihop.core import cells as p
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records.models import Initiative, Person
 
-from .sheets import LISTS_SHEET, SHEETS, YES_NO_LABELS, Column, Sheet, label_of, value_labels
+from .sheets import BY_KEY, LISTS_SHEET, SHEETS, YES_NO_LABELS, Column, Sheet, label_of, value_labels
 
 FORMULA_START = ("=", "+", "-", "@")
 CHUNK = 2000  # rows fetched and held at once
@@ -187,15 +187,12 @@ def column_note(column: Column) -> str:
     elif labels is not None:
         parts.append("chọn trong danh sách thả xuống")
     if column.ref:
-        parts.append(f"mã ở trang '{_SHEET_TITLES[column.ref]}'")
+        parts.append(f"mã ở trang '{BY_KEY[column.ref].title}'")
     if column.parse is p.parse_date:
         parts.append("ngày dạng dd/mm/yyyy")
     elif column.note:
         parts.append(column.note)
     return "; ".join(parts)
-
-
-_SHEET_TITLES = {s.key: s.title for s in SHEETS}
 
 
 class Lists:
@@ -243,7 +240,7 @@ def code_lists(scope) -> dict[object, tuple[str, Iterable]]:
     """The scope's unit and enterprise codes, read `CHUNK` at a time, for the columns naming them."""
     lists = {}
     for key, name in CODE_LISTS.items():
-        sheet = next(s for s in SHEETS if s.key == key)
+        sheet = BY_KEY[key]
         found = scoped_queryset(sheet, scope).order_by("code").values_list("code", flat=True)
         lists[("ref", key)] = (name, found.iterator(chunk_size=CHUNK))
     return lists

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from phoihop.accounts.scope import Refusal, WriteGate
+from phoihop.accounts.scope import WRITE_PERMISSION, Refusal, WriteGate
 from phoihop.orgs.models import Unit, UnitClosure
 
 from .export import scoped_queryset
@@ -115,8 +115,6 @@ class RowGate:
             if sheet.key in self._role_refused:
                 return
             self._role_refused.add(sheet.key)
-            from phoihop.accounts.scope import WRITE_PERMISSION
-
             need = WRITE_PERMISSION.get(sheet.model._meta.label, "write")
             self.errors.append(
                 Problem.of(

@@ -10,7 +10,9 @@ anything from the checks either."""
 
 from __future__ import annotations
 
+from phoihop.accounts.scope import personal_data_q
 from phoihop.core import cells as p
+from phoihop.records.models import Initiative, Person
 
 from .sheets import BY_KEY, Sheet
 
@@ -78,9 +80,6 @@ def keep_hidden_personal_data(validator) -> None:
     shown", not "cleared": such a user's export holds those cells empty, and importing it back must
     change nothing. (A value typed there is a change, which the write gate refuses: the person is not
     theirs.)"""
-    from phoihop.accounts.scope import personal_data_q
-    from phoihop.records.models import Person
-
     rows, scope = validator.rows.get("nguoi"), validator.scope
     if not rows or scope is None or scope.everything:
         return
@@ -109,8 +108,6 @@ def _authors(sheet: Sheet, absent, stored) -> dict[int, list[str]]:
     position = next((i for i, c in enumerate(absent) if c.key == "tac_gia"), None)
     if position is None:
         return {}
-    from phoihop.records.models import Initiative
-
     ids = sorted({values[position] for values in stored})
     out: dict[int, list[str]] = {}
     links = Initiative.authors.through.objects

@@ -6,6 +6,7 @@ from django.db import DatabaseError, transaction
 
 from phoihop.accounts.scope import scope_for
 from phoihop.audit.models import AuditEntry
+from phoihop.indicators.registry import REGISTRY
 from phoihop.jobs.dataversion import bump as bump_data_version
 
 from .gating import RowGate
@@ -17,10 +18,6 @@ from .write import Writer
 
 
 def _indicator_codes() -> set[str] | None:
-    try:
-        from phoihop.indicators.registry import REGISTRY
-    except ImportError:
-        return None
     return set(REGISTRY)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from phoihop.core import cells as p
 from phoihop.core.text import fold
+from phoihop.indicators.registry import REGISTRY
 from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records import models as r
 from phoihop.records.identity import cccd_cell
@@ -71,10 +72,13 @@ class _IndicatorLabels(Mapping):
     """Indicator code → its Vietnamese label, read from the indicator registry when asked (the registry
     fills in when the indicators app is ready, after this module is imported)."""
 
-    def _registry(self) -> dict[str, str]:
-        from phoihop.indicators.registry import REGISTRY
+    _cache: tuple[int, dict[str, str]] = (0, {})
 
-        return {code: ind.label for code, ind in REGISTRY.items()}
+    def _registry(self) -> dict[str, str]:
+        # Rebuilt only when the registry grew (it fills in once, when the app is ready): cells ask per row.
+        if self._cache[0] != len(REGISTRY):
+            self._cache = (len(REGISTRY), {code: ind.label for code, ind in REGISTRY.items()})
+        return self._cache[1]
 
     def __getitem__(self, code: str) -> str:
         return self._registry()[code]

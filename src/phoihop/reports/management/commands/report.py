@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from phoihop.reports.assemble import ReportError, build_report
+from phoihop.reports.render import render
 
 FORMATS = ("json", "html", "docx", "xlsx", "pdf")
 
@@ -47,8 +48,6 @@ class Command(BaseCommand):
                 return
             data = text.encode()
         else:
-            from phoihop.reports.render import render
-
             data = render(report, format)
         if output:
             Path(output).write_bytes(data)
