@@ -1,7 +1,7 @@
 """Query parameters read the one way (bounded work, issue 11): a page number, a year or a date out of
 range, typed with superscript digits (`?trang=¹`, which `str.isdigit` accepts and `int` refuses) or
 otherwise malformed is a `BadParameter` — HTTP 400 with a Vietnamese message naming the parameter
-(core.views.bad_request) — never a 500 and never a query over year 1 to 9999. Dates are typed
+(site.views.bad_request) — never a 500 and never a query over year 1 to 9999. Dates are typed
 dd/mm/yyyy, as Vietnamese write them (ISO yyyy-mm-dd is read too); core.forms.DayField reads forms' dates
 the same way."""
 

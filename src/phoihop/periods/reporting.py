@@ -1,4 +1,5 @@
-"""What period reports add to the review report (reports/assemble.py calls `apply_periods`):
+"""What period reports add to the review report (`apply_periods`, registered with reports.assemble by
+periods/hooks.py):
 
 - `approval`: which reporting units' figures in the report's span are approved, and which are not yet
   (the report marks them);

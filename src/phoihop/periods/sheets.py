@@ -1,6 +1,6 @@
 """The sheet `so_lieu_bao_cao` of the standard workbook: the values of a program's reported indicators,
 per unit and period (periods.md). Declared here, next to its model and its checks, and added to the
-workbook's sheets by `workbook.sheets.register_sheet` when the app starts (periods/apps.py): the
+workbook's sheets by `workbook.sheets.register_sheet` when the app starts (periods/hooks.py): the
 workbook engine sits below the period reports and never imports them."""
 
 from phoihop.core import cells as p

@@ -12,7 +12,7 @@ from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.records.models import Program, Target
 
 # Apps above the reports add their part to every report by registering a function here from their
-# AppConfig.ready() (periods/apps.py: approvals and reported figures, periods.reporting.apply_periods);
+# AppConfig.ready() (periods/hooks.py: approvals and reported figures, periods.reporting.apply_periods);
 # the reports never import them.
 _EXTENSIONS: list = []
 

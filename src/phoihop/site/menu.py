@@ -11,7 +11,7 @@ from phoihop.portal.services import can_edit_news
 
 
 def _has_scope(user) -> bool:
-    """What the dashboard and the targets grid ask (reports.dashboard_views, indicators.views._scope_or_403)."""
+    """What the overview and the targets grid ask before they open (a user without units gets a 403)."""
     scope = scope_for(user)
     return bool(scope.everything or scope.unit_ids)
 
