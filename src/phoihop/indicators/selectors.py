@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from phoihop.accounts.scope import Scope
 from phoihop.core.text import fold
-from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.orgs.models import KIND_ORDER, Unit, UnitClosure
 from phoihop.records.models import Program, Target
 
 from . import svg
@@ -46,27 +46,6 @@ MAIN_COLUMNS = {
     ),
 }
 MAIN_GROUP, ALL_GROUP = "chinh", "tat_ca"
-
-# Units listed in this order under a parent: federations and sector unions before grassroots units.
-KIND_ORDER = {
-    kind: i
-    for i, kind in enumerate(
-        [
-            "tong_ldld",
-            "trung_uong",
-            "ldld_tinh",
-            "dang_bo_tinh",
-            "dang_uy_khoi",
-            "dang_uy_khac",
-            "ldld_huyen",
-            "cd_nganh",
-            "dang_bo_co_so",
-            "chi_bo_co_so",
-            "cdcs",
-            "chi_bo_truc_thuoc",
-        ]
-    )
-}
 
 
 def unit_sort_key(unit) -> tuple:

@@ -16,7 +16,22 @@ FAR_PAST = date(1, 1, 1)
 FAR_FUTURE = date(9999, 12, 31)
 
 
-class Enterprise(models.Model):
+class SearchedByName(models.Model):
+    """A row shown as "name (code)" and found by its folded name: `search_name` follows `name` on every
+    save (the raw writers of the import fold it the same way)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Enterprise(SearchedByName):
     class Ownership(models.TextChoices):
         STATE = "nha_nuoc", _("Nhà nước")
         NON_STATE = "ngoai_nha_nuoc", _("Ngoài nhà nước")
@@ -36,19 +51,12 @@ class Enterprise(models.Model):
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-    def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
-
     @property
     def is_non_state(self) -> bool:
         return self.ownership != self.Ownership.STATE
 
 
-class Unit(models.Model):
+class Unit(SearchedByName):
     class Kind(models.TextChoices):
         NATIONAL_FEDERATION = "tong_ldld", _("Tổng Liên đoàn Lao động Việt Nam")
         PROVINCE_FEDERATION = "ldld_tinh", _("Liên đoàn Lao động tỉnh")
@@ -126,13 +134,6 @@ class Unit(models.Model):
         verbose_name_plural = _("đơn vị")
         indexes = [models.Index(fields=["kind", "founded_on"])]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-    def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
-
     @property
     def tree(self) -> str:
         return self.Tree.UNION if self.kind in self.UNION_KINDS else self.Tree.PARTY
@@ -140,6 +141,30 @@ class Unit(models.Model):
     def exists_on(self, day: date) -> bool:
         founded = self.founded_on or FAR_PAST
         return founded <= day and (self.dissolved_on is None or day <= self.dissolved_on)
+
+
+# Units side by side are listed in this order (the tree page, the unit picker, the report's units): level
+# by level, the union's kind before the party's at each level, so federations and sector unions come
+# before grassroots units. Within one tree it is the order of Unit.Kind.
+KIND_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        [
+            "tong_ldld",
+            "trung_uong",
+            "ldld_tinh",
+            "dang_bo_tinh",
+            "dang_uy_khoi",
+            "dang_uy_khac",
+            "ldld_huyen",
+            "cd_nganh",
+            "dang_bo_co_so",
+            "chi_bo_co_so",
+            "cdcs",
+            "chi_bo_truc_thuoc",
+        ]
+    )
+}
 
 
 class Transfer(models.Model):

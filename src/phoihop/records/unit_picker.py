@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import Scope
 from phoihop.core.text import fold
-from phoihop.orgs.models import Unit, UnitClosure
+from phoihop.orgs.models import KIND_ORDER, Unit, UnitClosure
 
 MAX_OPTIONS = 600  # above this, grassroots units are reached through the search only
 MAX_FOUND = 200
-KIND_ORDER = {kind: i for i, kind in enumerate(Unit.Kind.values)}
 
 
 @dataclass
