@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum, Value
 from django.utils.translation import gettext_noop as _
 
@@ -135,10 +136,15 @@ def _count_groups(
     if dims:  # the person's workplace on the record's date (indicators.context)
         qs = at_date(qs, people_prefix, date_field)
     if keep is None and not _IN_PYTHON.get():
-        # One row per record: the database places and groups them in one pass (placement_sql).
-        if prefilter and _small(ctx, tree):
+        postgresql = connection.vendor == "postgresql"
+        if prefilter and (not postgresql or _small(ctx, tree)):
             qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
-        inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
+        # PostgreSQL: one row per record, placed and grouped in one pass; SQLite: grouped by (unit,
+        # day, breakdowns) first, each group then probing the closure (placement_sql).
+        if postgresql:
+            inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
+        else:
+            inner = qs.values(**values).annotate(n=measure).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
     if prefilter:
         qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
@@ -162,7 +168,7 @@ def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False,
         for row in inner.filter(**{f"{unit_field}__isnull": False}):
             tally.add(row["u"], year_end(row["d"]), row["n"] or 0)
     else:
-        if prefilter and _small(ctx, tree):
+        if prefilter and (connection.vendor != "postgresql" or _small(ctx, tree)):
             inner = inner.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
         tally = _placed(ctx, tree, inner, people=False, yearly=True)
     if unitless_ok:

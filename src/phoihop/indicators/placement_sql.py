@@ -14,6 +14,10 @@ national scale, a hash join on PostgreSQL), not probed twice per record group. T
 as `Tally.add` per group (`Context.child`); `tests/test_placement_sql.py` compares every indicator with
 that path on the demo, and `bench/national_check.py` on the national bench.
 
+That is PostgreSQL's plan. SQLite (the embedded, province-scale database) builds no index on a
+materialised placement table and would scan it once per record: there the records are grouped by
+(unit, day, breakdowns) first and each group probes the closure's index, as before.
+
 With `by_root=True` (targets), p is the closure below every root (at any depth, itself included), so one
 query gives the yearly figure of every target unit at once.
 """
@@ -118,14 +122,15 @@ def grouped_rows(
     if not roots:
         return []
     sql, params = inner.query.sql_with_params()
+    if connection.vendor != "postgresql":
+        return _grouped_rows_by_closure(sql, params, roots=roots, dims=dims, yearly=yearly, by_root=by_root)
     placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=by_root, children=children)
     day = _year_end("s.d") if yearly else "s.d"
     year = "s.d" if yearly else _year("s.d")
     dims_sql = "".join(f", s.{d}" for d in dims)
-    # The records are joined with the placement rows of their unit (a hash join on PostgreSQL; on
-    # SQLite, CROSS JOIN keeps the records outside and looks the placement up by an automatic index)
-    # and grouped by (placed, year, dims) in the same pass: a few hundred rows come back, and the
-    # records are never grouped by day first (at national scale, millions of groups).
+    # The records are joined with the placement rows of their unit (a hash join) and grouped by
+    # (placed, year, dims) in the same pass: a few hundred rows come back, and the records are never
+    # grouped by day first (at national scale, millions of groups).
     query = (
         f"WITH p AS MATERIALIZED ({placement}) "
         f"SELECT p.placed, {year} AS y{dims_sql}, SUM(s.n) FROM ({sql}) s CROSS JOIN p "
@@ -134,6 +139,49 @@ def grouped_rows(
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [*placement_params, *params])
+        return cursor.fetchall()
+
+
+def _grouped_rows_by_closure(
+    sql: str, params, *, roots: list[int], dims: tuple[str, ...], yearly: bool, by_root: bool
+) -> list[tuple]:
+    """SQLite's placement (the province-scale embedded database): the records, grouped by (unit, day,
+    dims) by the caller and materialised, each probe the closure's index twice. SQLite builds no index on
+    a materialised placement table and would scan it per record group; at province scale this is the
+    faster plan (and the one the 50,000-people figures were measured with)."""
+    roots = list(dict.fromkeys(roots))
+    marks = ", ".join(["%s"] * len(roots))
+    day = _year_end("s.d") if yearly else "s.d"
+    year = "s.d" if yearly else _year("s.d")
+    dim_cols = "".join(f", s.{d}" for d in dims)
+    out_dims = "".join(f", p.{d}" for d in dims)
+    # CROSS JOIN + WHERE: SQLite keeps that join order (records, then their unit's ancestors by index,
+    # then whether that ancestor was a root's child), which it would otherwise invert.
+    if by_root:
+        placed = f"""
+            SELECT c.ancestor_id AS placed, {year} AS y{dim_cols}, s.n
+            FROM s CROSS JOIN {CLOSURE} c
+            WHERE c.descendant_id = s.u AND c.ancestor_id IN ({marks})
+                AND c.valid_from <= {day} AND c.valid_to > {day}"""
+        all_params = [*params, *roots]
+    else:
+        placed = f"""
+            SELECT c1.descendant_id AS placed, {year} AS y{dim_cols}, s.n
+            FROM s CROSS JOIN {CLOSURE} c2 CROSS JOIN {CLOSURE} c1
+            WHERE c2.descendant_id = s.u AND c2.valid_from <= {day} AND c2.valid_to > {day}
+                AND c1.descendant_id = c2.ancestor_id AND c1.depth = 1
+                AND c1.ancestor_id IN ({marks}) AND c1.valid_from <= {day} AND c1.valid_to > {day}
+            UNION ALL
+            SELECT s.u AS placed, {year} AS y{dim_cols}, s.n
+            FROM s
+            WHERE s.u IN ({marks})"""
+        all_params = [*params, *roots, *roots]
+    query = (
+        f"WITH s AS MATERIALIZED ({sql}) "
+        f"SELECT p.placed, p.y{out_dims}, SUM(p.n) FROM ({placed}) p GROUP BY p.placed, p.y{out_dims}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, all_params)
         return cursor.fetchall()
 
 
