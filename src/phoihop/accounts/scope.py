@@ -541,6 +541,23 @@ def may_see(user_or_scope, obj) -> bool:
     return gate.sees(type(obj), obj.pk)
 
 
+BOTH_TREES = frozenset({"union", "party"})
+
+
+def may_add(user, model, *, trees: frozenset[str] = BOTH_TREES) -> bool:
+    """Whether `user` may add a record of `model` at all (the add button and the add page ask it): the
+    role allows the write, as the write gate asks, and the scope holds units of a tree that keeps such
+    records — `trees`, the trees of the units that would make the record the writer's (a union's staff
+    add no admission: its party unit could never be theirs). Each write still passes check_write."""
+    gate = WriteGate(user)
+    if not gate.has_permission(model):
+        return False
+    if gate.scope.everything:
+        return True
+    held = Unit.objects.filter(pk__in=gate.scope.unit_ids).values_list("kind", flat=True)
+    return any(("union" if kind in Unit.UNION_KINDS else "party") in trees for kind in held)
+
+
 def may_write(user, model_or_obj, *, before=None, after=None) -> bool:
     """Whether `user` may turn `before` into `after` (None, None with an object: may they edit it?)."""
     return write_refusal(user, model_or_obj, before=before, after=after) is None

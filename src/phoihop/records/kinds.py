@@ -13,7 +13,9 @@ from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.accounts.scope import BOTH_TREES, write_paths
 from phoihop.core import numbers
+from phoihop.orgs.models import Unit
 
 from . import forms as f
 from . import models as r
@@ -91,6 +93,13 @@ class Kind:
 
     def key_of(self, obj) -> str:
         return str(getattr(obj, self.key))
+
+    @property
+    def trees(self) -> frozenset[str]:
+        """The trees ("union", "party") of the units that make a record of this kind its writer's: the
+        unit fields on the model's write paths (accounts.scope), as the kind's form restricts them; an
+        admission's party unit makes admissions the party's. Any unit allowed: both."""
+        return _trees(self.model, self.form)
 
 
 def _newest(*paths: str) -> tuple:
@@ -366,3 +375,17 @@ KINDS: tuple[Kind, ...] = (
 )
 
 BY_SLUG: dict[str, Kind] = {k.slug: k for k in KINDS}
+_FORMS = {k.model: k.form for k in KINDS}
+
+
+def _trees(model, form) -> frozenset[str]:
+    trees: set[str] = set()
+    for path in write_paths(model):
+        head, _sep, rest = path.partition("__")
+        if rest:  # a unit of a related record (an enrolment's class's organiser): that record's trees
+            related = model._meta.get_field(head).related_model
+            trees |= _trees(related, _FORMS[related]) if related in _FORMS else BOTH_TREES
+            continue
+        kinds = getattr(form.base_fields.get(head), "kinds", ())
+        trees |= {"union" if k in Unit.UNION_KINDS else "party" for k in kinds} if kinds else BOTH_TREES
+    return frozenset(trees) or BOTH_TREES

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phoihop.accounts.scope import scope_for
+from phoihop.accounts.scope import may_add, scope_for
 from phoihop.core import params
 from phoihop.core.client_ip import client_ip
 from phoihop.core.paging import CappedPaginator, shown_count
@@ -74,7 +74,7 @@ def record_list(request, slug: str):
     filters = listing.Filters.of(request)  # a malformed year: 400 with a message (core.params)
     rows = filters.rows(scope, kind)
     page = CappedPaginator(rows, PAGE_SIZE).get_page(params.page_number(request))
-    may_write = request.user.can("write")
+    may_write = may_add(request.user, kind.model, trees=kind.trees)  # as record_create decides
     services.log_list_view(
         actor=request.user,
         model=kind.model._meta.label,
@@ -239,7 +239,8 @@ def _form_page(request, kind: Kind, instance=None):
 @login_required
 def record_create(request, slug: str):
     kind = _kind(slug)
-    _require(request, "write")
+    if not may_add(request.user, kind.model, trees=kind.trees):
+        raise PermissionDenied  # as the list shows no add button (a union's staff: no admissions)
     return _form_page(request, kind)
 
 
