@@ -145,34 +145,38 @@ def reset_password(*, actor: User, target: User, ip_address: str | None = None) 
     else:
         _check_grant(actor=actor, target=target, unit=target.unit, role=target.role)
     password = "-".join(secrets.token_urlsafe(4) for _i in range(3))
-    target.set_password(password)
-    target.save(update_fields=["password"])
-    log_change(
-        ip_address=ip_address,
-        actor=actor, action="update", model=USER_MODEL, object_code=target.username, before=None, after=None,
-        detail=_("Đặt lại mật khẩu"),
-    )  # fmt: skip
+    _set_password(
+        actor=actor, user=target, password=password, detail=_("Đặt lại mật khẩu"), ip_address=ip_address
+    )
     return password
 
 
 @transaction.atomic
 def change_own_password(*, user: User, new_password: str, ip_address: str | None = None) -> None:
     """The signed-in user's new password (already checked by the form: old password, rules)."""
-    user.set_password(new_password)
+    _set_password(
+        actor=user, user=user, password=new_password, detail=_("Đổi mật khẩu"), ip_address=ip_address
+    )
+
+
+def _set_password(*, actor, user: User, password: str, detail: str, ip_address: str | None) -> None:
+    user.set_password(password)
     user.save(update_fields=["password"])
+    _log_account_event(actor=actor, user=user, detail=detail, ip_address=ip_address)
+
+
+def _log_account_event(*, actor, user: User, detail: str, ip_address: str | None) -> None:
+    """An act on the account that the log names without its values (a password, a second factor)."""
     log_change(
         ip_address=ip_address,
-        actor=user, action="update", model=USER_MODEL, object_code=user.username, before=None, after=None,
-        detail=_("Đổi mật khẩu"),
+        actor=actor, action="update", model=USER_MODEL, object_code=user.username, before=None, after=None,
+        detail=detail,
     )  # fmt: skip
 
 
 def log_second_factor(*, user: User, enrolled: bool, ip_address: str | None = None) -> None:
-    log_change(
-        ip_address=ip_address,
-        actor=user, action="update", model=USER_MODEL, object_code=user.username, before=None, after=None,
-        detail=_("Bật xác thực hai bước") if enrolled else _("Tắt xác thực hai bước"),
-    )  # fmt: skip
+    detail = _("Bật xác thực hai bước") if enrolled else _("Tắt xác thực hai bước")
+    _log_account_event(actor=user, user=user, detail=detail, ip_address=ip_address)
 
 
 @transaction.atomic

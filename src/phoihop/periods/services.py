@@ -280,11 +280,10 @@ def _locked_row(program: Program, period: Period, unit: Unit) -> PeriodReport | 
 @transaction.atomic
 def approve(*, actor, program: Program, period: Period, unit: Unit, comment: str = "") -> PeriodReport:
     """The report is approved; its figures count in the province's report and stay locked."""
-    _check_decider(actor, unit)
-    report = _decision(
-        actor, _locked_row(program, period, unit), allowed=(Status.SUBMITTED,), what=_("duyệt")
-    )
-    return _decide(report, actor, Status.APPROVED, ReportAction.Kind.APPROVE, comment)
+    return _decide(
+        actor, program, period, unit, allowed=(Status.SUBMITTED,), what=_("duyệt"),
+        status=Status.APPROVED, kind=ReportAction.Kind.APPROVE, comment=comment,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -292,11 +291,10 @@ def return_report(*, actor, program: Program, period: Period, unit: Unit, commen
     """The report goes back to the unit with the comment; its period opens again."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Trả lại báo cáo cần ghi ý kiến (lý do trả lại).")})
-    _check_decider(actor, unit)
-    report = _decision(
-        actor, _locked_row(program, period, unit), allowed=(Status.SUBMITTED,), what=_("trả lại")
-    )
-    return _decide(report, actor, Status.RETURNED, ReportAction.Kind.RETURN, comment)
+    return _decide(
+        actor, program, period, unit, allowed=(Status.SUBMITTED,), what=_("trả lại"),
+        status=Status.RETURNED, kind=ReportAction.Kind.RETURN, comment=comment,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -304,17 +302,28 @@ def unlock(*, actor, program: Program, period: Period, unit: Unit, reason: str) 
     """An approved (or submitted) report is opened again with a reason: status `returned`."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Mở khóa cần ghi lý do.")})
+    return _decide(
+        actor, program, period, unit, allowed=(Status.APPROVED, Status.SUBMITTED), what=_("mở khóa"),
+        status=Status.RETURNED, kind=ReportAction.Kind.UNLOCK, comment=reason,
+    )  # fmt: skip
+
+
+def _decide(
+    actor,
+    program: Program,
+    period: Period,
+    unit: Unit,
+    *,
+    allowed: tuple,
+    what: str,
+    status: str,
+    kind: str,
+    comment: str,
+) -> PeriodReport:
+    """A decider's act on the unit's report (approve, return, unlock): the decider checked, the row locked
+    and in an allowed state, then the new status, the act's row and the notices."""
     _check_decider(actor, unit)
-    report = _decision(
-        actor,
-        _locked_row(program, period, unit),
-        allowed=(Status.APPROVED, Status.SUBMITTED),
-        what=_("mở khóa"),
-    )
-    return _decide(report, actor, Status.RETURNED, ReportAction.Kind.UNLOCK, reason)
-
-
-def _decide(report: PeriodReport, actor, status: str, kind: str, comment: str) -> PeriodReport:
+    report = _decision(actor, _locked_row(program, period, unit), allowed=allowed, what=what)
     before, now = _state(report), timezone.now()
     report.status = status
     report.decided_at, report.decided_by = now, actor
