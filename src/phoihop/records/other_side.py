@@ -56,58 +56,73 @@ def _referred_by_scope(scope: Scope, person: str, on_or_before: str | None = Non
 
 def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide | None:
     """The count to show for kind `slug` when its details belong to the other side of this scope."""
+    found = _counted(scope, slug)
+    if found is None:
+        return None
+    rows, dated_by, texts = found
+    if year:
+        rows = rows.filter(**{f"{dated_by}__year": year})
+    return OtherSide(capped_count(rows), *texts)
+
+
+def _counted(scope: Scope, slug: str):
+    """(the rows counted, the date their year is, the words of OtherSide) for kind `slug`, or None."""
     sides = sides_of(scope)
     if sides == {"union"}:
         party = _("bên Đảng (tổ chức đảng kết nạp, tổ chức lớp)")
         if slug == "ket-nap":
             rows = Admission.objects.unscoped().filter(_referred_by_scope(scope, "person", "admitted_on"))
-            if year:
-                rows = rows.filter(admitted_on__year=year)
-            return OtherSide(
-                capped_count(rows),
-                _("đoàn viên do các đơn vị trong phạm vi của bạn giới thiệu đã được kết nạp Đảng"),
-                party,
-                _("Người do đơn vị bạn giới thiệu"),
-                _("bên Đảng"),
+            return (
+                rows,
+                "admitted_on",
+                (
+                    _("đoàn viên do các đơn vị trong phạm vi của bạn giới thiệu đã được kết nạp Đảng"),
+                    party,
+                    _("Người do đơn vị bạn giới thiệu"),
+                    _("bên Đảng"),
+                ),
             )
         if slug == "hoc-vien":
             rows = Enrolment.objects.unscoped().filter(_referred_by_scope(scope, "person"))
-            if year:
-                rows = rows.filter(training_class__starts_on__year=year)
-            return OtherSide(
-                capped_count(rows),
-                _("lượt học lớp bồi dưỡng của người do các đơn vị trong phạm vi của bạn giới thiệu"),
-                party,
-                _("Lượt học của người do đơn vị bạn giới thiệu"),
-                _("bên Đảng"),
+            return (
+                rows,
+                "training_class__starts_on",
+                (
+                    _("lượt học lớp bồi dưỡng của người do các đơn vị trong phạm vi của bạn giới thiệu"),
+                    party,
+                    _("Lượt học của người do đơn vị bạn giới thiệu"),
+                    _("bên Đảng"),
+                ),
             )
         if slug == "lop-boi-duong":
             attended = Enrolment.objects.unscoped().filter(
                 training_class=OuterRef("pk"), person__in=_referred_people(scope)
             )
             rows = TrainingClass.objects.unscoped().filter(Exists(attended))
-            if year:
-                rows = rows.filter(starts_on__year=year)
-            return OtherSide(
-                capped_count(rows),
-                _("lớp bồi dưỡng có người do các đơn vị trong phạm vi của bạn giới thiệu theo học"),
-                party,
-                _("Lớp có người do đơn vị bạn giới thiệu"),
-                _("bên Đảng"),
+            return (
+                rows,
+                "starts_on",
+                (
+                    _("lớp bồi dưỡng có người do các đơn vị trong phạm vi của bạn giới thiệu theo học"),
+                    party,
+                    _("Lớp có người do đơn vị bạn giới thiệu"),
+                    _("bên Đảng"),
+                ),
             )
     if sides == {"party"} and slug == "gioi-thieu":
         admitted = scope.filter(Admission.objects.all()).filter(
             person=OuterRef("person"), admitted_on__gte=OuterRef("referred_on")
         )
         rows = Referral.objects.unscoped().filter(Exists(admitted))
-        if year:
-            rows = rows.filter(referred_on__year=year)
-        return OtherSide(
-            capped_count(rows),
-            _("lượt giới thiệu của công đoàn cho những người được kết nạp trong phạm vi của bạn"),
-            _("bên công đoàn (đơn vị giới thiệu)"),
-            _("Giới thiệu người được kết nạp trong phạm vi"),
-            _("bên công đoàn"),
+        return (
+            rows,
+            "referred_on",
+            (
+                _("lượt giới thiệu của công đoàn cho những người được kết nạp trong phạm vi của bạn"),
+                _("bên công đoàn (đơn vị giới thiệu)"),
+                _("Giới thiệu người được kết nạp trong phạm vi"),
+                _("bên công đoàn"),
+            ),
         )
     return None
 

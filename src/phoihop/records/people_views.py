@@ -2,6 +2,7 @@
 with those waiting for it (chờ tiếp nhận), and the likely duplicates with their merge and its undoing.
 Views parse, authorise and call records.moves / records.duplicates."""
 
+from contextlib import contextmanager
 from datetime import date
 
 from django.contrib import messages
@@ -21,6 +22,20 @@ from .models import Person
 def _require(request, action: str) -> None:
     if not request.user.can(action):
         raise PermissionDenied
+
+
+@contextmanager
+def _shown_as_message(request, error: type[Exception]):
+    """The service's refusal (its `error`, or PermissionDenied with a reason) becomes a message on the
+    page it redirects to; a PermissionDenied without words stays a 403."""
+    try:
+        yield
+    except error as bad:
+        messages.error(request, str(bad))
+    except PermissionDenied as refused:
+        if not str(refused):
+            raise
+        messages.error(request, str(refused))
 
 
 def _day(raw: str) -> date | None:
@@ -76,7 +91,7 @@ def move_lists(request):
         action, raw_id = request.POST.get("action"), request.POST.get("move", "")
         if not raw_id.isdigit():
             raise PermissionDenied
-        try:
+        with _shown_as_message(request, moves.MoveError):
             if action == "accept":
                 move = moves.accept_move(actor=request.user, move_id=int(raw_id))
                 messages.success(request, _("Đã tiếp nhận %(name)s.") % {"name": move.person.full_name})
@@ -87,12 +102,6 @@ def move_lists(request):
                 messages.success(
                     request, _("Đã từ chối tiếp nhận %(name)s.") % {"name": move.person.full_name}
                 )
-        except moves.MoveError as bad:
-            messages.error(request, str(bad))
-        except PermissionDenied as refused:
-            if not str(refused):
-                raise
-            messages.error(request, str(refused))
         return redirect("records:moves")
     date_from, date_to = _day(request.GET.get("tu")), _day(request.GET.get("den"))
     lists = moves.moves_for(scope=scope_for(request.user), date_from=date_from, date_to=date_to)
@@ -116,7 +125,7 @@ def duplicate_list(request):
     if request.method == "POST":
         _require(request, "write")
         action = request.POST.get("action")
-        try:
+        with _shown_as_message(request, duplicates.MergeError):
             if action == "merge":
                 entry = duplicates.merge_people(
                     actor=request.user,
@@ -127,12 +136,6 @@ def duplicate_list(request):
             elif action == "undo" and request.POST.get("entry", "").isdigit():
                 person = duplicates.undo_merge(actor=request.user, entry_id=int(request.POST["entry"]))
                 messages.success(request, _("Đã hoàn tác: %(code)s trở lại.") % {"code": person.code})
-        except duplicates.MergeError as bad:
-            messages.error(request, str(bad))
-        except PermissionDenied as refused:
-            if not str(refused):
-                raise
-            messages.error(request, str(refused))
         return redirect("records:duplicates")
     return render(
         request,
