@@ -57,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{head[0]:<34}{head[1]:>10}{head[2]:>10}{head[3]:>12}")
         for key, counts in result.summary.items():
             sheet = BY_KEY[key]
-            label = sheet.label_en if lang == "en" else sheet.label
+            label = _(sheet.label)  # the sheet's label in the summary's language (the catalogue)
             self.stdout.write(
                 f"{label[:33]:<34}{counts['created']:>10}{counts['updated']:>10}{counts['unchanged']:>12}"
             )
