@@ -154,6 +154,11 @@ def _when(value, template: str, **extra) -> str | None:
     return template.format(v=value, **extra) if value else None
 
 
+def _counted(value, template: str) -> str | None:
+    """The template with the value written as a count ({v}), or None when there is none."""
+    return _when(value and fmt.count(value), template)
+
+
 def _shown(code: str, value) -> str:
     return fmt.money(value) if code.endswith("_vnd") else fmt.count(value)
 
@@ -227,8 +232,8 @@ def organisation(f: Figures) -> list[str | None]:
     founded, members = f.get("union.grassroots_founded"), f.get("union.members_admitted")
     main = _join(
         [
-            _when(founded and fmt.count(founded), "thành lập mới {v} công đoàn cơ sở"),
-            _when(members and fmt.count(members), "kết nạp {v} đoàn viên công đoàn"),
+            _counted(founded, "thành lập mới {v} công đoàn cơ sở"),
+            _counted(members, "kết nạp {v} đoàn viên công đoàn"),
         ]
     )
     non_state = sum(f.breakdown("union.members_admitted", "by_ownership").get(k, 0) for k in NON_STATE)
@@ -275,7 +280,7 @@ def party(f: Figures) -> list[str | None]:
     if classes or trainees:
         opened = _join(
             [
-                _when(classes and fmt.count(classes), "mở {v} lớp bồi dưỡng nhận thức về Đảng"),
+                _counted(classes, "mở {v} lớp bồi dưỡng nhận thức về Đảng"),
                 _when(
                     trainees and fmt.count(trainees),
                     "{v} học viên" if classes else "bồi dưỡng nhận thức về Đảng cho {v} quần chúng",
@@ -300,8 +305,8 @@ def party(f: Figures) -> list[str | None]:
     )
     in_enterprises = _join(
         [
-            _when(cells and fmt.count(cells), "thành lập mới {v} tổ chức đảng"),
-            _when(members and fmt.count(members), "kết nạp {v} đảng viên"),
+            _counted(cells, "thành lập mới {v} tổ chức đảng"),
+            _counted(members, "kết nạp {v} đảng viên"),
         ]
     )
     if in_enterprises:
@@ -354,8 +359,8 @@ def emulation(f: Figures) -> list[str | None]:
     )
     prizes = _join(
         [
-            _when(second and fmt.count(second), "{v} giải Nhì"),
-            _when(consolation and fmt.count(consolation), "{v} giải Khuyến khích"),
+            _counted(second, "{v} giải Nhì"),
+            _counted(consolation, "{v} giải Khuyến khích"),
         ]
     )
     if national:
@@ -378,8 +383,8 @@ def awards(f: Figures) -> list[str | None]:
     )
     honoured = _join(
         [
-            _when(firms and fmt.count(firms), "{v} doanh nghiệp"),
-            _when(heads and fmt.count(heads), "{v} người đứng đầu doanh nghiệp"),
+            _counted(firms, "{v} doanh nghiệp"),
+            _counted(heads, "{v} người đứng đầu doanh nghiệp"),
         ]
     )
     return [

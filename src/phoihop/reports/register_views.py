@@ -46,6 +46,18 @@ def _choice(request):
     return form, key
 
 
+def _writers_choice(request, template: str):
+    """For a page that writes the chosen report (its parts, its issue): 404 unless the user may write the
+    register; then (the choice, its key, None), or (the choice, None, the page's 400 saying what is wrong
+    with it)."""
+    if not register.may_write(request.user):
+        raise Http404
+    choice, key = _choice(request)
+    if key is None:
+        return choice, None, render(request, template, {"choice": choice}, status=400)
+    return choice, key, None
+
+
 def _query(key) -> str:
     program, start, end, scope = key
     params = {"program": program.code, "date_from": start.isoformat(), "date_to": end.isoformat()}
@@ -57,11 +69,9 @@ def _query(key) -> str:
 @login_required
 def draft(request):
     """Parts I (note), III, IV and V of one report, written in the staff site; the last editor is shown."""
-    if not register.may_write(request.user):
-        raise Http404
-    choice, key = _choice(request)
-    if key is None:
-        return render(request, "reports/draft.html", {"choice": choice}, status=400)
+    choice, key, bad_choice = _writers_choice(request, "reports/draft.html")
+    if bad_choice is not None:
+        return bad_choice
     program, start, end, scope = key
     current = services.draft_for(program=program, date_from=start, date_to=end, scope=scope)
     if request.method == "POST":
@@ -105,11 +115,9 @@ def _issue_defaults(report: dict, data: dict) -> dict:
 def issue(request):
     """Issue the chosen report: number (the next of the body's sequence is suggested), date, place,
     signers and recipients; it is frozen with its files."""
-    if not register.may_write(request.user):
-        raise Http404
-    choice, key = _choice(request)
-    if key is None:
-        return render(request, "reports/issue.html", {"choice": choice}, status=400)
+    choice, key, bad_choice = _writers_choice(request, "reports/issue.html")
+    if bad_choice is not None:
+        return bad_choice
     program, start, end, scope = key
     try:
         with translation.override(DOCUMENT_LANGUAGE):

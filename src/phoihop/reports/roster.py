@@ -17,7 +17,7 @@ from phoihop.orgs.selectors import parent_on
 from phoihop.records.listing import register_printer
 
 from .official import DOCUMENT_LANGUAGE, date_line, side_of
-from .render.pdf import FONT, FONTS, MM_PER_PT
+from .render.pdf import FONT, FONTS, centred_lines, grid_table
 
 CLERK = "NGƯỜI LẬP BIỂU"
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
@@ -28,7 +28,6 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
     """The printed list as PDF bytes. `data`: records.listing.Table; `unit`: the issuing unit (the
     filter's unit, else the user's), None for a user above every unit."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     wide = len(data.header) > 5
     pdf = FPDF(orientation="L" if wide else "P", format="A4", unit="mm")
@@ -67,14 +66,16 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
             ("—rule", "", 0),
         ]
     bottom = max(
-        _lines(pdf, pdf.l_margin, y, left_w, left),
-        _lines(pdf, pdf.l_margin + left_w, y, width - left_w, right),
+        centred_lines(pdf, pdf.l_margin, y, left_w, left, leading=1.25),
+        centred_lines(pdf, pdf.l_margin + left_w, y, width - left_w, right, leading=1.25),
     )
     place = (side or {}).get("place") or ""
     day = (
         date_line(place, timezone.localdate()) if place else date_line("", timezone.localdate()).lstrip(", ")
     )
-    bottom = _lines(pdf, pdf.l_margin + left_w, bottom + 1, width - left_w, [(day, "I", 12)])
+    bottom = centred_lines(
+        pdf, pdf.l_margin + left_w, bottom + 1, width - left_w, [(day, "I", 12)], leading=1.25
+    )
 
     # ---- title -------------------------------------------------------------------------------------------
     pdf.set_xy(pdf.l_margin, bottom + 5)
@@ -90,14 +91,7 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
     widths = _widths(header, data.rows, width)
     align = ["CENTER"] + ["RIGHT" if n else "LEFT" for n in data.numeric]
     pdf.set_font(FONT, "", 10)
-    with pdf.table(
-        col_widths=widths,
-        text_align=align,
-        headings_style=FontFace(emphasis="BOLD", fill_color=(231, 231, 231)),
-        line_height=4.8,
-        padding=0.8,
-        repeat_headings=1,
-    ) as grid:
+    with grid_table(pdf, widths=widths, align=align, line_height=4.8) as grid:
         heading = grid.row()
         for label in header:
             heading.cell(label, align="CENTER")
@@ -127,25 +121,9 @@ def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
     else:
         signer = [("THỦ TRƯỞNG ĐƠN VỊ", "B", 13)]
     signer.append((SIGN_HINT, "I", 12))
-    _lines(pdf, pdf.l_margin, y, half, clerk)
-    _lines(pdf, pdf.l_margin + half, y, half, signer)
+    centred_lines(pdf, pdf.l_margin, y, half, clerk, leading=1.25)
+    centred_lines(pdf, pdf.l_margin + half, y, half, signer, leading=1.25)
     return bytes(pdf.output())
-
-
-def _lines(pdf, x: float, y: float, w: float, items) -> float:
-    """Centred lines (text, style, size) in a column from (x, y); "—rule" draws a short rule."""
-    pdf.set_xy(x, y)
-    for text, style, size in items:
-        if text == "—rule":
-            y = pdf.get_y() + 0.6
-            pdf.set_line_width(0.25)
-            pdf.line(x + w / 3, y, x + 2 * w / 3, y)
-            pdf.set_xy(x, y + 1.2)
-            continue
-        pdf.set_font(FONT, style, size)
-        pdf.set_x(x)
-        pdf.multi_cell(w, size * MM_PER_PT * 1.25, text, align="C", new_x="LEFT", new_y="NEXT")
-    return pdf.get_y()
 
 
 def _widths(header: list[str], rows: list[list[str]], page_width: float) -> list[float]:

@@ -49,6 +49,39 @@ class PdfRenderer(Renderer):
         return bytes(pdf.output())
 
 
+def grid_table(pdf, *, widths, align, line_height: float):
+    """A table as the documents draw them (the report's appendix, the printed lists): bold headings on
+    grey, repeated on every page."""
+    from fpdf.fonts import FontFace
+
+    return pdf.table(
+        col_widths=widths,
+        text_align=align,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(231, 231, 231)),
+        line_height=line_height,
+        padding=0.8,
+        repeat_headings=1,
+    )
+
+
+def centred_lines(pdf, x: float, y: float, w: float, items, *, leading: float = 1.2) -> float:
+    """Centred lines (text, style, size) in a column from (x, y), `leading` times the size apart; returns
+    the y below them. A text "—rule" draws a short rule (a third of the column; "—rule:40", 40 mm)."""
+    pdf.set_xy(x, y)
+    for text, style, size in items:
+        if text.startswith("—rule"):
+            length = float(text.split(":")[1]) if ":" in text else w / 3
+            y = pdf.get_y() + 0.6
+            pdf.set_line_width(0.25)
+            pdf.line(x + (w - length) / 2, y, x + (w + length) / 2, y)
+            pdf.set_xy(x, y + 1.2)
+            continue
+        pdf.set_font(FONT, style, size)
+        pdf.set_x(x)
+        pdf.multi_cell(w, size * MM_PER_PT * leading, text, align="C", new_x="LEFT", new_y="NEXT")
+    return pdf.get_y()
+
+
 class Layout:
     def __init__(self, pdf, doc: Document):
         self.pdf, self.doc, self.off = pdf, doc, doc.official
@@ -56,22 +89,7 @@ class Layout:
 
     # ---- small tools ------------------------------------------------------------------------------------
     def lines(self, x: float, y: float, w: float, items: list[tuple[str, str, float]]) -> float:
-        """Centred lines (text, style, size) in a column from (x, y); returns the y below them. A text
-        "—rule—" draws a short rule."""
-        pdf = self.pdf
-        pdf.set_xy(x, y)
-        for text, style, size in items:
-            if text.startswith("—rule"):
-                length = float(text.split(":")[1]) if ":" in text else w / 3
-                y = pdf.get_y() + 0.6
-                pdf.set_line_width(0.25)
-                pdf.line(x + (w - length) / 2, y, x + (w + length) / 2, y)
-                pdf.set_xy(x, y + 1.2)
-                continue
-            pdf.set_font(FONT, style, size)
-            pdf.set_x(x)
-            pdf.multi_cell(w, size * MM_PER_PT * 1.2, text, align="C", new_x="LEFT", new_y="NEXT")
-        return pdf.get_y()
+        return centred_lines(self.pdf, x, y, w, items)
 
     def para(self, text: str, *, size=14, style="", align="J", indent=12.7, after=2.0, before=0.0):
         pdf = self.pdf
@@ -211,14 +229,7 @@ class Layout:
             else:
                 widths = [0.36] + [0.64 / (len(table.header) - 1)] * (len(table.header) - 1)
                 align = ["LEFT"] + ["RIGHT"] * (len(table.header) - 1)
-            with pdf.table(
-                col_widths=widths,
-                text_align=align,
-                headings_style=FontFace(emphasis="BOLD", fill_color=(231, 231, 231)),
-                line_height=4.6,
-                padding=0.8,
-                repeat_headings=1,
-            ) as grid:
+            with grid_table(pdf, widths=widths, align=align, line_height=4.6) as grid:
                 grid.row(table.header)
                 for row, kind in zip(table.rows, table.kinds, strict=True):
                     cells = grid.row()
