@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Case, F, FilteredRelation, Q, When
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+from phoihop.core.dates import Day
 
 from .models import FAR_FUTURE, FAR_PAST, Person, TimelineEntry
 
@@ -150,42 +152,34 @@ class RowIn:
     enterprise: str | None  # code
 
 
+EMPTY = gettext_lazy("trống")  # a missing code, as a message shows it
+
+
 def problems(
     *, rows: list[RowIn], birth_date: date | None, union: str | None, enterprise: str | None
-) -> list[tuple[RowIn, str, str]]:
-    """(row, Vietnamese, English) for each broken rule among one person's rows: a row before birth,
-    two rows on one date, a last row that disagrees with the person's `nguoi` columns."""
+) -> list[tuple[RowIn, str, dict]]:
+    """(row, message, params) for each broken rule among one person's rows — a row before birth, two
+    rows on one date, a last row that disagrees with the person's `nguoi` columns. The message is a
+    gettext msgid (Vietnamese; its English in the catalogue), rendered by the caller in its language."""
     found = []
     seen: dict[date, RowIn] = {}
     for row in rows:
         if birth_date and row.starts_on < birth_date:
-            found.append(
-                (
-                    row,
-                    f"từ ngày trước ngày sinh ({birth_date:%d/%m/%Y})",
-                    f"starts before the birth date ({birth_date.isoformat()})",
-                )
-            )
+            found.append((row, gettext_noop("từ ngày trước ngày sinh (%(day)s)"), {"day": Day(birth_date)}))
         if row.starts_on in seen:
-            found.append(
-                (
-                    row,
-                    f"trùng ngày với dòng {seen[row.starts_on].no}",
-                    f"same date as row {seen[row.starts_on].no}",
-                )
-            )
+            found.append((row, gettext_noop("trùng ngày với dòng %(row)s"), {"row": seen[row.starts_on].no}))
         else:
             seen[row.starts_on] = row
     if rows:
         last = max(rows, key=lambda r: r.starts_on)
         if (last.union or None, last.enterprise or None) != (union or None, enterprise or None):
-            u_vi, e_vi = union or "trống", enterprise or "trống"
-            u_en, e_en = union or "empty", enterprise or "empty"
             found.append(
                 (
                     last,
-                    f"dòng cuối không khớp với trang nguoi (Mã CĐCS {u_vi}, Mã doanh nghiệp {e_vi})",
-                    f"the last row disagrees with sheet nguoi (union {u_en}, enterprise {e_en})",
+                    gettext_noop(
+                        "dòng cuối không khớp với trang nguoi (Mã CĐCS %(union)s, Mã doanh nghiệp %(enterprise)s)"
+                    ),
+                    {"union": union or EMPTY, "enterprise": enterprise or EMPTY},
                 )
             )
     return found

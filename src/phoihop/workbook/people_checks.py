@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils.translation import gettext_noop
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.timeline import RowIn, problems
@@ -119,20 +120,21 @@ def _check_timeline(v) -> None:
         for day, wb_rows in by_person.get(code, {}).items():
             for row in wb_rows:  # two workbook rows on one date are a duplicate key, reported elsewhere
                 rows[day] = RowIn(row.no, day, row.values.get("ma_cdcs"), row.values.get("ma_doanh_nghiep"))
-        for found, vi, en in problems(
+        for found, message, params in problems(
             rows=list(rows.values()), birth_date=birth, union=union, enterprise=enterprise
         ):
             if isinstance(found.no, int):
                 column = sheet.column("tu_ngay")
-                v.error(sheet, found.no, column, found.starts_on.isoformat(), vi, en)
+                v.error(sheet, found.no, column, found.starts_on.isoformat(), message, **params)
             elif code in people_rows:  # the stored timeline disagrees with the workbook's nguoi row
                 v.error(
                     nguoi,
                     people_rows[code].no,
                     nguoi.column("ma_cdcs"),
                     union,
-                    f"không khớp với dòng quá trình cuối đã lưu {found.no}: {vi}",
-                    f"disagrees with the last stored history row {found.no}: {en}",
+                    gettext_noop("không khớp với dòng quá trình cuối đã lưu %(stored)s: %(problem)s"),
+                    stored=found.no,
+                    problem=_rendered(message, params),
                 )
 
 
@@ -146,3 +148,8 @@ def _visible_people(v, codes: list[str]) -> set[str] | None:
     for chunk in _chunks(codes):
         seen.update(scope.filter(Person.objects.filter(code__in=chunk)).values_list("code", flat=True))
     return seen
+
+
+def _rendered(message: str, params: dict):
+    """A message with its params, rendered in the language active when it is shown (a lazy string)."""
+    return lazy(lambda: gettext(message) % params, str)()
