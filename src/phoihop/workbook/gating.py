@@ -64,8 +64,9 @@ def seen_unit(scope, code: str) -> Unit | None:
 
 
 class RowGate:
-    def __init__(self, user, *, scope=None):
-        self.gate = WriteGate(user, bulk=True, scope=scope)
+    def __init__(self, user, *, scope=None, bulk: bool = True):
+        # bulk: the scope's visible ids loaded once (a large workbook); else one small query per question.
+        self.gate = WriteGate(user, bulk=bulk, scope=scope)
         self.errors: list[Problem] = []
         self._role_refused: set[str] = set()
         self._seen: dict[str, Unit | None] = {}  # unit code → the unit, when seen though not writable

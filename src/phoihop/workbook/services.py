@@ -51,7 +51,7 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
         if gated and validator.rows:
             result.errors = result.errors + _refusals_of_valid_rows(validator, user, scope)
         return result
-    gate = RowGate(user, scope=scope) if gated else None
+    gate = RowGate(user, scope=scope, bulk=_large(validator)) if gated else None
     who = _who(actor)
     writer = Writer(validator.rows, progress, gate=gate, audit_sink=lambda entries: _save_audit(entries, who))
     try:
@@ -63,6 +63,15 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
     result.ok, result.summary = True, writer.summary
     bump_data_version()  # rows went in by executemany, which sends no signals: retire cached reports
     return result
+
+
+# Up to this many rows, the write gate asks the database one small question per row instead of loading
+# every id the importer's scope sees (a province: a million people) — a small workbook reads little.
+GATE_IN_BULK_FROM = 1000
+
+
+def _large(validator: Validator) -> bool:
+    return sum(len(rows) for rows in validator.rows.values()) >= GATE_IN_BULK_FROM
 
 
 class _Refused(Exception):
@@ -78,7 +87,7 @@ def _refusals_of_valid_rows(validator: Validator, user, scope) -> list[Problem]:
         key: [r for r in sheet_rows if (BY_KEY[key].label, r.no) not in bad]
         for key, sheet_rows in validator.rows.items()
     }
-    gate = RowGate(user, scope=scope)
+    gate = RowGate(user, scope=scope, bulk=_large(validator))
     try:
         with transaction.atomic():
             Writer(rows, gate=gate, audit_sink=lambda entries: None).run()  # rolled back anyway
