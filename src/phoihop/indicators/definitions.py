@@ -338,17 +338,32 @@ def _trainees(ctx: Context):
     )
 
 
-@indicator("party.trainees", _("Số học viên"), area="party", tree="B")
-def trainees(ctx: Context) -> Result:
+def _trainees_at_start(ctx: Context, name: str, on):
+    """The trainees as they stood on their class's first day, with `on(...)` of that day (the workplace,
+    its ownership) annotated as `name`; those without one are left out."""
+    return (
+        at_date(_trainees(ctx), "person__", "training_class__starts_on")
+        .annotate(**{name: on("person__", "training_class__starts_on")})
+        .filter(**{f"{name}__isnull": False})
+    )
+
+
+def _count_trainees(ctx: Context, enrolments) -> Result:
+    """The trainees among `enrolments`, each counted for the class's organiser on its first day."""
     return _count_groups(
         ctx,
         "B",
-        _trainees(ctx),
+        enrolments,
         "training_class__organiser",
         "training_class__starts_on",
         people_prefix="person__",
         prefilter=True,
     )
+
+
+@indicator("party.trainees", _("Số học viên"), area="party", tree="B")
+def trainees(ctx: Context) -> Result:
+    return _count_trainees(ctx, _trainees(ctx))
 
 
 @indicator(
@@ -358,21 +373,7 @@ def trainees(ctx: Context) -> Result:
     tree="B",
 )
 def trainees_from_enterprises(ctx: Context) -> Result:
-    # The workplace on the class's first day.
-    qs = (
-        at_date(_trainees(ctx), "person__", "training_class__starts_on")
-        .annotate(workplace=workplace_on("person__", "training_class__starts_on"))
-        .filter(workplace__isnull=False)
-    )
-    return _count_groups(
-        ctx,
-        "B",
-        qs,
-        "training_class__organiser",
-        "training_class__starts_on",
-        people_prefix="person__",
-        prefilter=True,
-    )
+    return _count_trainees(ctx, _trainees_at_start(ctx, "workplace", workplace_on))
 
 
 @indicator(
@@ -382,21 +383,8 @@ def trainees_from_enterprises(ctx: Context) -> Result:
     tree="B",
 )
 def trainees_from_non_state(ctx: Context) -> Result:
-    qs = (
-        at_date(_trainees(ctx), "person__", "training_class__starts_on")
-        .annotate(ownership=ownership_on("person__", "training_class__starts_on"))
-        .filter(ownership__isnull=False)
-        .exclude(ownership="nha_nuoc")
-    )
-    return _count_groups(
-        ctx,
-        "B",
-        qs,
-        "training_class__organiser",
-        "training_class__starts_on",
-        people_prefix="person__",
-        prefilter=True,
-    )
+    qs = _trainees_at_start(ctx, "ownership", ownership_on).exclude(ownership="nha_nuoc")
+    return _count_trainees(ctx, qs)
 
 
 # ---- emulation, initiatives, contests --------------------------------------------------------------
@@ -609,6 +597,12 @@ def _yearly_minimum_in_python(ctx: Context, tree: str, units, achieved) -> Resul
     return Result(value=min(present) if present else None, by_year=by_year, by_unit=by_unit)
 
 
+def _unit_rows(key: str, **where):
+    """The units `where` selects as `_yearly_minimum` reads them: id (u), what is counted (k: `key`, the
+    unit itself or its enterprise), founding (fo) and dissolution (di)."""
+    return Unit.objects.filter(**where).values(u=F("pk"), k=F(key), fo=F("founded_on"), di=F("dissolved_on"))
+
+
 @indicator(
     "culture.min_yearly_recognition_pct",
     _("Tỷ lệ doanh nghiệp đạt Nếp sống văn hóa (năm thấp nhất, %)"),
@@ -617,9 +611,7 @@ def _yearly_minimum_in_python(ctx: Context, tree: str, units, achieved) -> Resul
     tree="B",
 )
 def culture_recognition(ctx: Context) -> Result:
-    units = Unit.objects.filter(kind__in=GRASSROOTS_PARTY, enterprise__isnull=False).values(
-        u=F("pk"), k=F("enterprise_id"), fo=F("founded_on"), di=F("dissolved_on")
-    )
+    units = _unit_rows("enterprise_id", kind__in=GRASSROOTS_PARTY, enterprise__isnull=False)
     achieved = CultureRecognition.objects.unscoped().filter(title="nep_song_van_hoa", year__in=ctx.years)
     return _yearly_minimum(ctx, "B", units, achieved.values(y=F("year"), k=F("enterprise_id")))
 
@@ -631,9 +623,7 @@ def culture_recognition(ctx: Context) -> Result:
     area="democracy",
 )
 def democracy_implementation(ctx: Context) -> Result:
-    units = Unit.objects.filter(kind__in=("cdcs", *GRASSROOTS_PARTY)).values(
-        u=F("pk"), k=F("pk"), fo=F("founded_on"), di=F("dissolved_on")
-    )
+    units = _unit_rows("pk", kind__in=("cdcs", *GRASSROOTS_PARTY))
     achieved = DemocracyReport.objects.unscoped().filter(implemented=True, year__in=ctx.years)
     return _yearly_minimum(ctx, "S", units, achieved.values(y=F("year"), k=F("unit_id")))
 

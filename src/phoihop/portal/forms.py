@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phoihop.core.forms import DayField
 
 from .models import Article, Category
+from .services import EDITABLE_FIELDS
 
 
 class ArticleForm(forms.Form):
@@ -48,16 +49,8 @@ class ArticleForm(forms.Form):
         if article is not None:
             initial = {
                 name: getattr(article, name)
-                for name in (
-                    "title",
-                    "slug",
-                    "summary",
-                    "body",
-                    "author_name",
-                    "photo_credit",
-                    "featured",
-                    "publish_at",
-                )
+                for name in EDITABLE_FIELDS
+                if name not in ("category", "cover")  # the category by id; the cover is not a form field
             }
             initial["category"] = article.category_id
         return cls(data=data, initial=initial)

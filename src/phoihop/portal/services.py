@@ -133,6 +133,19 @@ def _save(article: Article, *, wanted_slug: str, user=None) -> None:
 REVISION_FIELDS = ("title", "summary", "body", "author_name", "photo_credit")
 
 
+def _log_article(user, action: str, article: Article, *, before: dict | None, detail: str = "") -> None:
+    """The audit row of a write to an article: its state before (None when created) and after."""
+    log_change(
+        actor=user,
+        action=action,
+        model=MODEL,
+        object_code=article.slug,
+        before=before,
+        after=snapshot(article),
+        detail=detail,
+    )
+
+
 def _keep_revision(article: Article, user) -> None:
     """A revision row when the text differs from the last one kept."""
     last = article.revisions.order_by("-number").first()
@@ -190,14 +203,7 @@ def create_article(
     )
     _validate(article)
     _save(article, wanted_slug=slug, user=user)
-    log_change(
-        actor=user,
-        action="create",
-        model=MODEL,
-        object_code=article.slug,
-        before=None,
-        after=snapshot(article),
-    )
+    _log_article(user, "create", article, before=None)
     return article
 
 
@@ -215,14 +221,7 @@ def update_article(*, user, article: Article, **changes) -> Article:
         setattr(article, name, value)
     _validate(article)
     _save(article, wanted_slug=article.slug if wanted_slug is None else (wanted_slug or ""), user=user)
-    log_change(
-        actor=user,
-        action="update",
-        model=MODEL,
-        object_code=article.slug,
-        before=before,
-        after=snapshot(article),
-    )
+    _log_article(user, "update", article, before=before)
     return article
 
 
@@ -297,15 +296,7 @@ def change_status(
     )
     article.publish_corrected = corrected
     cache.invalidate()
-    log_change(
-        actor=user,
-        action="update",
-        model=MODEL,
-        object_code=article.slug,
-        before=before,
-        after=snapshot(article),
-        detail=f"status {before['status']} → {status}",
-    )
+    _log_article(user, "update", article, before=before, detail=f"status {before['status']} → {status}")
     return article
 
 

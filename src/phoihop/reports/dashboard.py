@@ -13,7 +13,7 @@ from phoihop.core.text import fold
 from phoihop.indicators import chart_specs as specs
 from phoihop.indicators import svg
 from phoihop.indicators.registry import REGISTRY, Indicator, pct
-from phoihop.indicators.selectors import unit_sort_key
+from phoihop.indicators.selectors import MAIN_COLUMNS, unit_sort_key
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
@@ -31,23 +31,11 @@ CARDS = (
     "emulation.initiatives_value_vnd",
     "welfare.contributions_vnd",
 )
+# The unit table's columns: the target grid's opening columns (indicators.selectors.MAIN_COLUMNS, one list
+# of what a unit's row shows first) without the works registered.
 TABLE_COLUMNS = {
-    "union": (
-        "union.grassroots_founded",
-        "union.members_admitted",
-        "union.outstanding_referred",
-        "union.referred_admitted",
-        "emulation.initiatives_applied",
-        "welfare.contributions_vnd",
-    ),
-    "party": (
-        "party.cells_founded_in_enterprises",
-        "party.members_admitted_in_enterprises",
-        "party.training_classes",
-        "party.trainees",
-        "emulation.initiatives_applied",
-        "welfare.contributions_vnd",
-    ),
+    side: tuple(code for code in codes if code != "emulation.works_registered")
+    for side, codes in MAIN_COLUMNS.items()
 }
 # Beyond this many grassroots rows a table keeps the largest and sums the rest into one row.
 GRASSROOTS_ROWS_SHOWN = 20
