@@ -51,6 +51,22 @@ def log_change(
     )
 
 
+def log_instance(
+    *, actor, action: str, instance: models.Model, object_code: str, before: dict | None, detail: str = ""
+) -> AuditEntry:
+    """`log_change` for a write to one saved instance: the model is its label (app.Model), the state after
+    its `snapshot`."""
+    return log_change(
+        actor=actor,
+        action=action,
+        model=instance._meta.label,
+        object_code=object_code,
+        before=before,
+        after=snapshot(instance),
+        detail=detail,
+    )
+
+
 def log_changes(*, actor, entries: Iterable[dict]) -> int:
     """Bulk form of `log_change` for imports: entries are dicts of action/model/object_code/before/after."""
     who = _actor_fields(actor)

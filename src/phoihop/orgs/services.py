@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import check_write
-from phoihop.audit.services import log_change, snapshot
+from phoihop.audit.services import log_change, log_instance, snapshot
 from phoihop.core.codes import check_code
 from phoihop.core.rules import Broken
 
@@ -28,7 +28,6 @@ from .closure import lock_tree, refresh_closure, would_cycle
 from .models import FAR_FUTURE, Enterprise, Transfer, Unit
 from .selectors import children_on, parent_on
 
-UNIT_MODEL = Unit._meta.label
 TRANSFER_MODEL = Transfer._meta.label
 
 # The tables are the rules' (orgs.rules); named here too for the callers that read them from services.
@@ -98,14 +97,8 @@ def _earliest_child_founding(unit: Unit) -> date | None:
 
 
 def _log_unit(actor, action: str, unit: Unit, before: dict | None, detail: str = "") -> None:
-    log_change(
-        actor=actor,
-        action=action,
-        model=UNIT_MODEL,
-        object_code=unit.code,
-        before=before,
-        after=snapshot(unit),
-        detail=detail,
+    log_instance(
+        actor=actor, action=action, instance=unit, object_code=unit.code, before=before, detail=detail
     )
 
 

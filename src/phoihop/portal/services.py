@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import scope_for
-from phoihop.audit.services import log_change, snapshot
+from phoihop.audit.services import log_change, log_instance, snapshot
 from phoihop.core.text import fold, slugify_vi
 
 from . import cache, report_article
@@ -19,7 +19,6 @@ from .html import clean_html, images_without_alt, text_of
 from .images import prepare
 from .models import Article, ArticleComment, ArticleImage, ArticleRevision, Category, Document, SiteInfo
 
-MODEL = "portal.Article"
 EDITABLE_FIELDS = (
     "title",
     "slug",
@@ -135,14 +134,8 @@ REVISION_FIELDS = ("title", "summary", "body", "author_name", "photo_credit")
 
 def _log_article(user, action: str, article: Article, *, before: dict | None, detail: str = "") -> None:
     """The audit row of a write to an article: its state before (None when created) and after."""
-    log_change(
-        actor=user,
-        action=action,
-        model=MODEL,
-        object_code=article.slug,
-        before=before,
-        after=snapshot(article),
-        detail=detail,
+    log_instance(
+        actor=user, action=action, instance=article, object_code=article.slug, before=before, detail=detail
     )
 
 
@@ -458,13 +451,8 @@ def update_site_info(*, user, **fields) -> SiteInfo:
         setattr(info, name, " ".join(str(value or "").split()))
     info.save()
     cache.invalidate()
-    log_change(
-        actor=user,
-        action="update" if before else "create",
-        model="portal.SiteInfo",
-        object_code="site",
-        before=before,
-        after=snapshot(info),
+    log_instance(
+        actor=user, action="update" if before else "create", instance=info, object_code="site", before=before
     )
     return info
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import Scope, check_write, scope_for
 from phoihop.audit.models import AuditEntry
-from phoihop.audit.services import log_change, snapshot
+from phoihop.audit.services import log_change, log_instance, snapshot
 from phoihop.orgs.models import Enterprise, Unit
 
 from . import rules
@@ -33,15 +33,8 @@ class MoveError(ValueError):
 
 
 def _audit(actor, move: Move, action: str, before: dict | None, detail: str) -> None:
-    log_change(
-        actor=actor,
-        action=action,
-        model=Move._meta.label,
-        object_code=f"{move.person.code} / {move.moved_on.isoformat()}",
-        before=before,
-        after=snapshot(move),
-        detail=detail,
-    )
+    code = f"{move.person.code} / {move.moved_on.isoformat()}"
+    log_instance(actor=actor, action=action, instance=move, object_code=code, before=before, detail=detail)
 
 
 def _check_destination(person: Person, day: date, source_id: int | None, target: Unit) -> None:
@@ -123,14 +116,8 @@ def _base_row(actor, person: Person, moved_on: date) -> None:
 def _save_row(actor, person: Person, row: TimelineEntry) -> None:
     check_write(actor, TimelineEntry, before=None, after=row)
     row.save()
-    log_change(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        model=TimelineEntry._meta.label,
-        object_code=f"{person.code} / {row.starts_on.isoformat()}",
-        before=None,
-        after=snapshot(row),
-    )
+    code = f"{person.code} / {row.starts_on.isoformat()}"
+    log_instance(actor=actor, action=AuditEntry.Action.CREATE, instance=row, object_code=code, before=None)
     rebuild_intervals([person.pk])
 
 
