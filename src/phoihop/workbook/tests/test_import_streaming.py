@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from phoihop.audit.models import AuditEntry
-from phoihop.orgs.models import Enterprise, Unit
+from phoihop.orgs.closure import rebuild_closure
+from phoihop.orgs.models import Enterprise, Unit, UnitClosure
 from phoihop.records.models import Person, TimelineEntry
 from phoihop.workbook import write
 from phoihop.workbook.services import import_workbook
@@ -125,3 +126,36 @@ def test_many_rows_are_stored_as_given_and_updated_in_batches(db, tmp_path, monk
         "full_name": "Trần Thị Mới 7",
         "search_name": "tran thi moi 7",
     }
+
+
+def _closure() -> set[tuple]:
+    return set(
+        UnitClosure.objects.values_list(
+            "ancestor__code", "descendant__code", "depth", "valid_from", "valid_to"
+        )
+    )
+
+
+def test_the_tree_after_an_import_that_moves_units_is_the_whole_tree_rebuilt(db, tmp_path):
+    """The import refreshes the closure of the units it creates, changes or transfers only: the rows it
+    leaves are exactly those a rebuild of the whole tree writes."""
+    assert import_workbook(workbook(tmp_path, "first", [person(1)], units=big_units(5))).ok
+    units = big_units(5)
+    units[0][3] = "T-H2"  # U-000 moves to district two by its parent column
+    sheets = base(nguoi=[PEOPLE_HEADER, person(1)])
+    sheets["don_vi"] += [*units, ["U-NEW", "CĐCS mới", "cdcs", "T-H1", "", "2012-01-01"]]
+    sheets["dieu_chuyen"] = [
+        ["ma_don_vi", "ngay_hieu_luc", "ma_cap_tren_moi"],
+        ["U-001", "2020-07-01", "T-H2"],
+    ]
+    result = import_workbook(write_csv(tmp_path / "moves", sheets))
+    assert result.ok, [e.render() for e in result.errors]
+    assert (result.summary["don_vi"]["created"], result.summary["don_vi"]["updated"]) == (1, 1)
+    assert result.summary["dieu_chuyen"]["created"] == 1
+    after = _closure()
+    assert any(a == "T-H2" and d == "U-000" for a, d, *_ in after)
+    assert not any(a == "T-H1" and d == "U-000" for a, d, *_ in after)
+    assert any(a == "T-H2" and d == "U-001" and start == date(2020, 7, 1) for a, d, _, start, _ in after)
+    assert any(a == "T" and d == "U-NEW" for a, d, *_ in after)
+    rebuild_closure()
+    assert _closure() == after
