@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""national_bench.py [--database-url URL] [--runs R] [--explain]
+"""national_bench.py [--database-url URL] [--runs R] [--explain] [--only reports|dashboard|people|transfer ...]
 
 Times, in one process (Django started once, so start-up is not counted), on the national database
 written by make_national.py (PostgreSQL):
@@ -56,7 +56,14 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/h_scale_bench")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=("reports", "dashboard", "people", "transfer"),
+        help="run only these operations (repeatable; default: all)",
+    )
     args = parser.parse_args()
+    wanted = set(args.only or ("reports", "dashboard", "people", "transfer"))
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoihop.settings")
     os.environ.setdefault("PHOIHOP_ALLOWED_HOSTS", "testserver")
@@ -112,14 +119,16 @@ def main() -> None:
         med, runs = timed(lambda: cached_report(**kwargs), args.runs)
         rows.append((f"same again from the cache, {label}", med, runs, 0.2))
 
-    report_case("national program", program_code=national.code)
-    report_case("one province (its program)", program_code="CTPH-T01-2021-2025")
-    report_case("one district", program_code="CTPH-T01-2021-2025", scope_code="LDLD-T01-H01")
+    if "reports" in wanted:
+        report_case("national program", program_code=national.code)
+        report_case("one province (its program)", program_code="CTPH-T01-2021-2025")
+        report_case("one district", program_code="CTPH-T01-2021-2025", scope_code="LDLD-T01-H01")
 
-    cache.clear()
-    with connection.execute_wrapper(spy):
-        med, runs = timed(lambda: build_dashboard(user=user, program=national), args.runs)
-    rows.append(("dashboard data, national root user (first build, then cached)", med, runs, 1.0))
+    if "dashboard" in wanted:
+        cache.clear()
+        with connection.execute_wrapper(spy):
+            med, runs = timed(lambda: build_dashboard(user=user, program=national), args.runs)
+        rows.append(("dashboard data, national root user (first build, then cached)", med, runs, 1.0))
 
     client = Client()
     client.force_login(user)
@@ -128,15 +137,16 @@ def main() -> None:
         response = client.get(url, **headers)
         assert response.status_code == 200, (url, response.status_code)  # a fast error is no figure
 
-    with connection.execute_wrapper(spy):
-        med, runs = timed(lambda: page("/ho-so/nguoi/"), args.runs)
-    rows.append(("people list page /ho-so/nguoi/, root user", med, runs, 0.3))
-    token = ApiToken.issue(user)
-    with connection.execute_wrapper(spy):
-        med, runs = timed(
-            lambda: page("/api/v1/units/TLD/people", HTTP_AUTHORIZATION=f"Bearer {token}"), args.runs
-        )
-    rows.append(("API units/TLD/people page, root user", med, runs, 0.3))
+    if "people" in wanted:
+        with connection.execute_wrapper(spy):
+            med, runs = timed(lambda: page("/ho-so/nguoi/"), args.runs)
+        rows.append(("people list page /ho-so/nguoi/, root user", med, runs, 0.3))
+        token = ApiToken.issue(user)
+        with connection.execute_wrapper(spy):
+            med, runs = timed(
+                lambda: page("/api/v1/units/TLD/people", HTTP_AUTHORIZATION=f"Bearer {token}"), args.runs
+            )
+        rows.append(("API units/TLD/people page, root user", med, runs, 0.3))
 
     cdcs = Unit.objects.filter(kind="cdcs", code__startswith="CDCS-T02-").order_by("code").first()
     targets = list(Unit.objects.filter(kind="ldld_huyen", code__startswith="LDLD-T02-").order_by("code")[:2])
@@ -149,9 +159,10 @@ def main() -> None:
                 actor=None, unit=cdcs, new_parent=targets[len(Transfer.objects.filter(unit=cdcs)) % 2], on=day
             )
 
-    with connection.execute_wrapper(spy):
-        med, runs = timed(one_transfer, args.runs)
-    rows.append(("one transfer (grassroots union to another district)", med, runs, 1.0))
+    if "transfer" in wanted:
+        with connection.execute_wrapper(spy):
+            med, runs = timed(one_transfer, args.runs)
+        rows.append(("one transfer (grassroots union to another district)", med, runs, 1.0))
 
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\n| operation | median | runs | goal |\n|---|---|---|---|")

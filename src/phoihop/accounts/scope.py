@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Subquery
 from django.http import Http404
 
 from phoihop.orgs.models import Enterprise, Transfer, Unit, UnitClosure
@@ -99,6 +99,13 @@ class Scope:
         # to) is probed directly; a path through a multi-valued relation (a person's referrals) probes
         # inside an EXISTS over that relation, so rows are never repeated and no id list is built.
         base = model._base_manager
+        if self.holds_root and len(paths) > 1:
+            # A root's scope holds nearly every row: one semi-join per row over the union of the units
+            # the row names, which stops at the first unit found (its grassroots union, usually), so a
+            # capped count or a page stops early. Five ORed EXISTS made PostgreSQL hash the whole
+            # closure, the admissions and the referrals before reading the first row (issue 13).
+            units = _NamedUnits(model, paths)
+            return queryset.filter(Q(_Covered(units, self.unit_ids)) | Q(_Covered(units, None)))
         visible = Q()
         for path in paths:
             visible |= Q(self._covers_path(model, path))
@@ -136,6 +143,75 @@ class Scope:
             return self.units().get(code=code)
         except Unit.DoesNotExist as missing:
             raise Http404 from missing
+
+
+class _NamedUnits:
+    """The units a row names through `paths`, as one `UNION ALL` of correlated selects: a column of
+    the row itself is selected directly, any other path from the row's own table by its pk."""
+
+    def __init__(self, model, paths):
+        self.model = model
+        self.paths = tuple(paths)
+
+    def branches(self) -> list:
+        found = []
+        for path in self.paths:
+            if "__" not in path and _single_valued(self.model, path):
+                found.append(F(path))
+            else:
+                related = self.model._base_manager.filter(pk=OuterRef("pk"), **{f"{path}__isnull": False})
+                found.append(Subquery(related.order_by().values(scope_u=F(path))))
+        return found
+
+
+class _Covered(Expression):
+    """`EXISTS (SELECT 1 FROM (<the row's units>) u WHERE <u stood under a scope unit>)`, or with
+    `unit_ids` None, `NOT EXISTS (<a unit the row names>)` (a row naming no unit)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, units: _NamedUnits, unit_ids, branches=None):
+        super().__init__()
+        self.units = units
+        self.unit_ids = unit_ids
+        self.branches = list(branches) if branches is not None else units.branches()
+
+    def get_source_expressions(self):
+        return self.branches
+
+    def set_source_expressions(self, exprs):
+        self.branches = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        quote = connection.ops.quote_name
+        parts, params = [], []
+        for index, branch in enumerate(self.branches):
+            sql, branch_params = compiler.compile(branch)
+            if isinstance(branch, Subquery):
+                alias = quote(f"scope_b{index}")
+                parts.append(f"SELECT {alias}.{quote('scope_u')} AS {quote('u')} FROM {sql} {alias}")  # noqa: S608
+            else:
+                parts.append(f"SELECT {sql} AS {quote('u')}")
+            params.extend(branch_params)
+        named = quote("scope_units")
+        # Only quoted names and compiled SQL are spliced in; every value travels as a parameter.
+        union = f"SELECT 1 FROM ({' UNION ALL '.join(parts)}) {named}"  # noqa: S608
+        unit = f"{named}.{quote('u')}"
+        if self.unit_ids is None:
+            return f"NOT EXISTS ({union} WHERE {unit} IS NOT NULL)", params
+        if not self.unit_ids:
+            return "1 = 0", params
+        closure = UnitClosure._meta
+        table = quote(closure.db_table)
+        ancestor = quote(closure.get_field("ancestor").column)
+        descendant = quote(closure.get_field("descendant").column)
+        marks = ", ".join(["%s"] * len(self.unit_ids))
+        sql = (
+            f"EXISTS ({union} WHERE EXISTS (SELECT 1 FROM {table} {quote('scope_c')} "  # noqa: S608
+            f"WHERE {quote('scope_c')}.{ancestor} IN ({marks}) AND {quote('scope_c')}.{descendant} = {unit}))"
+        )
+        return sql, params + list(self.unit_ids)
 
 
 def _single_valued(model, path: str) -> bool:

@@ -85,7 +85,8 @@ def build(scope: Scope, *, search: str = "") -> list[Group]:
             ).order_by("search_name")[:MAX_FOUND]
         )
         return _flat(found, today)
-    if units_qs.count() > MAX_OPTIONS:
+    # Counted only up to the limit: a national root's 114,000 units took 0.3 s to count in full.
+    if units_qs.order_by()[: MAX_OPTIONS + 1].count() > MAX_OPTIONS:
         units_qs = units_qs.exclude(kind__in=Unit.GRASSROOTS_KINDS)
     units = {u.pk: u for u in units_qs}
     # A parent outside the scope (a district user's province) makes the unit a top of the picker.
