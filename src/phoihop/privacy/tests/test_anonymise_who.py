@@ -20,9 +20,11 @@ def person(code):
 
 
 def test_left_long_ago_cleared_recently_left_and_rejoined_kept(world):
-    Person.objects.unscoped().filter(code="P-BAC-1").update(union_left_on=date(2012, 5, 1), birth_date=date(1980, 1, 2),
+    Person.objects.unscoped().filter(code="P-BAC-1").update(union_joined_on=date(2005, 3, 1), union_left_on=date(2012, 5, 1), birth_date=date(1980, 1, 2),
                                                             cccd="001080000001")  # fmt: skip
-    Person.objects.unscoped().filter(code="P-NAM-1").update(union_left_on=date(2012, 5, 1))
+    Person.objects.unscoped().filter(code="P-NAM-1").update(
+        union_joined_on=date(2005, 3, 1), union_left_on=date(2012, 5, 1)
+    )
     TimelineEntry.objects.unscoped().create(
         person=person("P-NAM-1"), starts_on=date(2020, 1, 1), grassroots_union=world.unit("CDCS-NAM-1")
     )  # a member again since 2020
@@ -44,13 +46,17 @@ def test_left_long_ago_cleared_recently_left_and_rejoined_kept(world):
 
 
 def test_the_years_count_from_today(world):
-    Person.objects.unscoped().filter(code="P-BAC-1").update(union_left_on=date(2016, 12, 1))
+    Person.objects.unscoped().filter(code="P-BAC-1").update(
+        union_joined_on=date(2005, 3, 1), union_left_on=date(2016, 12, 1)
+    )
     assert anonymise_people(years=10, today=TODAY) == []  # 9 years 364 days
     assert anonymise_people(years=10, today=date(2026, 12, 2)) == ["P-BAC-1"]
 
 
 def test_negative_years_are_refused_and_nothing_changes(world):
-    Person.objects.unscoped().filter(code="P-BAC-1").update(union_left_on=date(2000, 1, 1))
+    Person.objects.unscoped().filter(code="P-BAC-1").update(
+        union_joined_on=date(1995, 3, 1), union_left_on=date(2000, 1, 1)
+    )
     with pytest.raises(CommandError, match="Số năm phải từ 0 trở lên"):
         call_command("anonymise", "--years", "-1", stdout=io.StringIO())
     assert person("P-BAC-1").full_name == "Nguyễn Thị Hoa"
