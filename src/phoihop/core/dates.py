@@ -58,6 +58,18 @@ def today() -> date:
     return timezone.localdate()
 
 
+_passed: date | None = None  # a day this process has seen as today: every date up to it is past or today
+
+
+def _surely_not_future(day: date) -> bool:
+    """True when `day` is at most a day this process already saw as today (today only moves forward), so
+    that a workbook's million date cells do not each ask the clock and the time zone."""
+    global _passed
+    if _passed is None:
+        _passed = today()
+    return day <= _passed
+
+
 def latest_plan(on: date | None = None) -> date:
     """The last day a planned date may take: 31/12 of the year PLAN_YEARS ahead."""
     return date((on or today()).year + PLAN_YEARS, 12, 31)
@@ -74,6 +86,8 @@ def check_day(day: date | None, *, planned: bool = False, on: date | None = None
         return None
     if day < EARLIEST:
         return gettext_noop("Ngày không được trước %(day)s."), {"day": Day(EARLIEST)}
+    if on is None and _surely_not_future(day):
+        return None
     current = on or today()
     if planned:
         last = latest_plan(current)
