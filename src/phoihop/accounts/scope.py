@@ -100,12 +100,19 @@ class Scope:
         # inside an EXISTS over that relation, so rows are never repeated and no id list is built.
         base = model._base_manager
         if self.holds_root and len(paths) > 1:
-            # A root's scope holds nearly every row: one semi-join per row over the union of the units
-            # the row names, which stops at the first unit found (its grassroots union, usually), so a
-            # capped count or a page stops early. Five ORed EXISTS made PostgreSQL hash the whole
+            # A root's scope holds nearly every row. The row's own unit columns are probed as before
+            # (PostgreSQL may hash the closure for them); every other path goes into ONE semi-join over
+            # the UNION ALL of the units the row names, evaluated per row only when its own columns did
+            # not answer, and stopping at the first unit found. Five ORed EXISTS made PostgreSQL hash the
             # closure, the admissions and the referrals before reading the first row (issue 13).
-            units = _NamedUnits(model, paths)
-            return queryset.filter(Q(_Covered(units, self.unit_ids)) | Q(_Covered(units, None)))
+            direct = [p for p in paths if "__" not in p and _single_valued(model, p)]
+            others = [p for p in paths if p not in direct]
+            visible = Q()
+            for path in direct:
+                visible |= Q(self.covers(path))
+            if others:
+                visible |= Q(_Covered(_NamedUnits(model, others), self.unit_ids))
+            return queryset.filter(visible | Q(_Covered(_NamedUnits(model, paths), None)))
         visible = Q()
         for path in paths:
             visible |= Q(self._covers_path(model, path))
