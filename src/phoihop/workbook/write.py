@@ -298,7 +298,17 @@ class Writer:
         # (keys are unique within a sheet, validate.py), so nothing is looked up.
         was_empty = not _manager(model).exists()
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        shape = (fields, attnames, key_attnames, search)
+        # An empty cell of a column the database keeps NOT NULL with a default (an initiative's value)
+        # stores that default, as the staff form does, instead of failing the whole import on NULL.
+        meta = model._meta
+        defaults = {
+            a: f.get_default()
+            for _, a, ref in fields
+            if not ref
+            for f in (meta.get_field(a),)
+            if not f.null and f.has_default() and not callable(f.default)
+        }
+        shape = (fields, attnames, key_attnames, search, defaults)
         with _indexes_built_after(model, empty=was_empty, rows=len(rows)):
             for batch in _chunks(rows, BATCH):
                 self._write_batch(sheet, batch, shape, counts, look_up=not was_empty)
@@ -309,7 +319,7 @@ class Writer:
         self.summary[sheet.key] = counts
 
     def _write_batch(self, sheet: Sheet, rows: list[Row], shape, counts: dict, *, look_up: bool) -> None:
-        fields, attnames, key_attnames, search = shape
+        fields, attnames, key_attnames, search, defaults = shape
         model = sheet.model
         # Resolve each referenced sheet's codes of this batch through one lookup.
         wanted: dict[str, set] = {}
@@ -326,6 +336,9 @@ class Writer:
                 for key, attname, found in plan
                 for v in (given.get(key),)
             }
+            for attname, default in defaults.items():
+                if values[attname] is None:
+                    values[attname] = default
             if search:
                 values["search_name"] = fold(values[search])
             states.append((row, values, tuple(values[a] for a in key_attnames)))

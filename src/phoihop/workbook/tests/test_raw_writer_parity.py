@@ -143,11 +143,6 @@ def test_search_names_are_folded_alike_by_the_import_and_by_save(tmp_path: Path)
     assert person.search_name == Person.objects.unscoped().get(code="P2").search_name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, for workbook/write.py: an empty optional money cell is written as NULL into the "
-    "NOT NULL value_vnd and the import ends in an IntegrityError (a 500 on upload)",
-)
 def test_an_empty_money_cell_is_stored_as_the_staff_form_stores_it(tmp_path: Path):
     # InitiativeForm.clean_value_vnd stores 0 for an empty "Giá trị làm lợi"; the import must do the same.
     initiatives = [INITIATIVES[0], ["S-3", "Không ghi giá trị", "CS-1", "2021", "", ""]]
