@@ -23,8 +23,6 @@ from . import models as r
 from . import rules
 
 SUGGESTIONS = 500  # longest list of codes offered under a code field
-UNION_KINDS = tuple(sorted(Unit.UNION_KINDS))
-PARTY_KINDS = tuple(sorted(Unit.PARTY_KINDS))
 
 
 # ---- fields -------------------------------------------------------------------------------------
@@ -45,8 +43,12 @@ class CodeField(forms.Field):
         "training_class": _("lớp"),
     }
 
-    def __init__(self, *, source: str, kinds: tuple[str, ...] = (), **kwargs):
-        self.source, self.kinds = source, kinds
+    def __init__(self, *, source: str, **kwargs):
+        self.source = source
+        # The unit kinds it accepts and the rule saying so (records.rules.UNIT_KINDS), set by RecordForm
+        # from the form's model and the field's name: (model, field name), or None for any kind.
+        self.kinds: frozenset[str] = frozenset()
+        self.rule: tuple[type, str] | None = None
         self.queryset = None
         self.suggestions: list[tuple[str, str]] = []
         kwargs.setdefault("widget", forms.TextInput)
@@ -62,11 +64,13 @@ class CodeField(forms.Field):
             "enterprise": lambda: scope.enterprises(),
             "training_class": lambda: scope.filter(r.TrainingClass.objects.all()),
         }[self.source]()
-        self.queryset = qs.filter(kind__in=self.kinds) if self.kinds else qs
+        # A unit of another kind is found, then refused by its rule (the import's message, not "not found").
+        self.queryset = qs
+        offered = qs.filter(kind__in=self.kinds) if self.kinds else qs
         # Typing a code is quick for those who know it; a short list helps those who do not.
         self.suggestions = []
         if self.source in ("unit", "enterprise", "training_class"):
-            first = list(self.queryset.order_by("code").values_list("code", "name")[: SUGGESTIONS + 1])
+            first = list(offered.order_by("code").values_list("code", "name")[: SUGGESTIONS + 1])
             if len(first) <= SUGGESTIONS:
                 self.suggestions = first
 
@@ -95,6 +99,9 @@ class CodeField(forms.Field):
                 code="not_found",
                 params={"what": self.WHAT[self.source], "code": code},
             )
+        broken = rules.unit_kind(*self.rule, code, found.kind) if self.rule else None
+        if broken is not None:
+            raise ValidationError(broken.message(), code="unit_kind")
         return found
 
     def validate(self, value):
@@ -177,6 +184,15 @@ class RecordForm(forms.ModelForm):
     must be in scope (so the record stays visible to the one entering it)."""
 
     owner_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        """A unit code field accepts the kinds records.rules.UNIT_KINDS gives its model's field."""
+        super().__init_subclass__(**kwargs)
+        model = getattr(getattr(cls, "Meta", None), "model", None)
+        for name, field in vars(cls).get("declared_fields", {}).items():
+            rule = rules.UNIT_KINDS.get((model, name))
+            if isinstance(field, CodeField) and rule is not None:
+                field.kinds, field.rule = rule[0], (model, name)
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +286,7 @@ def unique_problems(instance: models.Model) -> list[tuple[str, str]]:
 class PersonForm(RecordForm):
     owner_fields = ("grassroots_union",)
     birth_date = DayField(label=_("Ngày sinh"), required=False)
-    grassroots_union = CodeField(source="unit", kinds=("cdcs",), label=_("Công đoàn cơ sở"), required=False)
+    grassroots_union = CodeField(source="unit", label=_("Công đoàn cơ sở"), required=False)
     enterprise = CodeField(source="enterprise", label=_("Doanh nghiệp"), required=False)
     union_joined_on = DayField(label=_("Ngày vào công đoàn"), required=False)
     union_left_on = DayField(label=_("Ngày rời công đoàn"), required=False)
@@ -341,9 +357,7 @@ class TimelineEntryForm(RecordForm):
     person = CodeField(source="person", label=_("Người"))
     starts_on = DayField(label=_("Từ ngày"))
     # An earlier union may lie outside the scope holding the person now.
-    grassroots_union = CodeField(
-        source="any_unit", kinds=("cdcs",), label=_("Công đoàn cơ sở"), required=False
-    )
+    grassroots_union = CodeField(source="any_unit", label=_("Công đoàn cơ sở"), required=False)
     enterprise = CodeField(source="enterprise", label=_("Doanh nghiệp"), required=False)
 
     class Meta:
@@ -353,12 +367,9 @@ class TimelineEntryForm(RecordForm):
     def clean(self):
         data = super().clean()
         person, day = data.get("person"), data.get("starts_on")
-        if person is not None and day and person.birth_date and day < person.birth_date:
-            self.add_error(
-                "starts_on",
-                _("Từ ngày trước ngày sinh của người này (%(day)s).")
-                % {"day": person.birth_date.strftime("%d/%m/%Y")},
-            )
+        broken = rules.after_birth("starts_on", day, person.birth_date if person is not None else None)
+        if broken is not None and not self.has_error("starts_on"):
+            self.add_error("starts_on", broken.message())
         return data
 
 
@@ -399,10 +410,8 @@ class ReferralForm(RecordForm):
     owner_fields = ("referring_unit",)
     person = CodeField(source="person", label=_("Người được giới thiệu"))
     referred_on = DayField(label=_("Ngày giới thiệu"))
-    referring_unit = CodeField(source="unit", kinds=UNION_KINDS, label=_("Đơn vị giới thiệu"))
-    receiving_party_unit = CodeField(
-        source="any_unit", kinds=PARTY_KINDS, label=_("Tổ chức đảng tiếp nhận"), required=False
-    )
+    referring_unit = CodeField(source="unit", label=_("Đơn vị giới thiệu"))
+    receiving_party_unit = CodeField(source="any_unit", label=_("Tổ chức đảng tiếp nhận"), required=False)
 
     class Meta:
         model = r.Referral
@@ -411,7 +420,7 @@ class ReferralForm(RecordForm):
 
 class TrainingClassForm(RecordForm):
     owner_fields = ("organiser",)
-    organiser = CodeField(source="unit", kinds=PARTY_KINDS, label=_("Đơn vị tổ chức"))
+    organiser = CodeField(source="unit", label=_("Đơn vị tổ chức"))
     starts_on = DayField(label=_("Ngày bắt đầu"), future=True)
     ends_on = DayField(label=_("Ngày kết thúc"), future=True, required=False)
 
@@ -433,7 +442,7 @@ class AdmissionForm(RecordForm):
     owner_fields = ("party_unit",)
     person = CodeField(source="person", label=_("Người được kết nạp"))
     admitted_on = DayField(label=_("Ngày kết nạp"))
-    party_unit = CodeField(source="unit", kinds=PARTY_KINDS, label=_("Tổ chức đảng"))
+    party_unit = CodeField(source="unit", label=_("Tổ chức đảng"))
     full_member_on = DayField(label=_("Ngày chuyển chính thức"), required=False)
 
     class Meta:
@@ -536,8 +545,8 @@ class ProgramForm(RecordForm):
     owner_fields = ("union_root", "party_root")
     starts_on = DayField(label=_("Từ ngày"), future=True)
     ends_on = DayField(label=_("Đến ngày"), future=True)
-    union_root = CodeField(source="any_unit", kinds=UNION_KINDS, label=_("Bên công đoàn"))
-    party_root = CodeField(source="any_unit", kinds=PARTY_KINDS, label=_("Bên đảng"))
+    union_root = CodeField(source="any_unit", label=_("Bên công đoàn"))
+    party_root = CodeField(source="any_unit", label=_("Bên đảng"))
 
     class Meta:
         model = r.Program

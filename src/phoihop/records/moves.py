@@ -38,8 +38,9 @@ def _audit(actor, move: Move, action: str, before: dict | None, detail: str) -> 
 
 
 def _check_destination(person: Person, day: date, source_id: int | None, target: Unit) -> None:
-    if target.kind != "cdcs":
-        raise MoveError(_("Đơn vị tiếp nhận %(code)s không phải công đoàn cơ sở.") % {"code": target.code})
+    broken = rules.unit_kind(Move, "to_union", target.code, target.kind)
+    if broken is not None:
+        raise MoveError(broken.message())
     if target.pk == source_id:
         raise MoveError(
             _(
@@ -79,8 +80,9 @@ def record_move(
             % {"day": moved_on.strftime("%d/%m/%Y"), "name": person.full_name}
         )
     _check_destination(person, moved_on, source, to_union)
-    if person.birth_date and moved_on < person.birth_date:
-        raise MoveError(_("Ngày chuyển trước ngày sinh của người này."))
+    broken = rules.after_birth("moved_on", moved_on, person.birth_date)
+    if broken is not None:
+        raise MoveError(broken.message())
     if entries and moved_on <= entries[-1].starts_on:
         raise MoveError(
             _("Ngày chuyển phải sau dòng quá trình cuối (%(day)s).")

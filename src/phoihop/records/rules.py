@@ -6,8 +6,10 @@ accept too, and a refusal reads the same everywhere.
 
 Each rule is a pure function over the record's values, keyed by model field name (a reference is any
 non-empty value: a model instance, a pk or a code), and returns the broken rules: no queries, so the
-import checks a million rows without one per row. The cross-record checks (codes unique, references
-existing and of the right kind, a person's timeline, scope) stay with the code that holds those facts.
+import checks a million rows without one per row. Two rules read one fact of a record a row names, given
+by the caller: a person's row not before their birth (`after_birth`) and the unit kinds a reference may
+name (`UNIT_KINDS`, `unit_kind`). The other cross-record checks (codes unique, references existing, the
+rows of a person's timeline together, scope) stay with the code that holds those facts.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from phoihop.core import dates
+from phoihop.core.dates import Day
 from phoihop.core.rules import Broken
+from phoihop.orgs.models import Unit
 
 from . import models as r
 
@@ -33,6 +37,10 @@ END_AFTER_START = gettext_noop("Ngày kết thúc phải sau ngày bắt đầu.
 FULL_AFTER_ADMITTED = gettext_noop("Ngày chuyển chính thức phải sau ngày kết nạp.")
 AWARD_NEEDS_ENTERPRISE = gettext_noop("Khen thưởng doanh nghiệp thì cần mã doanh nghiệp.")
 AWARD_NEEDS_PERSON = gettext_noop("Khen thưởng cá nhân thì cần mã người.")
+# A person's dated row (a timeline row, a move) set before their birth.
+BEFORE_BIRTH = gettext_noop("Trước ngày sinh của người này (%(day)s).")
+# A reference to a unit of a kind the field does not accept (UNIT_KINDS).
+WRONG_UNIT_KIND = gettext_noop("Đơn vị %(code)s (%(kind)s) không phải %(what)s.")
 
 
 def _days(values: Values, names: tuple[str, ...], *, planned: bool, on: date | None) -> list[Broken]:
@@ -65,6 +73,47 @@ def _order(values: Values, first: str, then: str, msgid: str, found: list[Broken
 
 
 PERSON_DATES = ("birth_date", "union_joined_on", "union_left_on")
+
+
+# ---- rules over a record and a fact it names ----------------------------------------------------
+
+
+def after_birth(field: str, day: date | None, birth_date: date | None) -> Broken | None:
+    """A person's dated row (`qua_trinh`'s start, a move) is not before their birth (equal is allowed).
+    Called by `records.timeline.problems` (the import and the timeline form) and `records.moves`."""
+    if day and birth_date and day < birth_date:
+        return Broken(field, BEFORE_BIRTH, {"day": Day(birth_date)})
+    return None
+
+
+_GRASSROOTS = frozenset({"cdcs"})
+_WANTS_GRASSROOTS = pgettext_lazy("workbook expects", "công đoàn cơ sở (loại cdcs)")
+_WANTS_UNION = pgettext_lazy("workbook expects", "đơn vị công đoàn")
+_WANTS_PARTY = pgettext_lazy("workbook expects", "tổ chức đảng")
+
+# Which unit kinds a reference may name, beyond existing (and being in scope: the callers' check):
+# (model, field) -> (the kinds it accepts, what it needs, as a message says it). The record forms take
+# their kinds from here (so the API does too), the import its sheets' columns (by the column's field).
+UNIT_KINDS: dict[tuple[type, str], tuple[frozenset[str], object]] = {
+    (r.Person, "grassroots_union"): (_GRASSROOTS, _WANTS_GRASSROOTS),
+    (r.TimelineEntry, "grassroots_union"): (_GRASSROOTS, _WANTS_GRASSROOTS),
+    (r.Move, "to_union"): (_GRASSROOTS, _WANTS_GRASSROOTS),
+    (r.Referral, "referring_unit"): (Unit.UNION_KINDS, _WANTS_UNION),
+    (r.Referral, "receiving_party_unit"): (Unit.PARTY_KINDS, _WANTS_PARTY),
+    (r.TrainingClass, "organiser"): (Unit.PARTY_KINDS, _WANTS_PARTY),
+    (r.Admission, "party_unit"): (Unit.PARTY_KINDS, _WANTS_PARTY),
+    (r.Program, "union_root"): (Unit.UNION_KINDS, _WANTS_UNION),
+    (r.Program, "party_root"): (Unit.PARTY_KINDS, _WANTS_PARTY),
+}
+
+
+def unit_kind(model: type, field: str, code: str, kind: str) -> Broken | None:
+    """The unit `code` of `kind` named by `model.field` is of a kind the field accepts (UNIT_KINDS)."""
+    rule = UNIT_KINDS.get((model, field))
+    if rule is None or kind in rule[0]:
+        return None
+    label = Unit.Kind(kind).label if kind in Unit.Kind.values else kind
+    return Broken(field, WRONG_UNIT_KIND, {"code": code, "kind": label, "what": rule[1]})
 
 
 # ---- one function per kind ----------------------------------------------------------------------

@@ -18,9 +18,8 @@ from datetime import date, timedelta
 from django.db.models import Case, F, FilteredRelation, Q, When
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from phoihop.core.dates import Day
-
 from .models import FAR_FUTURE, FAR_PAST, Person, TimelineEntry
+from .rules import after_birth
 
 CHUNK = 5000
 
@@ -164,8 +163,9 @@ def problems(
     found = []
     seen: dict[date, RowIn] = {}
     for row in rows:
-        if birth_date and row.starts_on < birth_date:
-            found.append((row, gettext_noop("từ ngày trước ngày sinh (%(day)s)"), {"day": Day(birth_date)}))
+        broken = after_birth("starts_on", row.starts_on, birth_date)
+        if broken is not None:
+            found.append((row, broken.msgid, broken.params))
         if row.starts_on in seen:
             found.append((row, gettext_noop("trùng ngày với dòng %(row)s"), {"row": seen[row.starts_on].no}))
         else:

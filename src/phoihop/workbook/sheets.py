@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop
 
 from phoihop.core import cells as p
 from phoihop.core.text import fold
@@ -656,24 +656,3 @@ def key_of(column: Column, raw):
 
 
 _LOOKUPS: dict[int, dict[str, str]] = {}  # id(column) → folded key or label → key (columns live forever)
-# What each reference column must point at, beyond existing: the tree or kind of the unit.
-# (sheet, column) → (the unit kinds the column accepts, what it needs: a gettext msgid)
-UNIT_RULES = {
-    ("nguoi", "ma_cdcs"): ({"cdcs"}, pgettext_lazy("workbook expects", "công đoàn cơ sở (loại cdcs)")),
-    ("qua_trinh", "ma_cdcs"): ({"cdcs"}, pgettext_lazy("workbook expects", "công đoàn cơ sở (loại cdcs)")),
-    ("gioi_thieu", "ma_don_vi_gioi_thieu"): (
-        Unit.UNION_KINDS,
-        pgettext_lazy("workbook expects", "đơn vị công đoàn"),
-    ),
-    ("gioi_thieu", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
-    ("lop_boi_duong", "ma_don_vi_to_chuc"): (
-        Unit.PARTY_KINDS,
-        pgettext_lazy("workbook expects", "tổ chức đảng"),
-    ),
-    ("ket_nap", "ma_to_chuc_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
-    ("chuong_trinh", "ma_don_vi_cong_doan"): (
-        Unit.UNION_KINDS,
-        pgettext_lazy("workbook expects", "đơn vị công đoàn"),
-    ),
-    ("chuong_trinh", "ma_don_vi_dang"): (Unit.PARTY_KINDS, pgettext_lazy("workbook expects", "tổ chức đảng")),
-}

@@ -22,7 +22,7 @@ from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
 from .reader import RawSheet, paused_gc
-from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, UNIT_RULES, Column, Sheet, key_of
+from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, Column, Sheet, key_of
 
 SKIPPED_SHEETS = {fold(ERROR_LISTING), fold(LISTS_SHEET)}
 REF_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
@@ -482,15 +482,22 @@ class Validator:
 
     def _check_rules(self) -> None:
         units = self.unit_info()
-        for (key, col_key), (kinds, needed) in UNIT_RULES.items():
+        # The unit kinds a reference column may name: records.rules.UNIT_KINDS, by the column's field
+        # (the rule and message the record forms, hence the API, apply).
+        for key, rows in self.rows.items():
             sheet = BY_KEY[key]
-            units = self.unit_info(every_unit=(key, col_key) in ANY_UNIT_COLUMNS)
-            for row in self.rows.get(key, []):
-                code = row.values.get(col_key)
-                if code and code in units and units[code].kind not in kinds:
-                    self.error(
-                        sheet, row.no, sheet.column(col_key), code, gettext_noop("cần %(what)s"), what=needed
-                    )
+            for column in sheet.columns:
+                if not rows or (sheet.model, column.field) not in record_rules.UNIT_KINDS:
+                    continue
+                units = self.unit_info(every_unit=(key, column.key) in ANY_UNIT_COLUMNS)
+                for row in rows:
+                    code = row.values.get(column.key)
+                    found = units.get(code) if code else None
+                    if found is None:
+                        continue  # no code, or a code that does not exist: the reference check says so
+                    broken = record_rules.unit_kind(sheet.model, column.field, code, found.kind)
+                    if broken is not None:
+                        self.error(sheet, row.no, column, code, broken.msgid, **broken.params)
         units = self.unit_info()
         self._check_record_rules()
         if self.indicator_codes is not None:

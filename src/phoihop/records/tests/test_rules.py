@@ -28,6 +28,10 @@ CLASS = {
     "organiser": "CB-DN-BAC",
     "starts_on": "2022-03-01",
 }
+# records.rules.UNIT_KINDS: a reference naming a unit of a kind the field does not accept.
+WRONG_KIND = "Đơn vị %s (%s) không phải %s."
+DISTRICT = "Liên đoàn Lao động huyện/thị xã/thành phố"
+CDCS, PARTY = "công đoàn cơ sở (loại cdcs)", "tổ chức đảng"
 CASES = [
     ("birth before 1929", "nguoi", "nguoi", "manager_a", PERSON, {"birth_date": "1920-05-01"},
      "birth_date", "Ngày không được trước 01/01/1929."),
@@ -48,6 +52,17 @@ CASES = [
     ("timeline row in the future", "qua-trinh", "qua_trinh", "manager_a",
      {"person": "P-BAC-1", "starts_on": "2021-04-01", "grassroots_union": "CDCS-BAC-1", "enterprise": "DN-BAC"},
      {"starts_on": TOMORROW}, "starts_on", "Ngày không được sau hôm nay."),
+    ("timeline row naming a district federation", "qua-trinh", "qua_trinh", "manager_a",
+     {"person": "P-BAC-1", "starts_on": "2021-04-01", "grassroots_union": "CDCS-BAC-1", "enterprise": "DN-BAC"},
+     {"grassroots_union": "LDLD-A-BAC"}, "grassroots_union", WRONG_KIND % ("LDLD-A-BAC", DISTRICT, CDCS)),
+    ("person in a district federation", "nguoi", "nguoi", "manager_a", PERSON,
+     {"grassroots_union": "LDLD-A-BAC"}, "grassroots_union", WRONG_KIND % ("LDLD-A-BAC", DISTRICT, CDCS)),
+    ("referral by a party unit", "gioi-thieu", "gioi_thieu", "root",
+     {"person": "P-BAC-1", "referred_on": "2021-04-01", "referring_unit": "CDCS-BAC-1"},
+     {"referring_unit": "CB-DN-BAC"}, "referring_unit",
+     WRONG_KIND % ("CB-DN-BAC", "Chi bộ cơ sở", "đơn vị công đoàn")),
+    ("class organised by a union", "lop-boi-duong", "lop_boi_duong", "root", CLASS,
+     {"organiser": "CDCS-BAC-1"}, "organiser", WRONG_KIND % ("CDCS-BAC-1", "Công đoàn cơ sở", PARTY)),
     ("class ending before it starts", "lop-boi-duong", "lop_boi_duong", "party_editor", CLASS,
      {"ends_on": "2022-02-01"}, "ends_on", "Ngày kết thúc phải sau ngày bắt đầu."),
     ("class planned too far ahead", "lop-boi-duong", "lop_boi_duong", "party_editor", CLASS,
@@ -73,6 +88,10 @@ CASES = [
      {"code": "CTPH-LUAT", "name": "Chương trình thử", "starts_on": "2026-01-01", "ends_on": "2030-12-31",
       "union_root": "LDLD-A", "party_root": "DUK-A"},
      {"ends_on": "2025-12-31"}, "ends_on", "Ngày kết thúc phải sau ngày bắt đầu."),
+    ("program whose party side is a union", "chuong-trinh", "chuong_trinh", "manager_a",
+     {"code": "CTPH-LUAT", "name": "Chương trình thử", "starts_on": "2026-01-01", "ends_on": "2030-12-31",
+      "union_root": "LDLD-A", "party_root": "DUK-A"},
+     {"party_root": "LDLD-A-BAC"}, "party_root", WRONG_KIND % ("LDLD-A-BAC", DISTRICT, PARTY)),
 ]  # fmt: skip
 
 
@@ -247,6 +266,51 @@ def test_a_move_dated_out_of_the_policy_is_refused_by_the_page_and_the_api(clien
     )
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "moved_on", "message": message}]
+    assert not BY_SLUG["qua-trinh"].model.objects.unscoped().exists()
+
+
+def test_a_timeline_row_or_a_move_before_birth_is_refused_everywhere_with_one_message(
+    client, users, tmp_path
+):
+    """records.rules.after_birth: the timeline page, the import of qua_trinh (on its column), the API, and
+    a move (page and API) say the same words."""
+    person = BY_SLUG["nguoi"].model.objects.unscoped().get(code="P-BAC-1")
+    person.birth_date = date(2012, 1, 1)
+    person.save()
+    message = "Trước ngày sinh của người này (01/01/2012)."
+    user = users["manager_a"]
+    row = {
+        "person": "P-BAC-1",
+        "starts_on": "2011-05-01",
+        "grassroots_union": "CDCS-BAC-1",
+        "enterprise": "DN-BAC",
+    }
+
+    assert on_page(client, user, "qua-trinh", row).get("starts_on") == [message]
+
+    result, problems = by_import(tmp_path, user, "qua_trinh", row)
+    assert not result.ok
+    assert any(p.startswith("Trang 'Quá trình") and "cột 'Từ ngày'" in p and p.endswith(": " + message)
+               for p in problems), problems  # fmt: skip
+
+    response = by_api(client, user, "qua-trinh", row)
+    assert response.status_code == 422, response.content
+    assert {"field": "starts_on", "message": message} in response.json()["errors"]
+
+    client.force_login(user)
+    page = client.post(
+        "/ho-so/nguoi/P-BAC-1/chuyen-di/", {"moved_on": "2011-05-01", "to_union": "CDCS-NAM-1"}
+    )
+    assert page.status_code == 400 and message in page.content.decode()
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+    response = client.post(
+        "/api/v1/people/P-BAC-1/moves",
+        {"moved_on": "2011-05-01", "to_union": "CDCS-NAM-1"},
+        content_type="application/json",
+        **token,
+    )
+    assert response.status_code == 422
+    assert message in [e["message"] for e in response.json()["errors"]]
     assert not BY_SLUG["qua-trinh"].model.objects.unscoped().exists()
 
 

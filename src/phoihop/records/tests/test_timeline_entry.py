@@ -40,7 +40,7 @@ def test_a_row_before_birth_is_refused(world):
         {"person": "P-NAM-1", "starts_on": "1989-05-01", "grassroots_union": "CDCS-NAM-1"},
     )
     assert response.status_code == 400
-    assert "trước ngày sinh của người này (01/01/1990)" in response.content.decode()
+    assert "Trước ngày sinh của người này (01/01/1990)." in response.content.decode()
     assert not TimelineEntry.objects.unscoped().exists()
 
 

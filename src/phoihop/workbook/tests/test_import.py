@@ -91,7 +91,10 @@ def test_every_error_is_reported_at_once_with_sheet_row_column_and_nothing_is_wr
     assert "dòng 3, cột 'Số tiền (đồng)': giá trị '-5': cần số tiền không âm" in text
     assert "dòng 4, cột 'Mã đóng góp'" in text and "trùng khóa với dòng 3" in text
     assert "cột 'Mã doanh nghiệp': giá trị 'DN-X'" in text
-    assert "cột 'Mã CĐCS': giá trị 'T-H1': cần công đoàn cơ sở" in text
+    assert (
+        "cột 'Mã CĐCS': giá trị 'T-H1': Đơn vị T-H1 (Liên đoàn Lao động huyện/thị xã/thành phố) "
+        "không phải công đoàn cơ sở (loại cdcs)." in text
+    )
     assert Unit.objects.count() == 0 and Enterprise.objects.count() == 0
 
 

@@ -75,7 +75,7 @@ def test_timeline_rows_before_birth_on_one_date_or_disagreeing_with_nguoi_are_re
     )
     assert not result.ok
     text = "\n".join(_messages(result))
-    assert "dòng 2" in text and "trước ngày sinh" in text
+    assert "dòng 2" in text and "Trước ngày sinh của người này (01/01/1990)." in text
     assert "dòng 4" in text and "trùng khóa với dòng 3" in text
     assert "dòng 5" in text and "không khớp với trang nguoi" in text
     assert not Person.objects.unscoped().exists()
