@@ -22,6 +22,8 @@ from django.http import Http404
 
 from phoihop.orgs.models import Enterprise, Transfer, Unit, UnitClosure
 
+BOTH_TREES = frozenset({"union", "party"})
+
 
 class ScopeNotApplied(RuntimeError):
     """A scoped model was queried without a scope."""
@@ -44,6 +46,14 @@ class Scope:
             .exclude(Exists(parented))
             .exists()
         )
+
+    @cached_property
+    def trees(self) -> frozenset[str]:
+        """The trees ("union", "party") of the units the scope starts from; both for everything."""
+        if self.everything:
+            return BOTH_TREES
+        kinds = Unit.objects.filter(pk__in=self.unit_ids).values_list("kind", flat=True).distinct()
+        return frozenset(Unit.tree_of(kind) for kind in kinds)
 
     def visible_unit_ids(self):
         """A subquery of the ids of every unit the scope covers (on any day)."""
@@ -624,21 +634,13 @@ def may_see(user_or_scope, obj) -> bool:
     return gate.sees(type(obj), obj.pk)
 
 
-BOTH_TREES = frozenset({"union", "party"})
-
-
 def may_add(user, model, *, trees: frozenset[str] = BOTH_TREES) -> bool:
     """Whether `user` may add a record of `model` at all (the add button and the add page ask it): the
     role allows the write, as the write gate asks, and the scope holds units of a tree that keeps such
     records — `trees`, the trees of the units that would make the record the writer's (a union's staff
     add no admission: its party unit could never be theirs). Each write still passes check_write."""
     gate = WriteGate(user)
-    if not gate.has_permission(model):
-        return False
-    if gate.scope.everything:
-        return True
-    held = Unit.objects.filter(pk__in=gate.scope.unit_ids).values_list("kind", flat=True)
-    return any(("union" if kind in Unit.UNION_KINDS else "party") in trees for kind in held)
+    return gate.has_permission(model) and bool(gate.scope.trees & trees)
 
 
 def may_write(user, model_or_obj, *, before=None, after=None) -> bool:

@@ -134,9 +134,14 @@ class Unit(SearchedByName):
         verbose_name_plural = _("đơn vị")
         indexes = [models.Index(fields=["kind", "founded_on"])]
 
+    @classmethod
+    def tree_of(cls, kind: str) -> str:
+        """The tree ("union" or "party") a unit of this kind belongs to."""
+        return cls.Tree.UNION if kind in cls.UNION_KINDS else cls.Tree.PARTY
+
     @property
     def tree(self) -> str:
-        return self.Tree.UNION if self.kind in self.UNION_KINDS else self.Tree.PARTY
+        return self.tree_of(self.kind)
 
     def exists_on(self, day: date) -> bool:
         founded = self.founded_on or FAR_PAST

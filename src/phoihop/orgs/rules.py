@@ -91,8 +91,7 @@ def facts_of(found: Unit) -> Facts:
     return Facts(found.code, found.kind, found.founded_on, found.dissolved_on)
 
 
-def tree(kind: str) -> str:
-    return Unit.Tree.UNION if kind in Unit.UNION_KINDS else Unit.Tree.PARTY
+tree = Unit.tree_of
 
 
 def _kind_label(kind: str) -> str:

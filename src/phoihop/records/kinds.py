@@ -387,5 +387,5 @@ def _trees(model, form) -> frozenset[str]:
             trees |= _trees(related, _FORMS[related]) if related in _FORMS else BOTH_TREES
             continue
         kinds = getattr(form.base_fields.get(head), "kinds", ())
-        trees |= {"union" if k in Unit.UNION_KINDS else "party" for k in kinds} if kinds else BOTH_TREES
+        trees |= {Unit.tree_of(k) for k in kinds} if kinds else BOTH_TREES
     return frozenset(trees) or BOTH_TREES

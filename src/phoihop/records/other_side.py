@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import Scope
 from phoihop.core.paging import capped_count
-from phoihop.orgs.models import Unit
 
 from .models import Admission, Enrolment, Referral, TrainingClass
 
@@ -33,14 +32,6 @@ class OtherSide:
     holder: str  # who keeps the details
     short: str = ""  # what is counted, for a card
     side: str = ""  # who keeps the details, for a card
-
-
-def sides_of(scope: Scope) -> set[str]:
-    """The trees ("union", "party") of the units the scope starts from; both for a superuser."""
-    if scope.everything:
-        return {"union", "party"}
-    kinds = Unit.objects.filter(pk__in=scope.unit_ids).values_list("kind", flat=True)
-    return {"union" if kind in Unit.UNION_KINDS else "party" for kind in kinds}
 
 
 def _referred_by_scope(scope: Scope, person: str, on_or_before: str | None = None):
@@ -67,7 +58,7 @@ def count_for(scope: Scope, slug: str, *, year: int | None = None) -> OtherSide 
 
 def _counted(scope: Scope, slug: str):
     """(the rows counted, the date their year is, the words of OtherSide) for kind `slug`, or None."""
-    sides = sides_of(scope)
+    sides = scope.trees
     if sides == {"union"}:
         party = _("bên Đảng (tổ chức đảng kết nạp, tổ chức lớp)")
         if slug == "ket-nap":
