@@ -248,11 +248,14 @@ def parse_date(raw):
     elif isinstance(raw, int | float):
         value = _excel_day(raw)
     else:
-        s = str(raw).strip()
-        value = _iso_date(s)
-        if value is None:
-            value = _date_from_text(s)
+        value = day_from_text(str(raw).strip())
     return _in_policy(value)
+
+
+def day_from_text(s: str) -> date:
+    """A date written as text, either order, or a CellError saying what is wrong with it (no bounds)."""
+    value = _iso_date(s)
+    return _date_from_text(s) if value is None else value
 
 
 def _excel_day(number: float) -> date:

@@ -7,16 +7,15 @@ the same way."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 
+from .cells import CellError, day_from_text
+
 MAX_PAGE = 10_000
 EARLIEST, LATEST = date(1945, 1, 1), date(2100, 12, 31)
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DMY = re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
 
 
 class BadParameter(BadRequest):
@@ -60,20 +59,15 @@ def year(request, key: str = "nam") -> int | None:
 
 def read_day(raw: str) -> date | None:
     """A date typed the Vietnamese way, dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy), or ISO
-    yyyy-mm-dd; None when it is not one (31/02/2020 included). No bounds: forms apply their own."""
+    yyyy-mm-dd; None when it is not one (31/02/2020 included). No bounds: forms apply their own. The
+    reading is the workbook's (`core.cells.day_from_text`): one reader of typed dates."""
     raw = (raw or "").strip()
-    if not raw.isascii() or len(raw) > 10:
+    if not raw or len(raw) > 10 or not raw.isascii():
         return None
     try:
-        if _ISO.fullmatch(raw):
-            value = date.fromisoformat(raw)
-        elif found := _DMY.fullmatch(raw):
-            value = date(int(found["y"]), int(found["m"]), int(found["d"]))
-        else:
-            return None
-    except ValueError:
+        return day_from_text(raw)
+    except CellError:
         return None
-    return value
 
 
 def parse_day(raw: str) -> date | None:
