@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.accounts.scope import Scope
-from phoihop.core.text import fold
 from phoihop.orgs.models import KIND_ORDER, Unit, UnitClosure
+from phoihop.orgs.selectors import search_units
 
 MAX_OPTIONS = 600  # above this, grassroots units are reached through the search only
 MAX_FOUND = 200
@@ -77,11 +77,9 @@ def build(scope: Scope, *, search: str = "") -> list[Group]:
     today = timezone.localdate()
     units_qs = scope.units().only("pk", "code", "name", "kind", "dissolved_on", "search_name")
     if search.strip():
-        folded = fold(search)
         found = list(
             (
-                units_qs.filter(search_name__contains=folded)
-                | units_qs.filter(code__icontains=search.strip())
+                search_units(search, within=units_qs) | units_qs.filter(code__icontains=search.strip())
             ).order_by("search_name")[:MAX_FOUND]
         )
         return _flat(found, today)
