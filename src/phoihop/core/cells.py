@@ -23,11 +23,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from django.utils.translation import get_language, gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from . import dates
 from .codes import RULE_VI, is_code
-from .text import clean_text, in_language
+from .text import clean_text, in_english, in_language
 from .text import fold as _fold_text
 
 NEEDS = gettext_noop("cần %(what)s")  # how an expectation reads as a message ("cần ngày dạng …")
@@ -42,7 +42,7 @@ class CellError(ValueError):
         self.expected, self.params, self._en = expected, params, expected_en
 
     def __str__(self) -> str:  # in the active language
-        english = (get_language() or "vi").startswith("en")
+        english = in_english()
         return self.expected_en if english else self.expected_vi
 
     @property
@@ -72,7 +72,7 @@ class CellError(ValueError):
     def sentence(self) -> str:
         """The whole message in the active language, e.g. for a form field's error."""
         msgid, params = self.problem()
-        english = (get_language() or "vi").startswith("en")
+        english = in_english()
         return in_language(msgid, params, "en" if english else "vi")
 
 

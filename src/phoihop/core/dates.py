@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
+
+from .text import in_english
 
 EARLIEST = date(1929, 1, 1)
 EARLIEST_YEAR = EARLIEST.year
@@ -44,7 +46,7 @@ class Day:
         self.day = day
 
     def __str__(self) -> str:
-        english = (translation.get_language() or "vi").startswith("en")
+        english = in_english()
         return self.day.isoformat() if english else f"{self.day:%d/%m/%Y}"
 
     def __eq__(self, other) -> bool:

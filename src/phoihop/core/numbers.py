@@ -13,7 +13,9 @@ In English (the language the user chose, `translation.get_language()`), the same
 
 from datetime import date
 
-from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext
+
+from .text import in_english
 
 SCALES = (
     (1_000_000_000, gettext_noop("tỷ")),
@@ -39,7 +41,7 @@ def number(value: int | float | None, *, decimals: int | None = None) -> str:
 
 
 def _english() -> bool:
-    return (get_language() or "vi").startswith("en")
+    return in_english()
 
 
 def count(value: int | None) -> str:

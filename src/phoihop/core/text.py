@@ -42,3 +42,8 @@ def in_language(msgid: str, params: dict, lang: str) -> str:
     with translation.override(lang):
         text = gettext(msgid)
         return text % params if params else text
+
+
+def in_english() -> bool:
+    """Is the active language English (the user's choice, or `--lang en`)? Vietnamese otherwise."""
+    return (translation.get_language() or "vi").startswith("en")

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import pgettext
 
 from phoihop.core.dates import Day  # noqa: F401 — a date in a message (31/12/2020 or 2020-12-31), one place
-from phoihop.core.text import in_language
+from phoihop.core.text import in_english, in_language
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Problem:
             if self.value in (None, "")
             else " " + pgettext("workbook problem", "giá trị '%(value)s':") % {"value": self.value}
         )
-        english = (translation.get_language() or "vi").startswith("en")
+        english = in_english()
         return f"{where}:{shown} {self.message_en if english else self.message_vi}"
 
 
