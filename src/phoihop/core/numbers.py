@@ -35,20 +35,16 @@ def number(value: int | float | None, *, decimals: int | None = None) -> str:
     text = f"{value:,.{2 if decimals is None else decimals}f}"
     if decimals is None and "." in text:
         text = text.rstrip("0").rstrip(".")
-    if _english():
+    if in_english():
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def _english() -> bool:
-    return in_english()
 
 
 def count(value: int | None) -> str:
     """A head count in running text: 05, 12, 6.065."""
     if value is None:
         return MISSING
-    return f"{value:02d}" if 0 <= value < 10 and not _english() else number(value)
+    return f"{value:02d}" if 0 <= value < 10 and not in_english() else number(value)
 
 
 def percent(value: float | None) -> str:
