@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""national_bench.py [--database-url URL] [--runs R] [--explain] [--only reports|dashboard|people|transfer ...]
+"""national_bench.py [--database-url URL] [--runs R] [--explain] [--only reports|dashboard|people|transfer|indicators ...]
 
 Times, in one process (Django started once, so start-up is not counted), on the national database
 written by make_national.py (PostgreSQL):
@@ -8,7 +8,9 @@ written by make_national.py (PostgreSQL):
 - the dashboard of the national root's user; the people list page and the API people page of that
   root user (Django's test client, the whole request);
 - one transfer of a grassroots union to another district (orgs.services.transfer_unit);
-- with --explain, EXPLAIN (ANALYZE, BUFFERS) of the slowest single SQL statement seen.
+- with --explain, EXPLAIN (ANALYZE, BUFFERS) of the slowest single SQL statement seen;
+- with --only indicators (not in the default set), where a cold report's time goes: each indicator of the three reports computed
+  alone, and their targets (compute_targets), one run each, slowest first.
 Median of R runs each. Prints a Markdown table for BENCHMARKS.md.
 
     nice -n 10 .venv/bin/python bench/national_bench.py --database-url postgres://postgres@127.0.0.1:5432/h_scale_bench
@@ -59,7 +61,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("reports", "dashboard", "people", "transfer"),
+        choices=("reports", "dashboard", "people", "transfer", "indicators"),
         help="run only these operations (repeatable; default: all)",
     )
     args = parser.parse_args()
@@ -123,6 +125,32 @@ def main() -> None:
         report_case("national program", program_code=national.code)
         report_case("one province (its program)", program_code="CTPH-T01-2021-2025")
         report_case("one district", program_code="CTPH-T01-2021-2025", scope_code="LDLD-T01-H01")
+
+    if "indicators" in wanted:
+        from phoihop.indicators.registry import REGISTRY
+        from phoihop.reports.assemble import compute_targets, frame
+
+        for label, kwargs in (
+            ("national", {"program_code": national.code}),
+            ("province", {"program_code": "CTPH-T01-2021-2025"}),
+            ("district", {"program_code": "CTPH-T01-2021-2025", "scope_code": "LDLD-T01-H01"}),
+        ):
+            program, ctx = frame(**kwargs)
+            took = []
+            with connection.execute_wrapper(spy):
+                for code, spec in REGISTRY.items():
+                    start = time.perf_counter()
+                    spec.compute(ctx)
+                    took.append((time.perf_counter() - start, code))
+                start = time.perf_counter()
+                compute_targets(ctx, program)
+                took.append((time.perf_counter() - start, "(targets)"))
+            total = sum(t for t, _ in took)
+            print(
+                f"{label}: indicators and targets {total:.2f} s — "
+                + ", ".join(f"{code} {t:.2f}" for t, code in sorted(took, reverse=True)),
+                flush=True,
+            )
 
     if "dashboard" in wanted:
         cache.clear()

@@ -32,11 +32,20 @@ from phoihop.records.models import (
 )
 
 from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
-from .placement_sql import depth_one_links, grouped_rows, yearly_members
+from .placement_sql import (
+    depth_one_links,
+    full_years,
+    grouped_rows,
+    other_days,
+    own_members_rows,
+    rollup_rows,
+    yearly_members,
+)
 from .registry import Result, Tally, indicator, pct
 
 PEOPLE_DIMS = ("gender", "ethnicity", "ownership")
 _IN_PYTHON: ContextVar[bool] = ContextVar("indicators_placed_in_python", default=False)
+_DIRECTLY: ContextVar[bool] = ContextVar("indicators_without_rollups", default=False)
 
 
 @contextmanager
@@ -49,6 +58,22 @@ def placed_in_python() -> Iterator[None]:
         yield
     finally:
         _IN_PYTHON.reset(token)
+
+
+@contextmanager
+def without_rollups() -> Iterator[None]:
+    """Within this block, indicators read the records themselves, never a maintained rollup (records
+    migration 0006): the database placement as it was before the rollup, which the rollup's figures
+    are checked against (bench/national_check.py, tests/test_joined_rollup.py), targets included."""
+    token = _DIRECTLY.set(True)
+    try:
+        yield
+    finally:
+        _DIRECTLY.reset(token)
+
+
+def _rollup_usable() -> bool:
+    return connection.vendor == "postgresql" and not _IN_PYTHON.get() and not _DIRECTLY.get()
 
 
 GRASSROOTS_PARTY = ("chi_bo_co_so", "dang_bo_co_so")
@@ -101,8 +126,6 @@ def _ids(ctx: Context, tree: str):
 def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = False) -> Tally:
     """A Tally filled from groups placed under the roots' children by the database."""
     dims = ("g", "e", "o") if people else ()
-    tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
-    tally.placed = True
     rows = grouped_rows(
         inner,
         roots=_roots(ctx, tree),
@@ -111,6 +134,14 @@ def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = Fals
         by_root=ctx.by_root,
         children=_links(ctx, tree),
     )
+    return _tally_of(ctx, tree, rows, people=people)
+
+
+def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Tally:
+    """A Tally filled from rows (placed unit id, year, *breakdowns, n) placed by the database."""
+    dims = ("g", "e", "o") if people else ()
+    tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
+    tally.placed = True
     codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
     for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
         *values, n = rest
@@ -212,7 +243,30 @@ def members_admitted(ctx: Context) -> Result:
     qs = at_date(
         Person.objects.unscoped().filter(_period("union_joined_on", ctx)), "", "union_joined_on"
     ).annotate(union_then=union_on("", "union_joined_on"))
+    if _rollup_usable():
+        return _members_from_rollup(ctx, qs)
     return _count_groups(ctx, "U", qs, "union_then", "union_joined_on", people_prefix="", prefilter=True)
+
+
+def _members_from_rollup(ctx: Context, qs) -> Result:
+    """PostgreSQL: whole calendar years from the maintained rollup (records_joined_rollup: the members
+    under each unit below it) plus the members of the roots and children themselves; the period's other
+    days — a year cut by the period or by a child's transfer — from the people, as `_count_groups` does."""
+    roots, links = _roots(ctx, "U"), _links(ctx, "U")
+    years = full_years(ctx.years, ctx.date_from, ctx.date_to, links)
+    rows = rollup_rows(roots=roots, years=years, by_root=ctx.by_root, links=links)
+    rows += own_members_rows(roots=roots, years=years, by_root=ctx.by_root, links=links)
+    rest = other_days(ctx.years, ctx.date_from, ctx.date_to, years)
+    if rest:
+        days = Q()
+        for first, last in rest:
+            days |= Q(union_joined_on__gte=first, union_joined_on__lte=last)
+        values = {"u": F("union_then"), "d": F("union_joined_on")} | _people_values("", "union_joined_on")
+        inner = qs.filter(days).values(**values, n=Value(1)).order_by()
+        if _small(ctx, "U"):
+            inner = inner.filter(union_then__in=_ids(ctx, "U"))
+        rows += grouped_rows(inner, roots=roots, dims=("g", "e", "o"), by_root=ctx.by_root, children=links)
+    return _tally_of(ctx, "U", rows, people=True).result()
 
 
 @indicator(

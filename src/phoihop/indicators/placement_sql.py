@@ -222,3 +222,119 @@ def yearly_members(
     with connection.cursor() as cursor:
         cursor.execute(query, [*placement_params, *year_params, *achieved_params, *units_params])
         return cursor.fetchall()
+
+
+# ---- members who joined: the maintained rollup (records migration 0006, PostgreSQL only) ------------
+# `records_joined_rollup` holds, per ancestor unit (depth >= 1), year and breakdown, the people who joined
+# while their union stood under that unit; database triggers keep it equal to the people, their timeline
+# rows, the enterprises and the closure. A child's figure for a whole calendar year during which it stood
+# under its root the whole year is then one row per breakdown instead of a pass over the people.
+
+ROLLUP = "records_joined_rollup"
+
+
+def full_years(years: list[int], start: date, end: date, links: list[tuple] | None) -> list[int]:
+    """The years of the period the rollup answers: inside the period from 1 January to 31 December, and
+    (a scope's children: `links`, depth-1 (child, from, to)) crossed by no change of a child's link —
+    a child then stood under its root either the whole year or not at all."""
+    out = []
+    for year in years:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        if first < start or last > end:
+            continue
+        if links and any(first < day <= last for _c, vf, vt in links for day in (vf, vt)):
+            continue
+        out.append(year)
+    return out
+
+
+def other_days(years: list[int], start: date, end: date, full: list[int]) -> list[tuple[date, date]]:
+    """The period's days outside `full` years, as merged ranges [first, last]."""
+    ranges: list[tuple[date, date]] = []
+    for year in years:
+        if year in full:
+            continue
+        lo, hi = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        if ranges and (lo - ranges[-1][1]).days == 1:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
+    return ranges
+
+
+def _c1(links: list[tuple]) -> tuple[str, list]:
+    rows = ", ".join(["(%s, %s, %s)"] * len(links))
+    return f"c1 (child, vf, vt) AS (VALUES {rows})", [v for link in links for v in link]
+
+
+def rollup_rows(
+    *, roots: list[int], years: list[int], by_root: bool, links: list[tuple] | None
+) -> list[tuple]:
+    """Rows (placed, year, gender, ethnicity, ownership, n) of the rollup for whole `years`: under each
+    root (by_root) or under each root's child that held its units the whole year. The units' own members
+    (depth 0) are not in it: see `own_members_rows`."""
+    if not years or not roots:
+        return []
+    if by_root:
+        query = f"""SELECT r.unit_id, r.year, r.gender, r.ethnicity, r.ownership, r.n FROM {ROLLUP} r
+            WHERE r.unit_id = ANY(%s) AND r.year = ANY(%s) AND r.n <> 0"""
+        params: list = [list(dict.fromkeys(roots)), years]
+    else:
+        if not links:
+            return []
+        c1, params = _c1(links)
+        query = f"""WITH {c1}
+            SELECT c1.child, r.year, r.gender, r.ethnicity, r.ownership, SUM(r.n) FROM c1 JOIN {ROLLUP} r
+                ON r.unit_id = c1.child AND r.year = ANY(%s) AND r.n <> 0
+                AND c1.vf <= make_date(r.year, 1, 1) AND c1.vt > make_date(r.year, 12, 31)
+            GROUP BY c1.child, r.year, r.gender, r.ethnicity, r.ownership"""
+        params.append(years)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [(u, y, g, e, o or None, n) for u, y, g, e, o, n in cursor.fetchall()]
+
+
+def own_members_rows(
+    *, roots: list[int], years: list[int], by_root: bool, links: list[tuple] | None
+) -> list[tuple]:
+    """Rows (placed, year, gender, ethnicity, ownership, n) of the people who joined in `years` while
+    belonging to a root itself or (not by_root) to a root's child itself, placed as `grouped_rows` places
+    them: a root's under the root, a child's under the child on the days its link holds. Read through the
+    union indexes of the people and of the timeline rows (records.timeline's rule, in two branches)."""
+    if not years or not roots:
+        return []
+    links = [] if by_root else (links or [])
+    units = list(dict.fromkeys([*roots, *(child for child, _f, _t in links)]))
+    lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
+    facts = """
+        SELECT p.grassroots_union_id AS u, p.union_joined_on AS d, p.gender AS g, p.ethnicity AS e,
+            en.ownership AS o
+        FROM records_person p LEFT JOIN orgs_enterprise en ON en.id = p.enterprise_id
+        WHERE p.grassroots_union_id = ANY(%s) AND p.union_joined_on BETWEEN %s AND %s
+            AND NOT EXISTS (SELECT 1 FROM records_timelineentry t WHERE t.person_id = p.id
+                AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on)
+        UNION ALL
+        SELECT t.grassroots_union_id, p.union_joined_on, p.gender, p.ethnicity, en.ownership
+        FROM records_timelineentry t JOIN records_person p ON p.id = t.person_id
+            LEFT JOIN orgs_enterprise en ON en.id = t.enterprise_id
+        WHERE t.grassroots_union_id = ANY(%s) AND p.union_joined_on BETWEEN %s AND %s
+            AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on"""
+    params: list = [units, lo, hi, units, lo, hi]
+    placed = "SELECT s.u AS placed, s.d, s.g, s.e, s.o FROM s WHERE s.u = ANY(%s)"
+    params.append(list(dict.fromkeys(roots)))
+    head = f"WITH s AS MATERIALIZED ({facts})"
+    if links:
+        c1, c1_params = _c1(links)
+        head += f", {c1}"
+        params[6:6] = c1_params  # the VALUES come right after the facts' parameters
+        placed += """ UNION ALL
+            SELECT c1.child, s.d, s.g, s.e, s.o FROM s JOIN c1
+                ON s.u = c1.child AND c1.vf <= s.d AND c1.vt > s.d"""
+    query = f"""{head}
+        SELECT x.placed, {_year("x.d")} AS y, x.g, x.e, x.o, COUNT(*) FROM ({placed}) x
+        WHERE {_year("x.d")} = ANY(%s)
+        GROUP BY x.placed, {_year("x.d")}, x.g, x.e, x.o"""
+    params.append(years)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()

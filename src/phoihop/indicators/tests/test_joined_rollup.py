@@ -1,0 +1,231 @@
+"""PostgreSQL's maintained rollup of the members who joined (records migration 0006, read by
+`union.members_admitted` and its targets) stays equal to a fresh count after every kind of write — the
+record services, a timeline row, a transfer, an enterprise's ownership, deletions, the workbook import
+(COPY and row by row) — and the figures read through it equal the figures read from the people, on the
+demo for several scopes and periods (whole years, cut years, a child moved in the middle of a year)."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from phoihop.indicators.context import Context, at_date, ownership_on, union_on
+from phoihop.indicators.definitions import placed_in_python, without_rollups
+from phoihop.indicators.registry import REGISTRY
+from phoihop.orgs import services as org_services
+from phoihop.orgs.models import Enterprise, Unit, UnitClosure
+from phoihop.records import services
+from phoihop.records.models import Person, Program, TimelineEntry
+from phoihop.reports.assemble import compute_targets
+from phoihop.workbook.services import import_workbook
+from phoihop.workbook.tests.helpers import base, write_csv
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(request):
+    if connection.vendor != "postgresql":
+        pytest.skip("the rollup and its triggers are PostgreSQL's (SQLite reads the people)")
+
+
+def stored() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unit_id, year, gender, ethnicity, ownership, n FROM records_joined_rollup WHERE n <> 0"
+        )
+        return {tuple(row[:5]): row[5] for row in cursor.fetchall()}
+
+
+def fresh() -> dict:
+    """The rollup counted from scratch in Python: each person's union and workplace on the day they
+    joined (the indicators' own timeline expressions), placed under every ancestor of depth >= 1 that
+    held that union on that day."""
+    people = (
+        at_date(Person.objects.unscoped().filter(union_joined_on__isnull=False), "", "union_joined_on")
+        .annotate(u=union_on("", "union_joined_on"), o=ownership_on("", "union_joined_on"))
+        .values_list("u", "union_joined_on", "gender", "ethnicity", "o")
+    )
+    above: dict[int, list] = {}
+    for ancestor, descendant, start, end in UnitClosure.objects.filter(depth__gte=1).values_list(
+        "ancestor_id", "descendant_id", "valid_from", "valid_to"
+    ):
+        above.setdefault(descendant, []).append((ancestor, start, end))
+    counts: Counter = Counter()
+    for union, day, gender, ethnicity, ownership in people:
+        for ancestor, start, end in above.get(union, ()):
+            if start <= day < end:
+                counts[(ancestor, day.year, gender, ethnicity, ownership or "")] += 1
+    return dict(counts)
+
+
+def assert_equal_to_fresh():
+    now, expected = stored(), fresh()
+    assert now == expected
+    return len(now)
+
+
+def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_equal(world):
+    admin = world.users["admin_a"]
+    u = world.unit
+    assert assert_equal_to_fresh() > 0
+    person = services.create_record(
+        actor=admin,
+        instance=Person(
+            code="R-1",
+            full_name="Phạm Thị Ba",
+            gender="nu",
+            ethnicity="Kinh",
+            grassroots_union=u("CDCS-BAC-1"),
+            enterprise=world.enterprises["DN-BAC"],
+            union_joined_on=date(2019, 5, 1),
+        ),
+    )
+    assert_equal_to_fresh()
+    person.union_joined_on, person.ethnicity = date(2020, 2, 1), "Tày"
+    services.update_record(actor=admin, instance=person)
+    assert_equal_to_fresh()
+    # A timeline row: from 2021 in Nam Sơn's union; the base row the service adds keeps 2020 in Bắc Hà.
+    services.create_record(
+        actor=admin,
+        instance=TimelineEntry(
+            person=person,
+            starts_on=date(2021, 1, 1),
+            grassroots_union=u("CDCS-NAM-1"),
+            enterprise=world.enterprises["DN-NAM"],
+        ),
+    )
+    assert TimelineEntry.objects.unscoped().filter(person=person).count() == 2
+    assert_equal_to_fresh()
+    # Joined (by correction) after the move: now counted in Nam Sơn, with its state-owned workplace.
+    person.refresh_from_db()
+    person.union_joined_on = date(2022, 6, 1)
+    services.update_record(actor=admin, instance=person)
+    assert_equal_to_fresh()
+    # A transfer: from 2022 Bắc Hà's union stands under Nam Sơn's district.
+    org_services.transfer_unit(
+        actor=None, unit=u("CDCS-BAC-1"), new_parent=u("LDLD-A-NAM"), on=date(2022, 1, 1)
+    )
+    assert_equal_to_fresh()
+    enterprise = world.enterprises["DN-NAM"]
+    enterprise.ownership = Enterprise.Ownership.FDI
+    enterprise.save()
+    assert_equal_to_fresh()
+    TimelineEntry.objects.unscoped().filter(person=person, starts_on=date(2021, 1, 1)).delete()
+    assert_equal_to_fresh()
+    Person.objects.unscoped().filter(pk=person.pk).delete()
+    assert_equal_to_fresh()
+    # A bulk update through the ORM (one statement for many rows), and one that changes nothing counted.
+    Person.objects.unscoped().update(gender="nam")
+    Person.objects.unscoped().update(full_name="X")
+    assert_equal_to_fresh()
+
+
+PEOPLE_HEAD = [
+    "ma_nguoi",
+    "ho_ten",
+    "ngay_sinh",
+    "gioi_tinh",
+    "dan_toc",
+    "ma_cdcs",
+    "ma_doanh_nghiep",
+    "ngay_vao_cong_doan",
+]
+
+
+def _people(count: int, *, shift: int = 0) -> list[list]:
+    rows = [PEOPLE_HEAD]
+    for i in range(count):
+        rows.append(
+            [
+                f"N{i:04d}",
+                f"Người Thử {i}",
+                "1980-01-01",
+                "nu" if i % 3 else "nam",
+                "Kinh" if i % 4 else "Tày",
+                "CS-1" if i % 2 else "CS-2",
+                "DN-1" if i % 2 else "",
+                f"{2010 + (i + shift) % 12}-0{1 + i % 9}-1{i % 10}",
+            ]
+        )
+    return rows
+
+
+def test_the_workbook_import_by_copy_and_row_by_row_keeps_it_equal(db, tmp_path):
+    timeline = [
+        ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
+        ["N0003", "2010-01-01", "CS-2", "", "vào công đoàn"],
+        ["N0003", "2016-04-01", "CS-1", "DN-1", "chuyển sinh hoạt"],
+    ]
+    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=timeline)))
+    assert first.ok, [e.render() for e in first.errors]
+    assert Person.objects.unscoped().count() == 450
+    assert_equal_to_fresh()
+    # Again with every joining date moved (updates) and a few more people (a small batch: row by row).
+    again = import_workbook(write_csv(tmp_path / "b", base(nguoi=_people(460, shift=5), qua_trinh=timeline)))
+    assert again.ok, [e.render() for e in again.errors]
+    assert again.summary["nguoi"]["created"] == 10
+    assert_equal_to_fresh()
+
+
+def _figures(result) -> dict:
+    return {
+        "value": result.value,
+        "by_year": result.by_year,
+        "by_unit": result.by_unit,
+        "breakdowns": result.breakdowns,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_province")
+def test_demo_figures_through_the_rollup_equal_the_people_read_directly():
+    assert_equal_to_fresh()
+    members = REGISTRY["union.members_admitted"]
+    program = Program.objects.unscoped().get(code="CTPH-2021-2025")
+    roots = [program.union_root, program.party_root]
+    # A scope's child moved on 1 July 2022: that year is read from the people, the others from the rollup.
+    district = Unit.objects.filter(kind="ldld_huyen").order_by("code").first()
+    union = Unit.objects.filter(kind="cdcs", parent=district).order_by("code").first()
+    checked = 0
+    for start, end in [
+        (date(2017, 1, 1), date(2020, 12, 31)),
+        (date(2021, 1, 1), date(2025, 12, 31)),
+        (date(2019, 3, 15), date(2023, 8, 31)),
+        (date(2022, 1, 1), date(2022, 12, 31)),
+    ]:
+        for scope in ([roots[0]], [district], [union], [Unit.objects.get(code="LDLD-LC")]):
+            ctx = Context(start, end, scope, scope)
+            with placed_in_python():
+                reference = _figures(members.compute(ctx))
+            with without_rollups():
+                assert _figures(members.compute(ctx)) == reference
+            assert _figures(members.compute(Context(start, end, scope, scope))) == reference
+            checked += 1
+    assert checked == 16
+    # Targets: every target unit and year in one read, equal to reading the people.
+    for code in ("CTPH-2017-2020", "CTPH-2021-2025"):
+        program = Program.objects.unscoped().get(code=code)
+        ctx = Context(program.starts_on, program.ends_on, [program.union_root], [program.party_root])
+        with without_rollups():
+            reference = compute_targets(ctx, program)
+        assert compute_targets(ctx, program) == reference
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_province")
+def test_a_child_moved_in_the_middle_of_a_year_is_placed_by_day():
+    province = Unit.objects.get(code="LDLD-LC")
+    standing = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=date(2022, 7, 1))
+    districts = list(Unit.objects.filter(standing, parent=province, kind="ldld_huyen").order_by("code")[:2])
+    unions = Unit.objects.filter(standing, kind="cdcs", parent=districts[0])
+    union = max(unions, key=lambda u: (u.members.filter(union_joined_on__year=2022).count(), u.code))
+    assert union.members.filter(union_joined_on__year=2022).exists()
+    org_services.transfer_unit(actor=None, unit=union, new_parent=districts[1], on=date(2022, 7, 1))
+    assert_equal_to_fresh()
+    members = REGISTRY["union.members_admitted"]
+    for scope in (province, districts[0], districts[1]):
+        ctx = Context(date(2021, 1, 1), date(2025, 12, 31), [scope], [scope])
+        with placed_in_python():
+            reference = _figures(members.compute(ctx))
+        assert _figures(members.compute(ctx)) == reference
