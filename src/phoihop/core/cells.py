@@ -98,6 +98,8 @@ def fold(value) -> str:
     """`core.text.fold`, faster for the import's hot loops: plain ASCII (codes, keys) skips the Unicode
     decomposition, which changes nothing for it; other text (names, labels) repeats a lot and is cached."""
     if isinstance(value, str) and value.isascii():
+        if " " not in value and "_" not in value and value.isprintable():
+            return value.lower()  # a code or a key: no space, underscore or control character to fold
         return _SPACES.sub(" ", value.lower()).strip()
     return _fold_cached(str(value))
 
@@ -239,6 +241,16 @@ def _date_from_text(s: str) -> date:
 
 
 def parse_date(raw):
+    if type(raw) is str:  # every CSV cell; the usual YYYY-MM-DD of a usual year decided here, inline
+        s = raw.strip()
+        if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.isascii():
+            try:
+                value = date.fromisoformat(s)
+            except ValueError:
+                value = None
+            if value is not None and dates.EARLIEST <= value and value.year < _SAFE_YEARS_BELOW:
+                return value
+        return _in_policy(day_from_text(s))
     if isinstance(raw, datetime):
         value = raw.date()
     elif isinstance(raw, date):

@@ -45,7 +45,7 @@ def _check_cccd(v) -> None:
                 gettext_noop("số CCCD trùng với dòng %(line)s"),
                 line=rows[0][0].no,
             )
-    numbers = list(given)
+    numbers = list(given) if Person.objects.unscoped().exists() else []  # nobody stored: no holder
     holders: dict[str, str] = {}
     for chunk in _chunks(numbers):
         holders.update(Person.objects.unscoped().filter(cccd__in=chunk).values_list("cccd", "code"))
@@ -77,7 +77,8 @@ def _check_timeline(v) -> None:
     # People whose nguoi row changes while they keep timeline rows in the database are checked too.
     codes = sorted(set(by_person) | set(people_rows))
     stored: dict[str, dict] = defaultdict(dict)
-    for chunk in _chunks(codes):
+    # No timeline row stored anywhere (a first import): nothing to read per person.
+    for chunk in _chunks(codes) if TimelineEntry.objects.unscoped().exists() else ():
         for code, day, union, enterprise in (
             TimelineEntry.objects.unscoped()
             .filter(person__code__in=chunk)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from django.utils.translation import gettext_noop
 
@@ -226,7 +227,7 @@ class Validator:
             width = len(cells)
             for i, column, key, parse, required, blank in plan:
                 cell = cells[i] if i < width else ""
-                if cell is None or (isinstance(cell, str) and not cell.strip()):
+                if cell is None or (isinstance(cell, str) and (not cell or cell.isspace())):
                     if required:  # an empty yes/no means "no"
                         self.error(
                             sheet, no, column, None, "ô bắt buộc đang để trống", "a required cell is empty"
@@ -528,11 +529,19 @@ class Validator:
             if rule is None or rule is record_rules.no_rules:
                 continue
             by_field = {c.field: c for c in sheet.columns if c.field}
-            values = _ByField({name: c.key for name, c in by_field.items()})
-            timeline = self._people_with_timeline() if key == "nguoi" else set()
+            # The row's values by model field name, only those the rule reads (`rule.reads`): one C-level
+            # pass per row (every column key is in a parsed row: absent columns hold their blank value).
+            fields = tuple(f for f in rule.reads if f in by_field)
+            if not fields:
+                continue
+            read = itemgetter(*(by_field[f].key for f in fields))
+            if len(fields) == 1:
+                read = _one(read)
+            timeline = self._people_with_timeline() if key == "nguoi" else None
             for row in rows:
-                v = values.values = row.values
-                facts = {"has_timeline": v.get("ma_nguoi") in timeline} if key == "nguoi" else {}
+                v = row.values
+                values = dict(zip(fields, read(v)))
+                facts = {} if timeline is None else {"has_timeline": v.get("ma_nguoi") in timeline}
                 for broken in rule(values, on=on, **facts):
                     column = by_field.get(broken.field)
                     value = v.get(column.key) if column else None
@@ -611,17 +620,9 @@ class Validator:
                 )
 
 
-class _ByField:
-    """A row's values read by model field name, as the record rules read them (no dict built per row)."""
-
-    __slots__ = ("keys", "values")
-
-    def __init__(self, keys: dict[str, str]):
-        self.keys, self.values = keys, {}
-
-    def get(self, name: str, default=None):
-        key = self.keys.get(name)
-        return self.values.get(key, default) if key is not None else default
+def _one(read):
+    """itemgetter of one key gives the value itself, not a 1-tuple."""
+    return lambda values: (read(values),)
 
 
 def _facts(code: str | None, info: UnitInfo | None) -> unit_rules.Facts | None:

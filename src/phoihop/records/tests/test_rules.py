@@ -2,12 +2,15 @@
 record is refused by the staff page, by the workbook import (naming sheet, row and column) and by the API,
 with the same Vietnamese message; and nothing is written by any of them."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
 
 from phoihop.accounts.models import ApiToken, User
 from phoihop.accounts.scope import scope_for
+from phoihop.records import models as r
+from phoihop.records import rules
 from phoihop.records.kinds import BY_SLUG
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.sheets import BY_KEY
@@ -341,3 +344,55 @@ def test_a_member_who_left_through_the_timeline_keeps_a_joining_date_without_a_u
     data = {name: stored[name].value() for name in stored.fields}
     form = BY_SLUG["nguoi"].form(data, instance=person, scope=scope)
     assert form.is_valid(), form.errors
+
+
+class _Declared(dict):
+    """A record's values that fail the test when a rule reads a field it did not declare (`rule.reads`):
+    the import hands a rule only the fields it declared."""
+
+    def __init__(self, values: dict, allowed: tuple[str, ...]):
+        super().__init__(values)
+        self.allowed = allowed
+
+    def get(self, name, default=None):
+        assert name in self.allowed, f"reads undeclared field {name!r}"
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        assert name in self.allowed, f"reads undeclared field {name!r}"
+        return super().__getitem__(name)
+
+
+SAMPLES = {
+    "birth_date": [None, date(1990, 1, 1), date(1920, 1, 1)],
+    "union_joined_on": [None, date(2015, 3, 1), date(1985, 1, 1)],
+    "union_left_on": [None, date(2014, 1, 1), date(2020, 1, 1)],
+    "grassroots_union": [None, "CDCS-1"],
+    "starts_on": [None, date(2021, 1, 1), date(1900, 1, 1)],
+    "ends_on": [None, date(2020, 1, 1), date(2022, 1, 1)],
+    "moved_on": [None, date(2021, 1, 1), date(2999, 1, 1)],
+    "referred_on": [None, date(2021, 1, 1), date(1900, 1, 1)],
+    "admitted_on": [None, date(2021, 1, 1)],
+    "full_member_on": [None, date(2020, 1, 1), date(2022, 6, 1)],
+    "year": [None, 2021, 1900, 2999],
+    "target": [None, "doanh_nghiep", "ca_nhan", "tap_the"],
+    "enterprise": [None, "DN-1"],
+    "person": [None, "P-1"],
+    "date": [None, date(2021, 1, 1), date(2999, 1, 1)],
+}
+
+
+@pytest.mark.parametrize("model", list(rules.RULES), ids=lambda m: m.__name__)
+def test_each_rule_reads_only_the_fields_it_declares_and_decides_the_same_on_them(model):
+    """The import gives a rule only its declared fields (records.rules.reads): every combination of
+    their values, with every other field set too, gets the same verdict as the whole record, and the
+    rule never asks for a field it did not declare."""
+    rule = rules.RULES[model]
+    declared = rule.reads
+    others = {name: values[-1] for name, values in SAMPLES.items() if name not in declared}
+    for combination in itertools.product(*(SAMPLES[name] for name in declared)):
+        values = dict(zip(declared, combination, strict=True))
+        whole = rule({**others, **values}, on=date(2025, 6, 1))
+        only = rule(_Declared(values, declared), on=date(2025, 6, 1))
+        assert [(b.field, b.msgid) for b in only] == [(b.field, b.msgid) for b in whole]
+    assert model is r.Enrolment or declared, "a rule with checks declares what it reads"
