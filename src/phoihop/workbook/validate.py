@@ -540,7 +540,7 @@ class Validator:
             timeline = self._people_with_timeline() if key == "nguoi" else None
             for row in rows:
                 v = row.values
-                values = dict(zip(fields, read(v)))
+                values = dict(zip(fields, read(v), strict=True))
                 facts = {} if timeline is None else {"has_timeline": v.get("ma_nguoi") in timeline}
                 for broken in rule(values, on=on, **facts):
                     column = by_field.get(broken.field)
