@@ -159,3 +159,40 @@ def test_the_tree_after_an_import_that_moves_units_is_the_whole_tree_rebuilt(db,
     assert any(a == "T" and d == "U-NEW" for a, d, *_ in after)
     rebuild_closure()
     assert _closure() == after
+
+
+def _schema(tables: list[str]) -> dict:
+    """Every index, key and constraint of the tables, as the database describes them."""
+    with connection.cursor() as cursor:
+        return {table: connection.introspection.get_constraints(cursor, table) for table in tables}
+
+
+def test_a_first_import_loaded_in_bulk_keeps_every_index_and_key(db, tmp_path, monkeypatch):
+    """A sheet that fills an empty table is loaded with its secondary indexes and foreign keys dropped
+    and built again afterwards (PostgreSQL; plain indexes on SQLite), inside the import's transaction:
+    afterwards the tables have exactly the indexes and keys they had, and the rows are all there."""
+    monkeypatch.setattr(write, "BULK_FROM", 100)
+    monkeypatch.setattr(write, "BATCH", 200)
+    tables = [Person._meta.db_table, TimelineEntry._meta.db_table, Unit._meta.db_table]
+    before = _schema(tables)
+    people = [person(i) for i in range(1, 451)]
+    result = import_workbook(
+        workbook(
+            tmp_path, "first", people, units=big_units(120), histories=[history(i) for i in range(1, 451)]
+        )
+    )
+    assert result.ok, [e.render() for e in result.errors]
+    assert _schema(tables) == before
+    assert Person.objects.unscoped().count() == 450
+    assert TimelineEntry.objects.unscoped().count() == 450
+    assert (
+        Person.objects.unscoped()
+        .filter(search_name="nguyen van so 450", grassroots_union__code="CS-2")
+        .exists()
+    )
+    # The same workbook again: the tables are no longer empty, nothing is dropped, nothing changes.
+    again = import_workbook(
+        workbook(tmp_path, "again", people, histories=[history(i) for i in range(1, 451)])
+    )
+    assert again.ok and again.summary["nguoi"] == {"created": 0, "updated": 0, "unchanged": 450}
+    assert _schema(tables) == before
