@@ -38,6 +38,7 @@ from .placement_sql import (
     grouped_rows,
     other_days,
     own_members_rows,
+    record_rollup_rows,
     rollup_rows,
     yearly_members,
 )
@@ -186,6 +187,40 @@ def _count_groups(
     return tally.result()
 
 
+def _from_record_rollup(
+    ctx: Context,
+    tree: str,
+    kind: str,
+    qs,
+    unit_field: str,
+    date_field: str,
+    *,
+    workplace: str | None = None,
+) -> Result:
+    """PostgreSQL: records of `kind` (records migration 0007: referrals, trainees), each counted for its
+    unit on its date with the people breakdowns: whole calendar years from the maintained rollup, the
+    period's other days (a year cut by the period or by a child's transfer) from the records, as
+    `_count_groups` reads them. `qs`: the records of the period; `workplace`: which of them the figure
+    keeps (placement_sql.OWNERSHIP_FILTERS), as `qs` itself does."""
+    roots, links = _roots(ctx, tree), _links(ctx, tree)
+    years = full_years(ctx.years, ctx.date_from, ctx.date_to, links)
+    rows = record_rollup_rows(
+        kind, roots=roots, years=years, by_root=ctx.by_root, links=links, workplace=workplace
+    )
+    rest = other_days(ctx.years, ctx.date_from, ctx.date_to, years)
+    if rest:
+        days = Q()
+        for first, last in rest:
+            days |= Q(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
+        qs = at_date(qs.filter(days), "person__", date_field)
+        if _small(ctx, tree):
+            qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
+        values = {"u": F(unit_field), "d": F(date_field)} | _people_values("person__", date_field)
+        inner = qs.values(**values, n=Value(1)).order_by()
+        rows += grouped_rows(inner, roots=roots, dims=("g", "e", "o"), by_root=ctx.by_root, children=links)
+    return _tally_of(ctx, tree, rows, people=True).result()
+
+
 def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False, prefilter=False) -> Result:
     """Yearly records: grouped by unit and year, each dated 31 December of its year, placed in the
     database; unit-less ones (when they count) added by year. `prefilter` as in _count_groups."""
@@ -277,6 +312,8 @@ def _members_from_rollup(ctx: Context, qs) -> Result:
 )
 def outstanding_referred(ctx: Context) -> Result:
     qs = Referral.objects.unscoped().filter(_period("referred_on", ctx))
+    if _rollup_usable():
+        return _from_record_rollup(ctx, "U", "referral", qs, "referring_unit", "referred_on")
     return _count_groups(
         ctx, "U", qs, "referring_unit", "referred_on", people_prefix="person__", prefilter=True
     )
@@ -402,8 +439,19 @@ def _trainees_at_start(ctx: Context, name: str, on):
     )
 
 
-def _count_trainees(ctx: Context, enrolments) -> Result:
-    """The trainees among `enrolments`, each counted for the class's organiser on its first day."""
+def _count_trainees(ctx: Context, enrolments, workplace: str | None = None) -> Result:
+    """The trainees among `enrolments`, each counted for the class's organiser on its first day.
+    `workplace`: which trainees `enrolments` keeps, for the rollup (placement_sql.OWNERSHIP_FILTERS)."""
+    if _rollup_usable():
+        return _from_record_rollup(
+            ctx,
+            "B",
+            "enrolment",
+            enrolments,
+            "training_class__organiser",
+            "training_class__starts_on",
+            workplace=workplace,
+        )
     return _count_groups(
         ctx,
         "B",
@@ -427,7 +475,7 @@ def trainees(ctx: Context) -> Result:
     tree="B",
 )
 def trainees_from_enterprises(ctx: Context) -> Result:
-    return _count_trainees(ctx, _trainees_at_start(ctx, "workplace", workplace_on))
+    return _count_trainees(ctx, _trainees_at_start(ctx, "workplace", workplace_on), "workplace")
 
 
 @indicator(
@@ -438,7 +486,7 @@ def trainees_from_enterprises(ctx: Context) -> Result:
 )
 def trainees_from_non_state(ctx: Context) -> Result:
     qs = _trainees_at_start(ctx, "ownership", ownership_on).exclude(ownership="nha_nuoc")
-    return _count_trainees(ctx, qs)
+    return _count_trainees(ctx, qs, "non_state")
 
 
 # ---- emulation, initiatives, contests --------------------------------------------------------------

@@ -338,3 +338,52 @@ def own_members_rows(
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
+
+
+# ---- referrals and trainees: the maintained rollup (records migration 0007, PostgreSQL only) ----------
+RECORD_ROLLUP = "records_record_rollup"
+NO_WORKPLACE = "-"
+# Which workplaces on the record's day a figure keeps: every record, those with a workplace, those
+# whose workplace is not state-owned.
+OWNERSHIP_FILTERS = {
+    None: "",
+    "workplace": f" AND r.ownership <> '{NO_WORKPLACE}'",
+    "non_state": f" AND r.ownership NOT IN ('{NO_WORKPLACE}', 'nha_nuoc')",
+}
+
+
+def record_rollup_rows(
+    kind: str,
+    *,
+    roots: list[int],
+    years: list[int],
+    by_root: bool,
+    links: list[tuple] | None,
+    workplace: str | None = None,
+) -> list[tuple]:
+    """Rows (placed, year, gender, ethnicity, ownership, n) of `kind` ('referral', 'enrolment') for whole
+    `years`: under each root at any depth (by_root), or under each root's child that held the record's
+    unit the whole year, plus the roots' own records."""
+    if not years or not roots:
+        return []
+    keep = OWNERSHIP_FILTERS[workplace]
+    roots = list(dict.fromkeys(roots))
+    own = f"""SELECT r.unit_id, r.year, r.gender, r.ethnicity, r.ownership, SUM(r.n) FROM {RECORD_ROLLUP} r
+        WHERE r.kind = %s AND r.unit_id = ANY(%s) AND r.year = ANY(%s) AND r.n <> 0{keep}{{own}}
+        GROUP BY r.unit_id, r.year, r.gender, r.ethnicity, r.ownership"""
+    if by_root:
+        query, params = own.format(own=""), [kind, roots, years]
+    elif not links:
+        query, params = own.format(own=" AND r.own"), [kind, roots, years]
+    else:
+        c1, params = _c1(links)
+        query = f"""WITH {c1}
+            SELECT c1.child, r.year, r.gender, r.ethnicity, r.ownership, SUM(r.n) FROM c1 JOIN {RECORD_ROLLUP} r
+                ON r.kind = %s AND r.unit_id = c1.child AND r.year = ANY(%s) AND r.n <> 0{keep}
+                AND c1.vf <= make_date(r.year, 1, 1) AND c1.vt > make_date(r.year, 12, 31)
+            GROUP BY c1.child, r.year, r.gender, r.ethnicity, r.ownership
+            UNION ALL {own.format(own=" AND r.own")}"""
+        params += [kind, years, kind, roots, years]
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [(u, y, g, e, None if o == NO_WORKPLACE else o, n) for u, y, g, e, o, n in cursor.fetchall()]

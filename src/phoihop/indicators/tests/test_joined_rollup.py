@@ -1,8 +1,10 @@
-"""PostgreSQL's maintained rollup of the members who joined (records migration 0006, read by
-`union.members_admitted` and its targets) stays equal to a fresh count after every kind of write — the
-record services, a timeline row, a transfer, an enterprise's ownership, deletions, the workbook import
-(COPY and row by row) — and the figures read through it equal the figures read from the people, on the
-demo for several scopes and periods (whole years, cut years, a child moved in the middle of a year)."""
+"""PostgreSQL's maintained rollups — the members who joined (records migration 0006, read by
+`union.members_admitted`), the referrals and the trainees (migration 0007, read by
+`union.outstanding_referred` and the three trainee indicators), and their targets — stay equal to a fresh
+count after every kind of write: the record services, a timeline row, a transfer, an enterprise's
+ownership, a class's organiser and first day, deletions, the workbook import (COPY and row by row); and
+the figures read through them equal the figures read from the records, on the demo for several scopes
+and periods (whole years, cut years, a child moved in the middle of a year)."""
 
 from collections import Counter
 from datetime import date
@@ -17,7 +19,7 @@ from phoihop.indicators.registry import REGISTRY
 from phoihop.orgs import services as org_services
 from phoihop.orgs.models import Enterprise, Unit, UnitClosure
 from phoihop.records import services
-from phoihop.records.models import Person, Program, TimelineEntry
+from phoihop.records.models import Enrolment, Person, Program, Referral, TimelineEntry, TrainingClass
 from phoihop.reports.assemble import compute_targets
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.tests.helpers import base, write_csv
@@ -37,6 +39,59 @@ def stored() -> dict:
         return {tuple(row[:5]): row[5] for row in cursor.fetchall()}
 
 
+def stored_records() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, unit_id, own, year, gender, ethnicity, ownership, n FROM records_record_rollup"
+            " WHERE n <> 0"
+        )
+        return {tuple(row[:7]): row[7] for row in cursor.fetchall()}
+
+
+def _closure(min_depth: int) -> dict[int, list]:
+    above: dict[int, list] = {}
+    for ancestor, descendant, depth, start, end in UnitClosure.objects.filter(
+        depth__gte=min_depth
+    ).values_list("ancestor_id", "descendant_id", "depth", "valid_from", "valid_to"):
+        above.setdefault(descendant, []).append((ancestor, depth, start, end))
+    return above
+
+
+def fresh_records() -> dict:
+    """The referrals and trainees counted from scratch in Python: each record's unit and day, its
+    person's gender, ethnicity and workplace ownership on that day, under every unit holding it then."""
+    above = _closure(0)
+    counts: Counter = Counter()
+    for kind, qs, unit, day in [
+        ("referral", Referral.objects.unscoped(), "referring_unit_id", "referred_on"),
+        (
+            "enrolment",
+            Enrolment.objects.unscoped(),
+            "training_class__organiser_id",
+            "training_class__starts_on",
+        ),
+    ]:
+        rows = (
+            at_date(qs, "person__", day)
+            .annotate(o=ownership_on("person__", day))
+            .values_list(unit, day, "person__gender", "person__ethnicity", "o")
+        )
+        for unit_id, on, gender, ethnicity, ownership in rows:
+            for ancestor, depth, start, end in above.get(unit_id, ()):
+                if start <= on < end:
+                    key = (
+                        kind,
+                        ancestor,
+                        depth == 0,
+                        on.year,
+                        gender,
+                        ethnicity,
+                        "-" if ownership is None else ownership,
+                    )
+                    counts[key] += 1
+    return dict(counts)
+
+
 def fresh() -> dict:
     """The rollup counted from scratch in Python: each person's union and workplace on the day they
     joined (the indicators' own timeline expressions), placed under every ancestor of depth >= 1 that
@@ -46,14 +101,10 @@ def fresh() -> dict:
         .annotate(u=union_on("", "union_joined_on"), o=ownership_on("", "union_joined_on"))
         .values_list("u", "union_joined_on", "gender", "ethnicity", "o")
     )
-    above: dict[int, list] = {}
-    for ancestor, descendant, start, end in UnitClosure.objects.filter(depth__gte=1).values_list(
-        "ancestor_id", "descendant_id", "valid_from", "valid_to"
-    ):
-        above.setdefault(descendant, []).append((ancestor, start, end))
+    above = _closure(1)
     counts: Counter = Counter()
     for union, day, gender, ethnicity, ownership in people:
-        for ancestor, start, end in above.get(union, ()):
+        for ancestor, _depth, start, end in above.get(union, ()):
             if start <= day < end:
                 counts[(ancestor, day.year, gender, ethnicity, ownership or "")] += 1
     return dict(counts)
@@ -62,7 +113,9 @@ def fresh() -> dict:
 def assert_equal_to_fresh():
     now, expected = stored(), fresh()
     assert now == expected
-    return len(now)
+    records, expected_records = stored_records(), fresh_records()
+    assert records == expected_records
+    return len(now) + len(records)
 
 
 def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_equal(world):
@@ -81,6 +134,16 @@ def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_
             union_joined_on=date(2019, 5, 1),
         ),
     )
+    assert_equal_to_fresh()
+    referral = services.create_record(
+        actor=admin,
+        instance=Referral(person=person, referred_on=date(2021, 6, 1), referring_unit=u("CDCS-BAC-1")),
+    )
+    course = TrainingClass.objects.create(
+        code="L-1", name="Lớp 1", organiser=u("DUK-A"), starts_on=date(2021, 9, 1)
+    )
+    Enrolment.objects.create(training_class=course, person=person)
+    Enrolment.objects.create(training_class=course, person=world.people["P-NAM-1"])
     assert_equal_to_fresh()
     person.union_joined_on, person.ethnicity = date(2020, 2, 1), "Tày"
     services.update_record(actor=admin, instance=person)
@@ -111,9 +174,20 @@ def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_
     enterprise.ownership = Enterprise.Ownership.FDI
     enterprise.save()
     assert_equal_to_fresh()
+    # The class moves to another organiser and day; a referral is moved and another deleted.
+    course.organiser, course.starts_on = u("CB-DN-BAC"), date(2022, 3, 1)
+    course.save()
+    assert_equal_to_fresh()
+    referral.referred_on, referral.referring_unit = date(2023, 2, 1), u("CDCS-NAM-1")
+    services.update_record(actor=admin, instance=referral)
+    assert_equal_to_fresh()
     TimelineEntry.objects.unscoped().filter(person=person, starts_on=date(2021, 1, 1)).delete()
     assert_equal_to_fresh()
+    Enrolment.objects.unscoped().filter(person=world.people["P-NAM-1"]).delete()
+    assert_equal_to_fresh()
     Person.objects.unscoped().filter(pk=person.pk).delete()
+    assert_equal_to_fresh()
+    TrainingClass.objects.unscoped().filter(pk=course.pk).delete()
     assert_equal_to_fresh()
     # A bulk update through the ORM (one statement for many rows), and one that changes nothing counted.
     Person.objects.unscoped().update(gender="nam")
@@ -177,11 +251,19 @@ def _figures(result) -> dict:
     }
 
 
+ROLLED_UP = (
+    "union.members_admitted",
+    "union.outstanding_referred",
+    "party.trainees",
+    "party.trainees_from_enterprises",
+    "party.trainees_from_non_state",
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo_province")
 def test_demo_figures_through_the_rollup_equal_the_people_read_directly():
     assert_equal_to_fresh()
-    members = REGISTRY["union.members_admitted"]
     program = Program.objects.unscoped().get(code="CTPH-2021-2025")
     roots = [program.union_root, program.party_root]
     # A scope's child moved on 1 July 2022: that year is read from the people, the others from the rollup.
@@ -194,15 +276,16 @@ def test_demo_figures_through_the_rollup_equal_the_people_read_directly():
         (date(2019, 3, 15), date(2023, 8, 31)),
         (date(2022, 1, 1), date(2022, 12, 31)),
     ]:
-        for scope in ([roots[0]], [district], [union], [Unit.objects.get(code="LDLD-LC")]):
-            ctx = Context(start, end, scope, scope)
-            with placed_in_python():
-                reference = _figures(members.compute(ctx))
-            with without_rollups():
-                assert _figures(members.compute(ctx)) == reference
-            assert _figures(members.compute(Context(start, end, scope, scope))) == reference
-            checked += 1
-    assert checked == 16
+        for scope in ([roots[0]], [district], [union], [Unit.objects.get(code="LDLD-LC")], [roots[1]]):
+            for code in ROLLED_UP:
+                ctx = Context(start, end, scope, scope)
+                with placed_in_python():
+                    reference = _figures(REGISTRY[code].compute(ctx))
+                with without_rollups():
+                    assert _figures(REGISTRY[code].compute(ctx)) == reference, code
+                assert _figures(REGISTRY[code].compute(Context(start, end, scope, scope))) == reference, code
+                checked += 1
+    assert checked == 4 * 5 * len(ROLLED_UP)
     # Targets: every target unit and year in one read, equal to reading the people.
     for code in ("CTPH-2017-2020", "CTPH-2021-2025"):
         program = Program.objects.unscoped().get(code=code)
@@ -223,9 +306,9 @@ def test_a_child_moved_in_the_middle_of_a_year_is_placed_by_day():
     assert union.members.filter(union_joined_on__year=2022).exists()
     org_services.transfer_unit(actor=None, unit=union, new_parent=districts[1], on=date(2022, 7, 1))
     assert_equal_to_fresh()
-    members = REGISTRY["union.members_admitted"]
     for scope in (province, districts[0], districts[1]):
-        ctx = Context(date(2021, 1, 1), date(2025, 12, 31), [scope], [scope])
-        with placed_in_python():
-            reference = _figures(members.compute(ctx))
-        assert _figures(members.compute(ctx)) == reference
+        for code in ROLLED_UP:
+            ctx = Context(date(2021, 1, 1), date(2025, 12, 31), [scope], [scope])
+            with placed_in_python():
+                reference = _figures(REGISTRY[code].compute(ctx))
+            assert _figures(REGISTRY[code].compute(ctx)) == reference, code
