@@ -152,7 +152,7 @@ def main() -> None:
                 profiler.disable()
 
     with paused_gc():
-        raw = stage("read", read_source, args.folder)
+        raw = stage("read", lambda: read_source(args.folder, stream=True))
         clock.mark("read")
         validator = Validator(indicator_codes=services._indicator_codes())
         stage("parse", validator.parse, raw, None)
@@ -180,7 +180,7 @@ def main() -> None:
         sampler.report()
     if args.profile:
         print(f"\nProfile of the {args.profile} stage (cProfile, times inflated by the profiler):")
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(25)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,11 @@ A clerk's workbook is rarely the one we wrote (issue 14, "Bad input"); the reade
 Blank rows are skipped by the validator. What the reader finds is kept as `RawSheet.notes`, placed by
 row and column position; the validator reports them with the sheet's and column's labels."""
 
+import codecs
 import csv
 import gc
 import io
+import itertools
 import re
 import zipfile
 from collections import defaultdict
@@ -114,21 +116,28 @@ def paused_gc():
             gc.enable()
 
 
-def read_source(source) -> list[RawSheet]:
-    """source: a path (file or folder) or a binary file object (an upload)."""
+def read_source(source, *, stream: bool = False) -> list[RawSheet]:
+    """source: a path (file or folder) or a binary file object (an upload).
+
+    stream: a CSV file of STREAM_FROM bytes or more, given by its path, is checked here in one pass
+    over its text in blocks and its rows are then read from the file as they are iterated (`CsvRows`),
+    so that a million rows are never all in memory (issue 13, item 5). Its `rows` can be iterated, not
+    indexed: for the import, which parses each row once; the error workbook reads sheets whole."""
     with paused_gc():
-        return _read_source(source)
+        return _read_source(source, stream)
 
 
-def _read_source(source) -> list[RawSheet]:
+def _read_source(source, stream: bool = False) -> list[RawSheet]:
     if isinstance(source, str | Path):
         path = Path(source)
         if path.is_dir():
-            return _read_csv_folder(path)
+            return _read_csv_folder(path, stream)
         if not path.exists():
             raise SourceError(gettext_noop("Không tìm thấy tệp hoặc thư mục: %(path)s"), path=path)
         if path.stat().st_size > settings.PHOIHOP_MAX_UPLOAD_BYTES:
             raise _too_big()
+        if stream and path.suffix.lower() == ".csv":
+            return [_read_csv_file(path, stream)]
         data = path.read_bytes()
         name = path.name
     else:
@@ -292,11 +301,17 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _read_csv_folder(path: Path) -> list[RawSheet]:
+def _read_csv_folder(path: Path, stream: bool = False) -> list[RawSheet]:
     files = sorted(path.glob("*.csv"))
     if not files:
         raise SourceError(gettext_noop("Thư mục %(path)s không có tệp .csv nào."), path=path)
-    return [_read_csv_text(f.stem, f.read_bytes()) for f in files]
+    return [_read_csv_file(f, stream) for f in files]
+
+
+def _read_csv_file(path: Path, stream: bool) -> RawSheet:
+    if stream and path.stat().st_size >= STREAM_FROM and not _csv_needs_cleaning(path):
+        return _streamed_csv(path)
+    return _read_csv_text(path.stem, path.read_bytes())
 
 
 def _read_csv_text(name: str, data: bytes) -> RawSheet:
@@ -307,6 +322,68 @@ def _read_csv_text(name: str, data: bytes) -> RawSheet:
     if "\x00" in content:
         raise SourceError(gettext_noop("Tệp %(name)s.csv chứa dữ liệu nhị phân."), name=name)
     return _raw_sheet(name, list(csv.reader(io.StringIO(content))), text=content)
+
+
+# ---- streamed CSV ----------------------------------------------------------------------------------
+
+STREAM_FROM = 8 * 1024 * 1024  # bytes of a CSV file from which the import streams its rows
+BLOCK = 4 * 1024 * 1024  # bytes of a file's text looked at at a time
+
+
+def _csv_needs_cleaning(path: Path) -> bool:
+    """One pass over a CSV file's text, a block at a time, with the checks of `_read_csv_text` (UTF-8,
+    no NUL) and of `_needs_cleaning` (any cell not NFC or in a legacy encoding). Blocks end at a line
+    end, which is a cell boundary for those checks."""
+    name = path.stem
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    tail = ""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(BLOCK)
+            try:
+                text = tail + decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                raise SourceError(gettext_noop("Tệp %(name)s.csv không phải UTF-8."), name=name) from error
+            if block:
+                cut = text.rfind("\n") + 1
+                text, tail = text[:cut], text[cut:]
+            if "\x00" in text:
+                raise SourceError(gettext_noop("Tệp %(name)s.csv chứa dữ liệu nhị phân."), name=name)
+            if text and _needs_cleaning([], text):
+                return True
+            if not block:
+                return False
+
+
+class CsvRows:
+    """The body rows of a CSV file — (Excel row number, cells) — read from the file each time they are
+    iterated, never held. Setting an item or clearing does nothing: the validator lets each row go once
+    parsed (validate._consumed), and here there is nothing to let go."""
+
+    def __init__(self, path: Path, skip: int):
+        self.path, self.skip = path, skip
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8-sig", newline="") as f:
+            for number, cells in enumerate(csv.reader(f), start=1):
+                if number > self.skip:
+                    yield number, cells
+
+    def __setitem__(self, index, value) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+def _streamed_csv(path: Path) -> RawSheet:
+    """A RawSheet whose rows stay in the file: the header found among its first rows as `_raw_sheet`
+    finds it (a CSV file has no merged cells, no formulas, and its text needs no cleaning here)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        head = list(itertools.islice(csv.reader(f), HEADER_SEARCH))
+    sheet = _raw_sheet(path.stem, head)
+    sheet.rows = CsvRows(path, skip=sheet.header_row)
+    return sheet
 
 
 def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None, text=None) -> RawSheet:

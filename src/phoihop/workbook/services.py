@@ -29,7 +29,7 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
     """
     result = ImportResult()
     try:
-        raw = read_source(source)
+        raw = read_source(source, stream=True)  # a large CSV file's rows are read as they are parsed
     except SourceError as bad:
         result.errors.append(
             Problem(str(getattr(source, "name", source)), None, None, None, bad.message_vi, bad.message_en)

@@ -1,0 +1,82 @@
+"""A large CSV file's rows are read from the file as the import parses them (issue 13, item 5): the
+import of a streamed folder stores exactly what the import of the same folder read whole stores, and
+the file's problems are found before any row is parsed. `reader.STREAM_FROM` is lowered here so that
+these small files take the streamed path."""
+
+import unicodedata
+
+from phoihop.core.legacy_vn import to_tcvn3
+from phoihop.records.models import Person
+from phoihop.workbook import reader
+from phoihop.workbook.services import import_workbook
+
+from .helpers import base, write_csv
+
+HEADER = ["ma_nguoi", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "ma_cdcs"]
+
+
+def people(n: int, name=lambda i: f"Lê Thị Hòa {i}") -> list[list[str]]:
+    return [HEADER] + [
+        [f"N{i:03d}", name(i), f"{1970 + i % 30}-03-0{1 + i % 9}", "nu", "Tày", "DN-1", "CS-1"]
+        for i in range(1, n + 1)
+    ]
+
+
+def stored() -> list[tuple]:
+    return list(
+        Person.objects.unscoped()
+        .order_by("code")
+        .values_list("code", "full_name", "search_name", "birth_date", "ethnicity", "grassroots_union__code")
+    )
+
+
+def test_a_streamed_folder_stores_what_the_whole_folder_stores(db, tmp_path, monkeypatch):
+    folder = write_csv(tmp_path / "wb", base(nguoi=people(120)))
+    whole = import_workbook(folder)
+    assert whole.ok, [e.render() for e in whole.errors]
+    expected = stored()
+    Person.objects.unscoped().all().delete()
+    monkeypatch.setattr(reader, "STREAM_FROM", 0)
+    monkeypatch.setattr(reader, "BLOCK", 97)  # blocks end mid-line and mid-letter: the checks still hold
+    raw = reader.read_source(folder, stream=True)
+    assert isinstance(next(s for s in raw if s.name == "nguoi").rows, reader.CsvRows)
+    streamed = import_workbook(folder)
+    assert streamed.ok, [e.render() for e in streamed.errors]
+    assert streamed.summary["nguoi"]["created"] == 120
+    assert stored() == expected
+
+
+def test_title_rows_above_the_header_of_a_streamed_file_are_skipped_with_the_warning(
+    db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(reader, "STREAM_FROM", 0)
+    sheets = base(nguoi=[["DANH SÁCH ĐOÀN VIÊN"], [], *people(3)])
+    result = import_workbook(write_csv(tmp_path / "wb", sheets))
+    assert result.ok, [e.render() for e in result.errors]
+    assert [w.render() for w in result.warnings] == [
+        "Trang 'Người', dòng 3: dòng tiêu đề cột là dòng 3; 2 dòng phía trên được bỏ qua"
+    ]
+    assert Person.objects.unscoped().get(code="N003").full_name == "Lê Thị Hòa 3"
+
+
+def test_a_file_needing_conversion_is_read_whole_and_converted(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "STREAM_FROM", 0)
+    decomposed = unicodedata.normalize("NFD", "Lê Thị Hòa")
+    rows = people(4, name=lambda i: to_tcvn3("Nguyễn Văn An") if i == 1 else f"{decomposed} {i}")
+    result = import_workbook(write_csv(tmp_path / "wb", base(nguoi=rows)))
+    assert result.ok, [e.render() for e in result.errors]
+    names = dict(Person.objects.unscoped().values_list("code", "full_name"))
+    assert names["N001"] == "Nguyễn Văn An" and names["N002"] == "Lê Thị Hòa 2"
+    assert any("đã chuyển từ TCVN3: Nguyễn Văn An" in w.render() for w in result.warnings)
+
+
+def test_a_streamed_file_that_is_not_utf8_is_refused_before_anything_is_parsed(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "STREAM_FROM", 0)
+    folder = write_csv(tmp_path / "wb", base(nguoi=people(5)))
+    (folder / "nguoi.csv").write_bytes(
+        (folder / "nguoi.csv").read_bytes() + "Hà Nội\n".encode("utf-16-le")[:5] + b"\xff\xfe\n"
+    )
+    result = import_workbook(folder)
+    assert not result.ok
+    assert [e.render() for e in result.errors] == ["Trang 'wb': Tệp nguoi.csv không phải UTF-8."]
+    assert not Person.objects.unscoped().exists()
