@@ -102,11 +102,11 @@ class Context:
         return None
 
     def unit_ids(self, tree: str) -> set[int]:
-        """Ids of every unit that stood under the tree's roots on some day: a cheap SQL prefilter."""
-        ids: set[int] = set()
-        for root in self.roots(tree):
-            ids.update(self.placement(root).intervals)
-        return ids
+        """Ids of every unit that stood under the tree's roots on some day (the roots included): the
+        closure's rows below them, read in one query (building the placement for this took 0.7 s at
+        national scale)."""
+        roots = [root.pk for root in self.roots(tree)]
+        return set(UnitClosure.objects.filter(ancestor_id__in=roots).values_list("descendant_id", flat=True))
 
     def children(self, tree: str) -> list[str]:
         """The child codes a by_unit breakdown lists: children of the roots at some time in the period,

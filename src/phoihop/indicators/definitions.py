@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
@@ -38,6 +38,7 @@ from .placement_sql import (
     grouped_rows,
     other_days,
     own_members_rows,
+    placed_rows,
     record_rollup_rows,
     rollup_rows,
     yearly_members,
@@ -143,6 +144,14 @@ def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Ta
     dims = ("g", "e", "o") if people else ()
     tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
     tally.placed = True
+    if ctx.by_root and people:
+        # Targets read each unit's yearly figure only (by_unit_year): the breakdowns are summed away
+        # here, instead of adding every (unit, year, breakdown) row — 150,000 of them for the national
+        # program's targets — one by one.
+        summed: dict[tuple, int] = defaultdict(int)
+        for placed, year, *rest in rows:
+            summed[(placed, year)] += int(rest[-1] or 0)
+        rows, people, dims = [(placed, year, n) for (placed, year), n in summed.items()], False, ()
     codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
     for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
         *values, n = rest
@@ -327,13 +336,37 @@ def outstanding_referred(ctx: Context) -> Result:
 )
 def referred_admitted(ctx: Context) -> Result:
     qs = Referral.objects.unscoped().filter(
-        referring_unit__in=_ids(ctx, "U"),
         person__admission__admitted_on__gte=ctx.date_from,
         person__admission__admitted_on__lte=ctx.date_to,
         referred_on__lte=F("person__admission__admitted_on"),
     )
     tally = Tally(ctx, "U", distinct=True, dims=PEOPLE_DIMS)
-    rows = at_date(qs, "person__", "person__admission__admitted_on").values(
+    qs = at_date(qs, "person__", "person__admission__admitted_on")
+    if connection.vendor == "postgresql" and not _IN_PYTHON.get() and not ctx.by_root:
+        # Each referral placed (on its own date) in the database; the people counted once each here.
+        # A national scope's placement is its own filter; a small scope's records are read by unit.
+        if _small(ctx, "U"):
+            qs = qs.filter(referring_unit__in=_ids(ctx, "U"))
+        inner = qs.values(
+            "person_id",
+            u=F("referring_unit_id"),
+            d=F("referred_on"),
+            a=F("person__admission__admitted_on"),
+            **_people_values("person__", "person__admission__admitted_on"),
+        ).order_by()
+        rows = placed_rows(
+            inner,
+            roots=_roots(ctx, "U"),
+            columns=("person_id", "a", "g", "e", "o"),
+            order="d",
+            children=_links(ctx, "U"),
+        )
+        codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+        for placed, person, admitted, *values in rows:
+            extra = _dims(dict(zip(("g", "e", "o"), values, strict=True)))
+            tally.add_placed_key(codes[placed], admitted.year, person, dims=extra)
+        return tally.result()
+    rows = qs.filter(referring_unit__in=_ids(ctx, "U")).values(
         "person_id",
         "referring_unit_id",
         "referred_on",
@@ -367,27 +400,32 @@ def cells_founded(ctx: Context) -> Result:
 
 def _admissions_in_enterprises(ctx: Context, **filters) -> Result:
     """Admissions whose admitting unit, or one of its ancestors in B on the admission date, sits in an
-    enterprise. The enterprise-holding stretches of the tree are few: they are read once and each
-    (unit, date) group is checked against them, instead of a correlated subquery per admission."""
+    enterprise. In the database: an EXISTS over the closure rows of enterprise-holding ancestors, then
+    placed like any count (`_count_groups`). The reference path (placed_in_python) reads the
+    enterprise-holding stretches of the tree once and checks each (unit, date) group against them."""
     party_ids = _ids(ctx, "B")
+    qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids, **filters)
+    if not _IN_PYTHON.get():
+        in_enterprise = UnitClosure.objects.filter(
+            descendant_id=OuterRef("party_unit_id"),
+            ancestor__in=party_ids,
+            ancestor__enterprise__isnull=False,
+            valid_from__lte=OuterRef("admitted_on"),
+            valid_to__gt=OuterRef("admitted_on"),
+        )
+        qs = qs.filter(Exists(in_enterprise))
+        return _count_groups(ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__")
     stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for unit, start, end in UnitClosure.objects.filter(
         ancestor__in=party_ids, ancestor__enterprise__isnull=False
     ).values_list("descendant_id", "valid_from", "valid_to"):
         stretches[unit].append((start, end))
 
-    def in_enterprise(unit_id: int, day: date) -> bool:
+    def in_enterprise_then(unit_id: int, day: date) -> bool:
         return any(start <= day < end for start, end in stretches.get(unit_id, ()))
 
-    qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids)
     return _count_groups(
-        ctx,
-        "B",
-        qs.filter(**filters),
-        "party_unit",
-        "admitted_on",
-        people_prefix="person__",
-        keep=in_enterprise,
+        ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__", keep=in_enterprise_then
     )
 
 
@@ -647,14 +685,19 @@ def direct_worker_share(ctx: Context) -> Result:
 # ---- yearly minimum percentages ------------------------------------------------------------------
 
 
-def _yearly_minimum(ctx: Context, tree: str, units, achieved) -> Result:
+def _yearly_minimum(ctx: Context, tree: str, units, achieved, *, one_unit_per_key: bool = False) -> Result:
     """units: values(u=unit id, k=member key, fo=founded, di=dissolved); achieved: values(y=year, k=key).
     For each year: 100 × achieved members / members; the value and each child's figure is the lowest
     year. Members are placed and counted in the database (placement_sql.yearly_members)."""
     if _IN_PYTHON.get():
         return _yearly_minimum_in_python(ctx, tree, units, achieved)
     rows = yearly_members(
-        units, achieved, roots=_roots(ctx, tree), years=ctx.years, children=_links(ctx, tree)
+        units,
+        achieved,
+        roots=_roots(ctx, tree),
+        years=ctx.years,
+        children=_links(ctx, tree),
+        one_unit_per_key=one_unit_per_key,
     )
     codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list("pk", "code"))
     totals: dict[int, tuple[int, int]] = {}
@@ -727,7 +770,9 @@ def culture_recognition(ctx: Context) -> Result:
 def democracy_implementation(ctx: Context) -> Result:
     units = _unit_rows("pk", kind__in=("cdcs", *GRASSROOTS_PARTY))
     achieved = DemocracyReport.objects.unscoped().filter(implemented=True, year__in=ctx.years)
-    return _yearly_minimum(ctx, "S", units, achieved.values(y=F("year"), k=F("unit_id")))
+    return _yearly_minimum(
+        ctx, "S", units, achieved.values(y=F("year"), k=F("unit_id")), one_unit_per_key=True
+    )
 
 
 # ---- welfare ---------------------------------------------------------------------------------------
