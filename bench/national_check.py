@@ -3,10 +3,13 @@
 
 Issue 13's "every indicator computed by the new path equals the old": on the national database written
 by make_national.py, each indicator of the report is computed twice for a sample of scopes — placed in
-the database (indicators.placement_sql, what reports use) and placed group by group in Python
-(indicators.definitions.placed_in_python, the path before placement_sql) — and the figures a report
-shows (value, by year, by child unit, breakdowns) are compared. Prints one line per (scope, indicator)
-with both timings; exits 1 on the first difference it reports (all differences are listed first).
+the database (indicators.placement_sql and the maintained rollups of records migrations 0006/0007, what
+reports use) and placed group by group in Python (indicators.definitions.placed_in_python, the path
+before placement_sql, reading the records themselves) — and the figures a report shows (value, by
+year, by child unit, breakdowns) are compared. The targets of each scope (reports.assemble.
+compute_targets) are compared too: through the rollups and reading the records directly
+(definitions.without_rollups). Prints one line per (scope, indicator) with both timings; exits 1 when
+there is a difference (all differences are listed first).
 
 Default scopes: the national program, one province's program, one district and one party bloc of it.
 
@@ -42,9 +45,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from phoihop.indicators.definitions import placed_in_python
+    from phoihop.indicators.definitions import placed_in_python, without_rollups
     from phoihop.indicators.registry import REGISTRY
-    from phoihop.reports.assemble import frame
+    from phoihop.reports.assemble import compute_targets, frame
 
     scopes = SCOPES
     if args.scopes:
@@ -60,7 +63,25 @@ def main() -> None:
 
     differences = 0
     for program_code, scope_code in scopes:
-        _program, ctx = frame(program_code=program_code, scope_code=scope_code)
+        program, ctx = frame(program_code=program_code, scope_code=scope_code)
+        if not args.indicators:
+            start = time.perf_counter()
+            new_targets = compute_targets(ctx, program)
+            took_new = time.perf_counter() - start
+            start = time.perf_counter()
+            with without_rollups():
+                old_targets = compute_targets(ctx, program)
+            took_old = time.perf_counter() - start
+            same = new_targets == old_targets
+            differences += not same
+            print(
+                f"{'same' if same else 'DIFFERENT'}  {program_code} {scope_code or '(program roots)'} targets: "
+                f"{len(new_targets)} rows  rollups {took_new:.2f} s, records {took_old:.2f} s",
+                flush=True,
+            )
+            for a, b in zip(new_targets, old_targets, strict=False):
+                if a != b:
+                    print(f"    rollups {a!r}\n    records {b!r}")
         for code, spec in REGISTRY.items():
             if not code.startswith(args.indicators):
                 continue

@@ -398,23 +398,45 @@ def cells_founded(ctx: Context) -> Result:
     return _count_groups(ctx, "B", qs, "pk", "founded_on", prefilter=True)
 
 
-def _admissions_in_enterprises(ctx: Context, **filters) -> Result:
+def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
     """Admissions whose admitting unit, or one of its ancestors in B on the admission date, sits in an
-    enterprise. In the database: an EXISTS over the closure rows of enterprise-holding ancestors, then
-    placed like any count (`_count_groups`). The reference path (placed_in_python) reads the
-    enterprise-holding stretches of the tree once and checks each (unit, date) group against them."""
+    enterprise (`owners`: of business owners only). In the database: an EXISTS over the closure rows of
+    enterprise-holding ancestors, placed once per context for both indicators (with the owner flag as
+    one more breakdown). The reference path (placed_in_python) reads the enterprise-holding stretches
+    of the tree once and checks each (unit, date) group against them."""
     party_ids = _ids(ctx, "B")
-    qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids, **filters)
+    qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids)
     if not _IN_PYTHON.get():
-        in_enterprise = UnitClosure.objects.filter(
-            descendant_id=OuterRef("party_unit_id"),
-            ancestor__in=party_ids,
-            ancestor__enterprise__isnull=False,
-            valid_from__lte=OuterRef("admitted_on"),
-            valid_to__gt=OuterRef("admitted_on"),
-        )
-        qs = qs.filter(Exists(in_enterprise))
-        return _count_groups(ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__")
+        cache = ctx.__dict__.setdefault("_admissions_in_enterprises", {})
+        if "rows" not in cache:
+            in_enterprise = UnitClosure.objects.filter(
+                descendant_id=OuterRef("party_unit_id"),
+                ancestor__in=party_ids,
+                ancestor__enterprise__isnull=False,
+                valid_from__lte=OuterRef("admitted_on"),
+                valid_to__gt=OuterRef("admitted_on"),
+            )
+            found = at_date(qs.filter(Exists(in_enterprise)), "person__", "admitted_on")
+            values = (
+                {"u": F("party_unit"), "d": F("admitted_on")}
+                | _people_values("person__", "admitted_on")
+                | {"b": F("person__is_business_owner")}
+            )
+            if connection.vendor == "postgresql":
+                inner = found.values(**values, n=Value(1)).order_by()
+            else:
+                inner = found.values(**values).annotate(n=Count("pk")).order_by()
+            cache["rows"] = grouped_rows(
+                inner,
+                roots=_roots(ctx, "B"),
+                dims=("g", "e", "o", "b"),
+                by_root=ctx.by_root,
+                children=_links(ctx, "B"),
+            )
+        rows = [(*row[:5], row[6]) for row in cache["rows"] if row[5] or not owners]
+        return _tally_of(ctx, "B", rows, people=True).result()
+    if owners:
+        qs = qs.filter(person__is_business_owner=True)
     stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for unit, start, end in UnitClosure.objects.filter(
         ancestor__in=party_ids, ancestor__enterprise__isnull=False
@@ -446,7 +468,7 @@ def admitted_in_enterprises(ctx: Context) -> Result:
     tree="B",
 )
 def owners_admitted(ctx: Context) -> Result:
-    return _admissions_in_enterprises(ctx, person__is_business_owner=True)
+    return _admissions_in_enterprises(ctx, owners=True)
 
 
 @indicator(
