@@ -36,6 +36,7 @@ from .placement_sql import (
     depth_one_links,
     full_years,
     grouped_rows,
+    member_facts,
     other_days,
     own_members_rows,
     placed_rows,
@@ -301,14 +302,17 @@ def _members_from_rollup(ctx: Context, qs) -> Result:
     rows = rollup_rows(roots=roots, years=years, by_root=ctx.by_root, links=links)
     rows += own_members_rows(roots=roots, years=years, by_root=ctx.by_root, links=links)
     rest = other_days(ctx.years, ctx.date_from, ctx.date_to, years)
-    if rest:
+    if rest and _small(ctx, "U"):
+        # A district's or province's people of those days, read by their union (the indexes).
+        units = list(_ids(ctx, "U").values_list("descendant_id", flat=True))
+        inner = member_facts(units, rest)
+        rows += grouped_rows(inner, roots=roots, dims=("g", "e", "o"), by_root=ctx.by_root, children=links)
+    elif rest:
         days = Q()
         for first, last in rest:
             days |= Q(union_joined_on__gte=first, union_joined_on__lte=last)
         values = {"u": F("union_then"), "d": F("union_joined_on")} | _people_values("", "union_joined_on")
         inner = qs.filter(days).values(**values, n=Value(1)).order_by()
-        if _small(ctx, "U"):
-            inner = inner.filter(union_then__in=_ids(ctx, "U"))
         rows += grouped_rows(inner, roots=roots, dims=("g", "e", "o"), by_root=ctx.by_root, children=links)
     return _tally_of(ctx, "U", rows, people=True).result()
 

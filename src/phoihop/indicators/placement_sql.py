@@ -115,13 +115,13 @@ def grouped_rows(
     by_root: bool = False,
     children: list[tuple] | None = None,
 ) -> list[tuple]:
-    """inner: a values() queryset with columns u (unit id), d (date; with `yearly` an integer year), the
-    `dims` columns and n (the measure) — one row per record or per group of records, either sums the
-    same. `children`: depth_one_links(roots) when the caller has them already. Returns rows (placed
-    unit id, year, *dims, sum of n)."""
+    """inner: a values() queryset (or SQL and parameters) with columns u (unit id), d (date; with
+    `yearly` an integer year), the `dims` columns and n (the measure) — one row per record or per group
+    of records, either sums the same. `children`: depth_one_links(roots) when the caller has them
+    already. Returns rows (placed unit id, year, *dims, sum of n)."""
     if not roots:
         return []
-    sql, params = inner.query.sql_with_params()
+    sql, params = inner if isinstance(inner, tuple) else inner.query.sql_with_params()
     if connection.vendor != "postgresql":
         return _grouped_rows_by_closure(sql, params, roots=roots, dims=dims, yearly=yearly, by_root=by_root)
     placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=by_root, children=children)
@@ -304,6 +304,31 @@ def rollup_rows(
         return [(u, y, g, e, o or None, n) for u, y, g, e, o, n in cursor.fetchall()]
 
 
+def member_facts(units: list[int], days: list[tuple[date, date]]) -> tuple[str, list]:
+    """SQL and parameters of rows (u, d, g, e, o, n) — union on the joining day, that day, gender,
+    ethnicity, workplace ownership, 1 — of the people who joined on one of the `days` ranges [first,
+    last] while belonging to one of `units`: records.timeline's rule in two branches (people without a
+    timeline row for that day by their own union column, the others by their timeline rows), each read
+    through its union index — where the rule as one CASE (`union_on`) can only be computed, not looked
+    up, for every person who joined that day."""
+    on = " OR ".join(["p.union_joined_on BETWEEN %s AND %s"] * len(days))
+    bounds = [v for span in days for v in span]
+    sql = f"""
+        SELECT p.grassroots_union_id AS u, p.union_joined_on AS d, p.gender AS g, p.ethnicity AS e,
+            en.ownership AS o, 1 AS n
+        FROM records_person p LEFT JOIN orgs_enterprise en ON en.id = p.enterprise_id
+        WHERE p.grassroots_union_id = ANY(%s) AND ({on})
+            AND NOT EXISTS (SELECT 1 FROM records_timelineentry t WHERE t.person_id = p.id
+                AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on)
+        UNION ALL
+        SELECT t.grassroots_union_id, p.union_joined_on, p.gender, p.ethnicity, en.ownership, 1
+        FROM records_timelineentry t JOIN records_person p ON p.id = t.person_id
+            LEFT JOIN orgs_enterprise en ON en.id = t.enterprise_id
+        WHERE t.grassroots_union_id = ANY(%s) AND ({on})
+            AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on"""
+    return sql, [units, *bounds, units, *bounds]
+
+
 def own_members_rows(
     *, roots: list[int], years: list[int], by_root: bool, links: list[tuple] | None
 ) -> list[tuple]:
@@ -315,28 +340,14 @@ def own_members_rows(
         return []
     links = [] if by_root else (links or [])
     units = list(dict.fromkeys([*roots, *(child for child, _f, _t in links)]))
-    lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
-    facts = """
-        SELECT p.grassroots_union_id AS u, p.union_joined_on AS d, p.gender AS g, p.ethnicity AS e,
-            en.ownership AS o
-        FROM records_person p LEFT JOIN orgs_enterprise en ON en.id = p.enterprise_id
-        WHERE p.grassroots_union_id = ANY(%s) AND p.union_joined_on BETWEEN %s AND %s
-            AND NOT EXISTS (SELECT 1 FROM records_timelineentry t WHERE t.person_id = p.id
-                AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on)
-        UNION ALL
-        SELECT t.grassroots_union_id, p.union_joined_on, p.gender, p.ethnicity, en.ownership
-        FROM records_timelineentry t JOIN records_person p ON p.id = t.person_id
-            LEFT JOIN orgs_enterprise en ON en.id = t.enterprise_id
-        WHERE t.grassroots_union_id = ANY(%s) AND p.union_joined_on BETWEEN %s AND %s
-            AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on"""
-    params: list = [units, lo, hi, units, lo, hi]
+    facts, params = member_facts(units, [(date(min(years), 1, 1), date(max(years), 12, 31))])
     placed = "SELECT s.u AS placed, s.d, s.g, s.e, s.o FROM s WHERE s.u = ANY(%s)"
     params.append(list(dict.fromkeys(roots)))
     head = f"WITH s AS MATERIALIZED ({facts})"
     if links:
         c1, c1_params = _c1(links)
         head += f", {c1}"
-        params[6:6] = c1_params  # the VALUES come right after the facts' parameters
+        params[len(params) - 1 : len(params) - 1] = c1_params  # the VALUES come before the roots
         placed += """ UNION ALL
             SELECT c1.child, s.d, s.g, s.e, s.o FROM s JOIN c1
                 ON s.u = c1.child AND c1.vf <= s.d AND c1.vt > s.d"""
