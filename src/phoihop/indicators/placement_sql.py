@@ -229,9 +229,38 @@ def yearly_members(
         SELECT m.placed, m.y, {count("m.k")}, {count("m.ok")} FROM m GROUP BY m.placed, m.y
         UNION ALL
         SELECT NULL, m.y, {count("m.k")}, {count("m.ok")} FROM m GROUP BY m.y"""
+    all_params = [*placement_params, *year_params, *achieved_params, *units_params]
+    if one_unit_per_key and connection.vendor == "postgresql":
+        # Each (child, unit) pair counts in a run of years, [y0, y1]: those whose 31 December falls in
+        # the placement's interval, from the unit's founding year to its dissolution year. The pairs are
+        # grouped by run and the runs spread over the years, instead of one row per pair and year.
+        first, last = min(years), max(years)
+        query = f"""
+        WITH p AS MATERIALIZED ({placement}),
+        yr (y, ye, ys) AS (VALUES {marks}),
+        a AS MATERIALIZED (SELECT DISTINCT x.y, x.k FROM ({achieved_sql}) x),
+        pairs AS MATERIALIZED (
+            SELECT p.placed, s.k,
+                GREATEST({_year("p.f")}, {_year("s.fo")}, {first}) AS y0,
+                LEAST({_year("p.t")} - 1, {_year("s.di")}, {last}) AS y1
+            FROM ({units_sql}) s JOIN p ON p.u = s.u),
+        runs AS (SELECT placed, y0, y1, COUNT(*) AS n FROM pairs WHERE y0 <= y1 GROUP BY placed, y0, y1),
+        members AS (
+            SELECT runs.placed, yr.y, SUM(runs.n) AS n FROM runs JOIN yr ON yr.y BETWEEN runs.y0 AND runs.y1
+            GROUP BY runs.placed, yr.y),
+        done AS (
+            SELECT pairs.placed, a.y, COUNT(*) AS n FROM pairs JOIN a ON a.k = pairs.k AND a.y BETWEEN pairs.y0 AND pairs.y1
+            GROUP BY pairs.placed, a.y),
+        both_ AS MATERIALIZED (
+            SELECT m.placed, m.y, m.n, COALESCE(d.n, 0) AS ok FROM members m
+            LEFT JOIN done d ON d.placed = m.placed AND d.y = m.y)
+        SELECT placed, y, n, ok FROM both_
+        UNION ALL
+        SELECT NULL, y, SUM(n), SUM(ok) FROM both_ GROUP BY y"""
+        # GREATEST/LEAST skip NULLs: no founding or dissolution date, or a root's own row (no interval).
     with connection.cursor() as cursor:
-        cursor.execute(query, [*placement_params, *year_params, *achieved_params, *units_params])
-        return cursor.fetchall()
+        cursor.execute(query, all_params)
+        return [(placed, year, int(n), int(ok)) for placed, year, n, ok in cursor.fetchall()]
 
 
 # ---- members who joined: the maintained rollup (records migration 0006, PostgreSQL only) ------------
