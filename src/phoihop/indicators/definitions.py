@@ -140,6 +140,16 @@ def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = Fals
     return _tally_of(ctx, tree, rows, people=people)
 
 
+def _codes(ctx: Context, ids: set[int]) -> dict[int, str]:
+    """The codes of the units with these ids (placed units: the scope's children and roots, the same for
+    every indicator of a report), looked up once per context."""
+    known = ctx.__dict__.setdefault("_unit_codes", {})
+    missing = ids - known.keys()
+    if missing:
+        known.update(Unit.objects.filter(pk__in=missing).values_list("pk", "code"))
+    return known
+
+
 def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Tally:
     """A Tally filled from rows (placed unit id, year, *breakdowns, n) placed by the database."""
     dims = ("g", "e", "o") if people else ()
@@ -153,7 +163,7 @@ def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Ta
         for placed, year, *rest in rows:
             summed[(placed, year)] += int(rest[-1] or 0)
         rows, people, dims = [(placed, year, n) for (placed, year), n in summed.items()], False, ()
-    codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+    codes = _codes(ctx, {r[0] for r in rows})
     for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
         *values, n = rest
         extra = _dims(dict(zip(dims, values, strict=True))) if people else None
@@ -365,7 +375,7 @@ def referred_admitted(ctx: Context) -> Result:
             order="d",
             children=_links(ctx, "U"),
         )
-        codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "code"))
+        codes = _codes(ctx, {r[0] for r in rows})
         for placed, person, admitted, *values in rows:
             extra = _dims(dict(zip(("g", "e", "o"), values, strict=True)))
             tally.add_placed_key(codes[placed], admitted.year, person, dims=extra)
@@ -725,7 +735,7 @@ def _yearly_minimum(ctx: Context, tree: str, units, achieved, *, one_unit_per_ke
         children=_links(ctx, tree),
         one_unit_per_key=one_unit_per_key,
     )
-    codes = dict(Unit.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list("pk", "code"))
+    codes = _codes(ctx, {r[0] for r in rows if r[0]})
     totals: dict[int, tuple[int, int]] = {}
     per_child: dict[str, list[float | None]] = defaultdict(list)
     for placed, year, members, done in rows:
