@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def peak_mb() -> float:
@@ -165,7 +165,8 @@ def main() -> None:
                 print(problem.render("en"))
             sys.exit(f"{len(validator.errors)} errors")
         who = services._who(None)
-        writer = Writer(validator.rows, progress, audit_sink=lambda e: services._save_audit(e, who))
+        rows, validator.rows = validator.rows, {}  # as services.import_workbook: sheets let go once written
+        writer = Writer(rows, progress, audit_sink=lambda e: services._save_audit(e, who), release=True)
         result = services.ImportResult()
         with transaction.atomic():
             stage("write", services._write, writer, who, args.folder, result)

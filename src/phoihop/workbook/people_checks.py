@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
@@ -13,6 +14,9 @@ from phoihop.records.timeline import RowIn, problems
 
 from .gating import not_found
 from .sheets import BY_KEY
+
+if TYPE_CHECKING:
+    from .validate import Row
 
 CHUNK = 5000
 
@@ -30,30 +34,37 @@ def check_people(validator) -> None:
 def _check_cccd(v) -> None:
     sheet = BY_KEY["nguoi"]
     column = sheet.column("so_cccd")
-    given: dict[str, list] = defaultdict(list)
+    # The first row of each number, and the later rows holding it (a million people: one dict entry
+    # per row, no list per number).
+    given: dict[str, Row] = {}
+    repeated: list[tuple[Row, Row]] = []
     for row in v.rows.get("nguoi", []):
         number, code = row.values.get("so_cccd"), row.values.get("ma_nguoi")
         if number and code:
-            given[number].append((row, code))
-    for rows in given.values():
-        for row, _code in rows[1:]:
-            v.error(
-                sheet,
-                row.no,
-                column,
-                row.values["so_cccd"],
-                gettext_noop("số CCCD trùng với dòng %(line)s"),
-                line=rows[0][0].no,
-            )
+            first = given.setdefault(number, row)
+            if first is not row:
+                repeated.append((first, row))
+    repeated.sort(key=lambda pair: (pair[0].no, pair[1].no))  # number by number, as the rows come
+    for first, row in repeated:
+        v.error(
+            sheet,
+            row.no,
+            column,
+            row.values["so_cccd"],
+            gettext_noop("số CCCD trùng với dòng %(line)s"),
+            line=first.no,
+        )
     numbers = list(given) if Person.objects.unscoped().exists() else []  # nobody stored: no holder
     holders: dict[str, str] = {}
     for chunk in _chunks(numbers):
         holders.update(Person.objects.unscoped().filter(cccd__in=chunk).values_list("cccd", "code"))
+    if not holders:
+        return
     # A number may pass from one person to another within the same workbook (a correction).
     in_book = {r.values.get("ma_nguoi"): r.values.get("so_cccd") for r in v.rows.get("nguoi", [])}
-    for number, rows in given.items():
+    for number, row in given.items():
         holder = holders.get(number)
-        row, code = rows[0]
+        code = row.values.get("ma_nguoi")
         if holder and holder != code and in_book.get(holder, number) == number:
             v.error(
                 sheet,
@@ -68,17 +79,25 @@ def _check_cccd(v) -> None:
 def _check_timeline(v) -> None:
     sheet = BY_KEY["qua_trinh"]
     given = v.rows.get("qua_trinh", [])
-    people_rows = {r.values.get("ma_nguoi"): r for r in v.rows.get("nguoi", []) if r.values.get("ma_nguoi")}
     by_person: dict[str, dict] = defaultdict(dict)
     for row in given:
         code, day = row.values.get("ma_nguoi"), row.values.get("tu_ngay")
         if code and day:
             by_person[code].setdefault(day, []).append(row)
-    # People whose nguoi row changes while they keep timeline rows in the database are checked too.
+    # People whose nguoi row changes while they keep timeline rows in the database are checked too. No
+    # timeline row stored anywhere (a first import): only the workbook's own timeline rows are checked,
+    # with the nguoi rows of their people (not a dict of a million people for nothing).
+    any_stored = TimelineEntry.objects.unscoped().exists()
+    if not by_person and not any_stored:
+        return
+    people_rows = {
+        code: r
+        for r in v.rows.get("nguoi", [])
+        if (code := r.values.get("ma_nguoi")) and (any_stored or code in by_person)
+    }
     codes = sorted(set(by_person) | set(people_rows))
     stored: dict[str, dict] = defaultdict(dict)
-    # No timeline row stored anywhere (a first import): nothing to read per person.
-    for chunk in _chunks(codes) if TimelineEntry.objects.unscoped().exists() else ():
+    for chunk in _chunks(codes) if any_stored else ():
         for code, day, union, enterprise in (
             TimelineEntry.objects.unscoped()
             .filter(person__code__in=chunk)

@@ -53,7 +53,11 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
         return result
     gate = RowGate(user, scope=scope, bulk=_large(validator)) if gated else None
     who = _who(actor)
-    writer = Writer(validator.rows, progress, gate=gate, audit_sink=lambda entries: _save_audit(entries, who))
+    # The writer lets each sheet's rows go once written: nothing else holds them from here on.
+    rows, validator.rows = validator.rows, {}
+    writer = Writer(
+        rows, progress, gate=gate, audit_sink=lambda entries: _save_audit(entries, who), release=True
+    )
     try:
         with transaction.atomic():
             _write(writer, who, source, result)

@@ -137,9 +137,27 @@ def insert_rows(model, rows: list[dict]) -> None:
     defaults = {f.attname: f.get_default() for f in fields}
     columns = [f.attname for f in fields]
     full = rows if set(rows[0]) == set(columns) else [defaults | row for row in rows]
+    insert_bound(model, fields, _bound_rows(columns, full, [_adapter(f) for f in fields]))
+
+
+def _computed_defaults(model) -> bool:
+    """Whether a field of the model gets a value computed per row (a callable default, a timestamp)."""
+    return any(
+        f.has_default()
+        and callable(f.default)
+        or getattr(f, "auto_now", False)
+        or getattr(f, "auto_now_add", False)
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField))
+    )
+
+
+def insert_bound(model, fields: list, bound: list[tuple]) -> None:
+    """INSERT tuples of values already adapted for the database, one per row in `fields` order."""
+    if not bound:
+        return
     quote = connection.ops.quote_name
-    table, names = quote(meta.db_table), [quote(f.column) for f in fields]
-    bound = _bound_rows(columns, full, [_adapter(f) for f in fields])
+    table, names = quote(model._meta.db_table), [quote(f.column) for f in fields]
     with connection.cursor() as cursor:
         if _by_copy(bound):
             _copy(cursor, table, names, bound)
@@ -322,8 +340,13 @@ class Writer:
         progress=None,
         gate=None,
         audit_sink: Callable[[list[AuditEntry]], None] | None = None,
+        *,
+        release: bool = False,
     ):
         self.rows = rows
+        # release: each sheet's rows are let go once written (the caller holds no other reference), so
+        # the sheets written later reuse the memory of a million people's rows instead of adding to it.
+        self.release = release
         self.progress = progress
         self.gate = gate
         self.audit_sink = audit_sink
@@ -361,18 +384,21 @@ class Writer:
 
     def run(self) -> None:
         present = [s for s in SHEETS if self.rows.get(s.key)]
+        # The people whose timeline rows are written: the intervals "union on date D" is read through.
+        timeline = {r.values["ma_nguoi"] for r in self.rows.get("qua_trinh", [])}
         with _large_cache(), paused_gc():
             for i, sheet in enumerate(present, start=1):
                 self.write_sheet(sheet, self.rows[sheet.key])
+                if self.release:
+                    self.rows[sheet.key] = []
                 if sheet.key in ID_MODELS:
                     self._codes.pop(sheet.key, None)  # codes not found before may exist now
                 if self.progress:
                     self.progress("write", i, len(present))
             if self._moved:  # the closure rows of the units whose place in a tree may have changed
                 refresh_closure(self._moved)
-            if self.rows.get("qua_trinh"):  # the intervals "union on date D" is read through
-                codes = {r.values["ma_nguoi"] for r in self.rows["qua_trinh"]}
-                rebuild_intervals(lookup_codes(Person, codes).values())
+            if timeline:
+                rebuild_intervals(lookup_codes(Person, timeline).values())
 
     def _fields(self, sheet: Sheet, skip: set[str] = frozenset()) -> list[tuple[str, str, str | None]]:
         """(column key, model attname, referenced sheet) for the columns written as plain fields."""
@@ -427,6 +453,9 @@ class Writer:
             if ref:
                 wanted.setdefault(ref, set()).update(r.values.get(key) for r in rows)
         ids = {ref: self.ids_of(ref, codes) for ref, codes in wanted.items()}
+        if not look_up and self.gate is None and not _computed_defaults(model):
+            self._create_batch(sheet, rows, shape, counts, ids)
+            return
         plan = [(key, attname, ids[ref] if ref else None) for key, attname, ref in fields]
         states = []
         for row in rows:
@@ -483,6 +512,53 @@ class Writer:
                 self.audit_sink(audit)
             else:
                 self.audit += audit
+
+    def _create_batch(self, sheet: Sheet, rows: list[Row], shape, counts: dict, ids: dict) -> None:
+        """Every row of the batch is new (its table was empty before the sheet) and no gate asks about
+        it (the system's import): each row goes straight to the tuple the database takes — the values
+        `_write_batch` would store, without a dict per row in between."""
+        fields, _, _, search, defaults = shape
+        model = sheet.model
+        meta = model._meta
+        columns = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+        given = {attname: i for i, (_, attname, _) in enumerate(fields)}
+        keys = [key for key, _, _ in fields]
+        position = dict(given)
+        if search:
+            position["search_name"] = len(keys)
+        # Where each of the table's columns comes from: the row (by position), else the field's default.
+        order = [position.get(f.attname) for f in columns]
+        constant = [None if i is not None else f.get_default() for f, i in zip(columns, order, strict=True)]
+        refs = [(i, ids[ref]) for i, (_, _, ref) in enumerate(fields) if ref]
+        filled = [(given[a], d) for a, d in defaults.items()]
+        adapters = [(j, adapt) for j, f in enumerate(columns) if (adapt := _adapter(f)) is not None]
+        name = given[search] if search else None
+        whole = all(i is not None for i in order) and order == list(range(len(order)))
+        bound = []
+        for row in rows:
+            values = row.values
+            vals = [values.get(k) for k in keys]
+            for i, found in refs:
+                v = vals[i]
+                vals[i] = found.get(v) if v else None
+            for i, default in filled:
+                if vals[i] is None:
+                    vals[i] = default
+            if name is not None:
+                vals.append(fold(vals[name]))
+            out = (
+                vals if whole else [c if i is None else vals[i] for i, c in zip(order, constant, strict=True)]
+            )
+            for j, adapt in adapters:
+                out[j] = adapt(out[j])
+            bound.append(tuple(out))
+        insert_bound(model, columns, bound)
+        counts["created"] += len(bound)
+        if model is Unit:
+            self._moved_codes.update(r.values["ma_don_vi"] for r in rows)
+        elif model is Transfer:
+            unit = next(j for j, f in enumerate(columns) if f.attname == "unit_id")
+            self._moved.update(b[unit] for b in bound if b[unit])
 
     def _note_moved(self, sheet: Sheet, values: dict) -> None:
         """Units whose closure rows must be refreshed: a new or changed unit (its founding date or, in

@@ -196,3 +196,15 @@ def test_a_first_import_loaded_in_bulk_keeps_every_index_and_key(db, tmp_path, m
     )
     assert again.ok and again.summary["nguoi"] == {"created": 0, "updated": 0, "unchanged": 450}
     assert _schema(tables) == before
+
+
+def test_codes_that_differ_only_in_case_or_underscores_are_one_key(db, tmp_path):
+    """The duplicate check compares codes folded (case, _ as a space), whatever form it keeps them in."""
+    rows = [person(1), person(2), person(3), person(4)]
+    rows[1][0], rows[2][0], rows[3][0] = "p0001", "P0003_", "p0003"
+    result = import_workbook(workbook(tmp_path, "dups", rows))
+    assert not result.ok
+    assert [e.render() for e in result.errors] == [
+        "Trang 'Người', dòng 3, cột 'Mã người': giá trị 'p0001': trùng khóa với dòng 2",
+        "Trang 'Người', dòng 5, cột 'Mã người': giá trị 'p0003': trùng khóa với dòng 4",
+    ]
