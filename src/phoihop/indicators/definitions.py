@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
@@ -34,12 +35,12 @@ from phoihop.records.models import (
 from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
 from .placement_sql import (
     depth_one_links,
+    distinct_counts,
     full_years,
     grouped_rows,
     member_facts,
     other_days,
     own_members_rows,
-    placed_rows,
     record_rollup_rows,
     rollup_rows,
     yearly_members,
@@ -148,6 +149,29 @@ def _codes(ctx: Context, ids: set[int]) -> dict[int, str]:
     if missing:
         known.update(Unit.objects.filter(pk__in=missing).values_list("pk", "code"))
     return known
+
+
+def _distinct_result(ctx: Context, tree: str, rows: list[tuple]) -> Result:
+    """The Result a distinct Tally gives, from `placement_sql.distinct_counts` rows: every child listed
+    (0 when none), then the other units placed under in the order of their first record."""
+    out = Result(
+        value=0, by_year={str(y): 0 for y in ctx.years}, by_unit=dict.fromkeys(ctx.children(tree), 0)
+    )
+    dims = {"gender": {}, "ethnicity": {}, "ownership": {}}
+    units = sorted((first, int(value), n) for what, value, n, first in rows if what == "unit")
+    codes = _codes(ctx, {unit for _first, unit, _n in units})
+    for what, value, n, _first in rows:
+        if what == "total":
+            out.value = n
+        elif what == "year":
+            out.by_year[value] = n
+        elif what in dims:
+            dims[what][value] = n
+    for _first, unit, n in units:
+        out.by_unit[codes[unit]] = n
+    out.by_year = dict(sorted(out.by_year.items()))
+    out.breakdowns = {f"by_{d}": dict(sorted(values.items())) for d, values in dims.items()}
+    return out
 
 
 def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Tally:
@@ -357,29 +381,20 @@ def referred_admitted(ctx: Context) -> Result:
     tally = Tally(ctx, "U", distinct=True, dims=PEOPLE_DIMS)
     qs = at_date(qs, "person__", "person__admission__admitted_on")
     if connection.vendor == "postgresql" and not _IN_PYTHON.get() and not ctx.by_root:
-        # Each referral placed (on its own date) in the database; the people counted once each here.
+        # Each referral placed (on its own date) and the people counted once each in the database.
         # A national scope's placement is its own filter; a small scope's records are read by unit.
         if _small(ctx, "U"):
             qs = qs.filter(referring_unit__in=_ids(ctx, "U"))
         inner = qs.values(
-            "person_id",
             u=F("referring_unit_id"),
             d=F("referred_on"),
-            a=F("person__admission__admitted_on"),
+            k=F("person_id"),
+            y=ExtractYear("person__admission__admitted_on"),
             **_people_values("person__", "person__admission__admitted_on"),
         ).order_by()
-        rows = placed_rows(
-            inner,
-            roots=_roots(ctx, "U"),
-            columns=("person_id", "a", "g", "e", "o"),
-            order="d",
-            children=_links(ctx, "U"),
+        return _distinct_result(
+            ctx, "U", distinct_counts(inner, roots=_roots(ctx, "U"), children=_links(ctx, "U"))
         )
-        codes = _codes(ctx, {r[0] for r in rows})
-        for placed, person, admitted, *values in rows:
-            extra = _dims(dict(zip(("g", "e", "o"), values, strict=True)))
-            tally.add_placed_key(codes[placed], admitted.year, person, dims=extra)
-        return tally.result()
     rows = qs.filter(referring_unit__in=_ids(ctx, "U")).values(
         "person_id",
         "referring_unit_id",
@@ -414,13 +429,15 @@ def cells_founded(ctx: Context) -> Result:
 
 def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
     """Admissions whose admitting unit, or one of its ancestors in B on the admission date, sits in an
-    enterprise (`owners`: of business owners only). In the database: an EXISTS over the closure rows of
+    enterprise (`owners`: of business owners only). In PostgreSQL: an EXISTS over the closure rows of
     enterprise-holding ancestors, placed once per context for both indicators (with the owner flag as
     one more breakdown). The reference path (placed_in_python) reads the enterprise-holding stretches
     of the tree once and checks each (unit, date) group against them."""
     party_ids = _ids(ctx, "B")
     qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids)
-    if not _IN_PYTHON.get():
+    # SQLite (province scale, fast enough) keeps the Python check and with it the order its report lists
+    # the units placed under that are not children of the period (byte-identical reports).
+    if connection.vendor == "postgresql" and not _IN_PYTHON.get():
         cache = ctx.__dict__.setdefault("_admissions_in_enterprises", {})
         if "rows" not in cache:
             in_enterprise = UnitClosure.objects.filter(
@@ -436,10 +453,7 @@ def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
                 | _people_values("person__", "admitted_on")
                 | {"b": F("person__is_business_owner")}
             )
-            if connection.vendor == "postgresql":
-                inner = found.values(**values, n=Value(1)).order_by()
-            else:
-                inner = found.values(**values).annotate(n=Count("pk")).order_by()
+            inner = found.values(**values, n=Value(1)).order_by()
             cache["rows"] = grouped_rows(
                 inner,
                 roots=_roots(ctx, "B"),

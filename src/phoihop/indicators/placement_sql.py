@@ -442,31 +442,29 @@ def record_rollup_rows(
         return [(u, y, g, e, None if o == NO_WORKPLACE else o, n) for u, y, g, e, o, n in cursor.fetchall()]
 
 
-def placed_rows(
-    inner: QuerySet,
-    *,
-    roots: list[int],
-    columns: tuple[str, ...],
-    order: str,
-    children: list[tuple] | None = None,
-) -> list[tuple]:
-    """Each record of `inner` (a values() queryset with columns u (unit id), d (the day it is placed
-    on) and `columns`) placed under the roots' children as `grouped_rows` places them, not grouped:
-    rows (placed unit id, *columns), in the order of column `order`. For figures that count distinct
-    keys (a person once however many of their records match)."""
+def distinct_counts(inner: QuerySet, *, roots: list[int], children: list[tuple] | None = None) -> list[tuple]:
+    """For figures counting people once each: `inner`, a values() queryset with columns u (unit id), d
+    (the day the record is placed on, as `grouped_rows` places), k (the key counted), y (the year it
+    counts in) and g, e, o (breakdowns); its records are read first, then hashed against the placement.
+    Returns rows (what, value, distinct keys, first day): what 'total' (value None), 'year', 'unit'
+    (value: the placed unit id; first day: the earliest record placed there), 'gender', 'ethnicity',
+    'ownership' (values as a report shows them: '?' for none, no workplace as 'khong_doanh_nghiep')."""
     if not roots:
         return []
     sql, params = inner.query.sql_with_params()
     placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=False, children=children)
-    listed = ", ".join(f"s.{c}" for c in columns)
-    # The records are read first, on their own (their filters are the selective part), then hashed
-    # against the placement table: left to itself the planner probed the records once per placement row.
-    query = (
-        f"WITH s AS MATERIALIZED ({sql}), p AS MATERIALIZED ({placement}) "
-        f"SELECT p.placed, {listed} FROM s CROSS JOIN p "
-        "WHERE p.u = s.u AND (p.f IS NULL OR (p.f <= s.d AND p.t > s.d)) "
-        f"ORDER BY s.{order}"
-    )
+    query = f"""
+        WITH s AS MATERIALIZED ({sql}), p AS MATERIALIZED ({placement}),
+        x AS MATERIALIZED (
+            SELECT p.placed, s.k, s.y, s.d, COALESCE(NULLIF(s.g, ''), '?') AS g,
+                COALESCE(NULLIF(s.e, ''), '?') AS e, COALESCE(NULLIF(s.o, ''), 'khong_doanh_nghiep') AS o
+            FROM s CROSS JOIN p WHERE p.u = s.u AND (p.f IS NULL OR (p.f <= s.d AND p.t > s.d)))
+        SELECT 'total', NULL, COUNT(DISTINCT x.k), CAST(NULL AS date) FROM x
+        UNION ALL SELECT 'year', CAST(x.y AS text), COUNT(DISTINCT x.k), NULL FROM x GROUP BY x.y
+        UNION ALL SELECT 'unit', CAST(x.placed AS text), COUNT(DISTINCT x.k), MIN(x.d) FROM x GROUP BY x.placed
+        UNION ALL SELECT 'gender', x.g, COUNT(DISTINCT x.k), NULL FROM x GROUP BY x.g
+        UNION ALL SELECT 'ethnicity', x.e, COUNT(DISTINCT x.k), NULL FROM x GROUP BY x.e
+        UNION ALL SELECT 'ownership', x.o, COUNT(DISTINCT x.k), NULL FROM x GROUP BY x.o"""
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, *placement_params])
         return cursor.fetchall()

@@ -133,16 +133,6 @@ class Tally:
         for d, v in (dims or {}).items():
             self.dims[d][v or "?"] += amount
 
-    def add_placed_key(self, child: str, year: int, key, *, dims: dict | None = None) -> None:
-        """Count `key` once (a distinct tally) for a record the database placed under `child` (the code
-        of the child or root that held its unit), dated in `year` — what `add` does after placing."""
-        label = str(year)
-        self.total.add(key)
-        self.by_year.setdefault(label, set()).add(key)
-        self.by_unit.setdefault(child, set()).add(key)
-        for d, v in (dims or {}).items():
-            self.dims[d][v or "?"].add(key)
-
     def result(self) -> Result:
         size = len if self.distinct else (lambda v: v)
         return Result(

@@ -1,5 +1,6 @@
 """The review report as data: the JSON form of report.md, built from the indicator registry."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -99,6 +100,17 @@ def _number(value):
     return value
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A target as compute_targets reads it."""
+
+    indicator_code: str
+    unit_id: int
+    unit: Unit
+    year: int
+    value: Decimal
+
+
 def compute_targets(ctx: Context, program: Program) -> list[dict]:
     """For every target on a unit of the scope in a year of the period: target, actual, % reached.
 
@@ -109,14 +121,18 @@ def compute_targets(ctx: Context, program: Program) -> list[dict]:
     scope_ids = UnitClosure.objects.filter(ancestor__in=[r.pk for r in ctx.roots("S")]).values(
         "descendant_id"
     )
-    targets = [
-        target
-        for target in Target.objects.unscoped()
+    # Plain rows, and one Unit per target unit (a national program has 6,630 targets on 442 units: a
+    # model instance per target and per target's unit took a quarter of a second).
+    rows = [
+        row
+        for row in Target.objects.unscoped()
         .filter(unit__in=scope_ids, year__in=ctx.years)
-        .select_related("unit")
         .order_by("year", "unit__code", "indicator_code")
-        if target.indicator_code in REGISTRY
+        .values_list("indicator_code", "unit_id", "year", "value")
+        if row[0] in REGISTRY
     ]
+    by_id = Unit.objects.in_bulk({unit_id for _c, unit_id, _y, _v in rows})
+    targets = [_Target(code, unit_id, by_id[unit_id], year, value) for code, unit_id, year, value in rows]
     years: dict[int, list[int]] = {}
     for target in targets:
         years.setdefault(target.unit_id, []).append(target.year)
