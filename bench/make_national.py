@@ -469,17 +469,18 @@ def main() -> None:
         }
         if missing:
             raise SystemExit(f"indexes not rebuilt: {sorted(missing)}")
-        # The maintained rollups (records migration 0006) are kept by triggers, which were off during the
+        # The maintained rollups (records migrations 0006, 0007) are kept by triggers, which were off during the
         # load (session_replication_role): recount them once from the loaded rows.
-        cursor.execute("SELECT to_regproc('records_joined_rebuild') IS NOT NULL")
-        if cursor.fetchone()[0]:
-            step = time.time()
-            cursor.execute("SELECT records_joined_rebuild()")
-            cursor.execute("VACUUM (ANALYZE) records_joined_rollup")
-            print(
-                f"{time.time() - started:6.1f}s rollup records_joined_rollup ({time.time() - step:.1f}s)",
-                flush=True,
-            )
+        for rebuild, table in (
+            ("records_joined_rebuild", "records_joined_rollup"),
+            ("records_record_rebuild", "records_record_rollup"),
+        ):
+            cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [rebuild])
+            if cursor.fetchone()[0]:
+                step = time.time()
+                cursor.execute(f"SELECT {rebuild}()")
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+                print(f"{time.time() - started:6.1f}s rollup {table} ({time.time() - step:.1f}s)", flush=True)
         for model in data_models:
             table = model._meta.db_table
             cursor.execute(
