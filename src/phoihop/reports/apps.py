@@ -6,5 +6,14 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self):
-        # The printed records list (records.listing calls it; records sits below reports).
-        from . import roster  # noqa: F401
+        # The printed records list (records.listing calls it; records sits below reports). The PDF
+        # machinery is imported on the first print, not when every command and server starts.
+        from phoihop.records.listing import register_printer
+
+        register_printer(_render_list)
+
+
+def _render_list(**kwargs) -> bytes:
+    from .roster import render_list
+
+    return render_list(**kwargs)

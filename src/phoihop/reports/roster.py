@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 
 from phoihop.core import numbers
 from phoihop.orgs.selectors import parent_on
-from phoihop.records.listing import register_printer
 
 from .official import DOCUMENT_LANGUAGE, date_line, side_of
 from .render.pdf import FONT, FONTS, centred_lines, grid_table
@@ -23,7 +22,6 @@ CLERK = "NGƯỜI LẬP BIỂU"
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
 
 
-@register_printer
 def render_list(*, kind, data, unit, subtitle: str = "") -> bytes:
     """The printed list as PDF bytes. `data`: records.listing.Table; `unit`: the issuing unit (the
     filter's unit, else the user's), None for a user above every unit."""
