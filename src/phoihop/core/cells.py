@@ -26,6 +26,7 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from . import dates
+from .codes import CODE_RE as _CODE
 from .codes import RULE_VI, is_code
 from .text import clean_text, in_english, in_language
 from .text import fold as _fold_text
@@ -136,6 +137,8 @@ _text64 = text(64)
 
 def code(raw):
     value = raw.strip() if type(raw) is str else _text64(raw)
+    if _CODE.fullmatch(value) is not None:  # the usual cell: a well-formed code (is_code's own pattern)
+        return value
     if len(value) > 64:
         _text64(value)  # raises the length error
     if not value:
