@@ -469,11 +469,12 @@ def main() -> None:
         }
         if missing:
             raise SystemExit(f"indexes not rebuilt: {sorted(missing)}")
-        # The maintained rollups (records migrations 0006, 0007) are kept by triggers, which were off during the
+        # The maintained rollups (records migrations 0006-0008) are kept by triggers, which were off during the
         # load (session_replication_role): recount them once from the loaded rows.
         for rebuild, table in (
             ("records_joined_rebuild", "records_joined_rollup"),
             ("records_record_rebuild", "records_record_rollup"),
+            ("records_admitted_rebuild", "records_admitted_person"),
         ):
             cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [rebuild])
             if cursor.fetchone()[0]:

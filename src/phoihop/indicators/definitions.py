@@ -12,8 +12,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, Sum, Value
 from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
@@ -34,6 +33,7 @@ from phoihop.records.models import (
 
 from .context import Context, at_date, ownership_on, union_on, workplace_on, year_end
 from .placement_sql import (
+    admissions_in_enterprises_facts,
     depth_one_links,
     distinct_counts,
     full_years,
@@ -42,6 +42,7 @@ from .placement_sql import (
     other_days,
     own_members_rows,
     record_rollup_rows,
+    referred_admitted_facts,
     rollup_rows,
     yearly_members,
 )
@@ -380,18 +381,13 @@ def referred_admitted(ctx: Context) -> Result:
     )
     tally = Tally(ctx, "U", distinct=True, dims=PEOPLE_DIMS)
     qs = at_date(qs, "person__", "person__admission__admitted_on")
-    if connection.vendor == "postgresql" and not _IN_PYTHON.get() and not ctx.by_root:
-        # Each referral placed (on its own date) and the people counted once each in the database.
-        # A national scope's placement is its own filter; a small scope's records are read by unit.
-        if _small(ctx, "U"):
-            qs = qs.filter(referring_unit__in=_ids(ctx, "U"))
-        inner = qs.values(
-            u=F("referring_unit_id"),
-            d=F("referred_on"),
-            k=F("person_id"),
-            y=ExtractYear("person__admission__admitted_on"),
-            **_people_values("person__", "person__admission__admitted_on"),
-        ).order_by()
+    if _rollup_usable() and not ctx.by_root:
+        # Each referral placed (on its own date) and the people counted once each in the database; the
+        # people's columns from the admitted people's table (records migration 0008). A national scope's
+        # placement is its own filter; a small scope's referrals are read by unit.
+        inner = referred_admitted_facts(
+            start=ctx.date_from, end=ctx.date_to, union_roots=_roots(ctx, "U") if _small(ctx, "U") else None
+        )
         return _distinct_result(
             ctx, "U", distinct_counts(inner, roots=_roots(ctx, "U"), children=_links(ctx, "U"))
         )
@@ -430,30 +426,20 @@ def cells_founded(ctx: Context) -> Result:
 def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
     """Admissions whose admitting unit, or one of its ancestors in B on the admission date, sits in an
     enterprise (`owners`: of business owners only). In PostgreSQL: an EXISTS over the closure rows of
-    enterprise-holding ancestors, placed once per context for both indicators (with the owner flag as
-    one more breakdown). The reference path (placed_in_python) reads the enterprise-holding stretches
+    enterprise-holding ancestors, the people's columns from the admitted people's table (records
+    migration 0008), placed once per context for both indicators (with the owner flag as one more
+    breakdown). The reference path (placed_in_python) reads the enterprise-holding stretches
     of the tree once and checks each (unit, date) group against them."""
     party_ids = _ids(ctx, "B")
     qs = Admission.objects.unscoped().filter(_period("admitted_on", ctx), party_unit__in=party_ids)
     # SQLite (province scale, fast enough) keeps the Python check and with it the order its report lists
     # the units placed under that are not children of the period (byte-identical reports).
-    if connection.vendor == "postgresql" and not _IN_PYTHON.get():
+    if _rollup_usable():
         cache = ctx.__dict__.setdefault("_admissions_in_enterprises", {})
         if "rows" not in cache:
-            in_enterprise = UnitClosure.objects.filter(
-                descendant_id=OuterRef("party_unit_id"),
-                ancestor__in=party_ids,
-                ancestor__enterprise__isnull=False,
-                valid_from__lte=OuterRef("admitted_on"),
-                valid_to__gt=OuterRef("admitted_on"),
+            inner = admissions_in_enterprises_facts(
+                party_roots=_roots(ctx, "B"), start=ctx.date_from, end=ctx.date_to
             )
-            found = at_date(qs.filter(Exists(in_enterprise)), "person__", "admitted_on")
-            values = (
-                {"u": F("party_unit"), "d": F("admitted_on")}
-                | _people_values("person__", "admitted_on")
-                | {"b": F("person__is_business_owner")}
-            )
-            inner = found.values(**values, n=Value(1)).order_by()
             cache["rows"] = grouped_rows(
                 inner,
                 roots=_roots(ctx, "B"),

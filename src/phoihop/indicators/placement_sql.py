@@ -451,7 +451,7 @@ def distinct_counts(inner: QuerySet, *, roots: list[int], children: list[tuple] 
     'ownership' (values as a report shows them: '?' for none, no workplace as 'khong_doanh_nghiep')."""
     if not roots:
         return []
-    sql, params = inner.query.sql_with_params()
+    sql, params = inner if isinstance(inner, tuple) else inner.query.sql_with_params()
     placement, placement_params = _placement(list(dict.fromkeys(roots)), by_root=False, children=children)
     query = f"""
         WITH s AS MATERIALIZED ({sql}), p AS MATERIALIZED ({placement}),
@@ -468,3 +468,55 @@ def distinct_counts(inner: QuerySet, *, roots: list[int], children: list[tuple] 
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, *placement_params])
         return cursor.fetchall()
+
+
+# ---- admissions: the admitted people's columns (records migration 0008, PostgreSQL only) ---------------
+# `records_admitted_person` holds gender, ethnicity, workplace and business owner of the people who have an
+# admission, kept by triggers: the admission queries join it instead of probing the people table 50,000
+# times. Their workplace on a day follows records.timeline's rule as `indicators.context` writes it.
+
+_ADMITTED_OWNERSHIP = "CASE WHEN t.id IS NULL THEN en.ownership ELSE en2.ownership END"
+_ADMITTED_JOINS = """
+    LEFT JOIN records_timelineentry t
+        ON t.person_id = ap.person_id AND t.valid_from <= a.admitted_on AND t.valid_to > a.admitted_on
+    LEFT JOIN orgs_enterprise en ON en.id = ap.enterprise_id
+    LEFT JOIN orgs_enterprise en2 ON en2.id = t.enterprise_id"""
+
+
+def admissions_in_enterprises_facts(*, party_roots: list[int], start: date, end: date) -> tuple[str, list]:
+    """SQL and parameters of rows (u, d, g, e, o, b, n) of the admissions dated `start`..`end` by a unit
+    that stood under the party roots on some day and had, on the admission day, an ancestor (or itself)
+    among those units sitting in an enterprise; b: the person is a business owner."""
+    scope = f"SELECT descendant_id FROM {CLOSURE} WHERE ancestor_id = ANY(%s)"
+    sql = f"""
+        SELECT a.party_unit_id AS u, a.admitted_on AS d, ap.gender AS g, ap.ethnicity AS e,
+            {_ADMITTED_OWNERSHIP} AS o, ap.is_business_owner AS b, 1 AS n
+        FROM records_admission a JOIN records_admitted_person ap ON ap.person_id = a.person_id{_ADMITTED_JOINS}
+        WHERE a.admitted_on BETWEEN %s AND %s AND a.party_unit_id IN ({scope})
+            AND EXISTS (SELECT 1 FROM {CLOSURE} c JOIN {UNIT} x ON x.id = c.ancestor_id
+                WHERE c.descendant_id = a.party_unit_id AND x.enterprise_id IS NOT NULL
+                    AND c.ancestor_id IN ({scope})
+                    AND c.valid_from <= a.admitted_on AND c.valid_to > a.admitted_on)"""
+    roots = list(dict.fromkeys(party_roots))
+    return sql, [start, end, roots, roots]
+
+
+def referred_admitted_facts(*, start: date, end: date, union_roots: list[int] | None) -> tuple[str, list]:
+    """SQL and parameters of rows (u, d, k, y, g, e, o) of the referrals of people admitted `start`..`end`
+    on or after the referral: the referring unit, the referral's day, the person, the admission's year and
+    the person's breakdowns on the admission day. `union_roots`: read only the referrals of units under
+    them (a small scope), else every referral (the placement is the filter)."""
+    sql = f"""
+        SELECT r.referring_unit_id AS u, r.referred_on AS d, r.person_id AS k,
+            CAST(EXTRACT(YEAR FROM a.admitted_on) AS integer) AS y, ap.gender AS g, ap.ethnicity AS e,
+            {_ADMITTED_OWNERSHIP} AS o
+        FROM records_referral r JOIN records_admission a ON a.person_id = r.person_id
+            JOIN records_admitted_person ap ON ap.person_id = r.person_id{_ADMITTED_JOINS}
+        WHERE a.admitted_on BETWEEN %s AND %s AND r.referred_on <= a.admitted_on"""
+    params: list = [start, end]
+    if union_roots is not None:
+        sql += (
+            f" AND r.referring_unit_id IN (SELECT descendant_id FROM {CLOSURE} WHERE ancestor_id = ANY(%s))"
+        )
+        params.append(list(dict.fromkeys(union_roots)))
+    return sql, params

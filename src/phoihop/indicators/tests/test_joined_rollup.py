@@ -1,6 +1,7 @@
 """PostgreSQL's maintained rollups — the members who joined (records migration 0006, read by
 `union.members_admitted`), the referrals and the trainees (migration 0007, read by
-`union.outstanding_referred` and the three trainee indicators), and their targets — stay equal to a fresh
+`union.outstanding_referred` and the three trainee indicators), the admitted people's columns (migration
+0008, read by the admission indicators), and their targets — stay equal to a fresh
 count after every kind of write: the record services, a timeline row, a transfer, an enterprise's
 ownership, a class's organiser and first day, deletions, the workbook import (COPY and row by row); and
 the figures read through them equal the figures read from the records, on the demo for several scopes
@@ -19,7 +20,15 @@ from phoihop.indicators.registry import REGISTRY
 from phoihop.orgs import services as org_services
 from phoihop.orgs.models import Enterprise, Unit, UnitClosure
 from phoihop.records import services
-from phoihop.records.models import Enrolment, Person, Program, Referral, TimelineEntry, TrainingClass
+from phoihop.records.models import (
+    Admission,
+    Enrolment,
+    Person,
+    Program,
+    Referral,
+    TimelineEntry,
+    TrainingClass,
+)
 from phoihop.reports.assemble import compute_targets
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.tests.helpers import base, write_csv
@@ -110,11 +119,29 @@ def fresh() -> dict:
     return dict(counts)
 
 
+def stored_admitted() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id, gender, ethnicity, enterprise_id, is_business_owner FROM records_admitted_person"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def fresh_admitted() -> dict:
+    """The admitted people's columns (records migration 0008) read from the people themselves."""
+    people = Person.objects.unscoped().filter(admission__isnull=False)
+    return {
+        row[0]: row[1:]
+        for row in people.values_list("pk", "gender", "ethnicity", "enterprise_id", "is_business_owner")
+    }
+
+
 def assert_equal_to_fresh():
     now, expected = stored(), fresh()
     assert now == expected
     records, expected_records = stored_records(), fresh_records()
     assert records == expected_records
+    assert stored_admitted() == fresh_admitted()
     return len(now) + len(records)
 
 
@@ -144,6 +171,11 @@ def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_
     )
     Enrolment.objects.create(training_class=course, person=person)
     Enrolment.objects.create(training_class=course, person=world.people["P-NAM-1"])
+    Admission.objects.create(person=person, admitted_on=date(2022, 5, 1), party_unit=u("CB-DN-BAC"))
+    Admission.objects.create(
+        person=world.people["P-NAM-1"], admitted_on=date(2021, 5, 1), party_unit=u("CB-DN-BAC")
+    )
+    assert len(stored_admitted()) == 2
     assert_equal_to_fresh()
     person.union_joined_on, person.ethnicity = date(2020, 2, 1), "Tày"
     services.update_record(actor=admin, instance=person)
@@ -184,6 +216,7 @@ def test_service_writes_timeline_rows_transfers_ownership_and_deletions_keep_it_
     TimelineEntry.objects.unscoped().filter(person=person, starts_on=date(2021, 1, 1)).delete()
     assert_equal_to_fresh()
     Enrolment.objects.unscoped().filter(person=world.people["P-NAM-1"]).delete()
+    Admission.objects.unscoped().filter(person=world.people["P-NAM-1"]).delete()
     assert_equal_to_fresh()
     Person.objects.unscoped().filter(pk=person.pk).delete()
     assert_equal_to_fresh()
@@ -253,6 +286,9 @@ def _figures(result) -> dict:
 
 ROLLED_UP = (
     "union.members_admitted",
+    "union.referred_admitted",
+    "party.members_admitted_in_enterprises",
+    "party.business_owners_admitted",
     "union.outstanding_referred",
     "party.trainees",
     "party.trainees_from_enterprises",
