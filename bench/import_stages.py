@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL h_import… (default: the settings' database)")
     parser.add_argument("--sample", type=float, default=0.5)
     parser.add_argument("--no-recreate", action="store_true")
+    parser.add_argument("--slow", type=float, help="print every statement slower than this (seconds)")
     parser.add_argument("--profile", choices=["read", "parse", "check", "write"], help="cProfile one stage")
     args = parser.parse_args()
     if args.database_url:
@@ -151,6 +152,21 @@ def main() -> None:
             if args.profile == name:
                 profiler.disable()
 
+    slow = []
+
+    def timed_statement(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - start
+            if took >= args.slow:
+                slow.append((took, " ".join(sql.split())[:110]))
+
+    from django.db import connection
+
+    if args.slow is not None:
+        connection.execute_wrappers.append(timed_statement)
     with paused_gc():
         raw = stage("read", lambda: read_source(args.folder, stream=True))
         clock.mark("read")
@@ -179,6 +195,12 @@ def main() -> None:
     if sampler:
         sampler.stop.set()
         sampler.report()
+    if slow:
+        print(
+            f"\nStatements slower than {args.slow} s ({len(slow)}, {sum(t for t, _ in slow):.1f} s in all):"
+        )
+        for took, sql in slow:
+            print(f"{took:7.2f} s  {sql}")
     if args.profile:
         print(f"\nProfile of the {args.profile} stage (cProfile, times inflated by the profiler):")
         pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(25)

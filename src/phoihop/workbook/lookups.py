@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter, methodcaller
 
 from django.db.models import QuerySet
 
+from phoihop.core.cells import code_list
 from phoihop.orgs.models import Transfer, Unit
 
 CHUNK = 5000
+_VALUES = attrgetter("values")
 
 
 def chunks(values: Iterable, size: int = CHUNK):
@@ -30,17 +33,18 @@ class UnitInfo:
 
 def named_unit_codes(sheets: dict, rows: dict) -> set[str]:
     """Every unit code a workbook's rows name: the don_vi keys and each column referring to don_vi."""
-    codes: set[str] = set()
+    codes: set = set()
     for key, sheet_rows in rows.items():
         columns = [
-            c.key for c in sheets[key].columns if c.ref == "don_vi" or (key, c.key) == ("don_vi", "ma_don_vi")
+            c for c in sheets[key].columns if c.ref == "don_vi" or (key, c.key) == ("don_vi", "ma_don_vi")
         ]
-        for row in sheet_rows:
-            for column in columns:
-                value = row.values.get(column)
-                if isinstance(value, str) and value:
-                    codes.add(value)
-    return codes
+        for column in columns:
+            values = map(methodcaller("get", column.key), map(_VALUES, sheet_rows))
+            if column.parse is code_list:  # lists of codes
+                codes.update(code for value in values if value for code in value)
+            else:  # a code or None: gathered at C speed, the empty ones dropped below
+                codes.update(values)
+    return {code for code in codes if isinstance(code, str) and code}
 
 
 def units_above(

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 
 from django.utils.translation import gettext_noop
 
@@ -55,6 +55,14 @@ def _problem(
 class Row:
     no: int
     values: dict[str, object]
+
+
+_VALUES = attrgetter("values")
+
+
+def column_values(rows: list["Row"], key: str):
+    """One column's values over the rows, iterated at C speed (no Python step per row)."""
+    return map(methodcaller("get", key), map(_VALUES, rows))
 
 
 def _compact_values(sheet_key: str):
@@ -305,6 +313,14 @@ class Validator:
             # upper-cased fold is as good a key, and is the code itself when written in capitals (as
             # codes usually are) — a million codes need no million new strings.
             codes = single is not None and sheet.column(single).parse is p.code
+            if codes:
+                # The usual sheet, told at C speed: codes all in capitals (their own canonical form),
+                # no underscore, none twice — then no row has a duplicate key.
+                given = [v for v in column_values(rows, single) if v is not None]
+                joined = "\x1f".join(given)
+                if "_" not in joined and joined.upper() == joined and len(set(given)) == len(given):
+                    continue
+                del given, joined
             for row in rows:
                 if single is not None:  # most sheets: one code column, the folded value is the key
                     v = row.values.get(single)
@@ -350,8 +366,11 @@ class Validator:
                         wanted[column.ref].update(
                             code for row in rows if (v := row.values.get(k)) for code in v
                         )
-                    else:
-                        wanted[column.ref].update(v for row in rows if (v := row.values.get(k)))
+                    else:  # str or None: the empty ones are dropped below
+                        wanted[column.ref].update(column_values(rows, k))
+        for codes in wanted.values():
+            codes.discard(None)
+            codes.discard("")
         # The codes each referenced sheet knows: the workbook's own, and those the database holds of the
         # others named. Built in place and let go after the check (a million people's codes).
         known_codes: dict[str, set[str]] = {}
@@ -367,6 +386,12 @@ class Validator:
                 if not column.ref:
                     continue
                 known = known_codes[column.ref]
+                if column.parse is not p.code_list:
+                    named = set(column_values(rows, column.key))
+                    named.discard(None)
+                    named.discard("")
+                    if named <= known:
+                        continue  # the usual column: every code it names is known, no row to report
                 for row in rows:
                     v = row.values.get(column.key)
                     if not v or (not isinstance(v, list) and v in known):
