@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter, methodcaller
 
 from django.db import connection, models, transaction
 
@@ -69,6 +70,9 @@ def search_fold(value) -> str:
         if plain.isascii():
             return " ".join(plain.replace("_", " ").split())
     return fold(value)
+
+
+_VALUES = attrgetter("values")
 
 
 def _manager(model):
@@ -400,14 +404,20 @@ class Writer:
                 cache[code] = found.get(code)
         return cache
 
-    def _prefetch(self, fields, rows: list[Row]) -> None:
+    def _prefetch(self, fields, rows: list[Row]) -> set[str]:
         """The codes of each referenced sheet that the whole sheet names, resolved at once when they fit
-        the cache (a few large lookups instead of one per batch)."""
+        the cache (a few large lookups instead of one per batch). Returns the referenced sheets whose
+        codes are all in the cache now: the batches read them from there without asking again."""
+        wanted: dict[str, set] = {}
         for key, _, ref in fields:
             if ref:
-                codes = {r.values.get(key) for r in rows}
-                if len(codes) <= CACHED_CODES:
-                    self.ids_of(ref, codes)
+                wanted.setdefault(ref, set()).update(map(methodcaller("get", key), map(_VALUES, rows)))
+        covered = set()
+        for ref, codes in wanted.items():
+            if len(codes) <= CACHED_CODES:
+                self.ids_of(ref, codes)
+                covered.add(ref)
+        return covered
 
     def run(self) -> None:
         present = [s for s in SHEETS if self.rows.get(s.key)]
@@ -462,9 +472,9 @@ class Writer:
             _indexes_built_after(model, empty=was_empty, rows=len(rows)),
             _bulk_load(model, empty=was_empty, rows=len(rows)),
         ):
-            self._prefetch(fields, rows)
+            covered = self._prefetch(fields, rows)
             for batch in _chunks(rows, BATCH):
-                self._write_batch(sheet, batch, shape, counts, look_up=not was_empty)
+                self._write_batch(sheet, batch, shape, counts, look_up=not was_empty, covered=covered)
             if sheet.key == "don_vi":  # inside: the links are checked when the keys are added again
                 self._write_unit_links(rows, counts)
         if sheet.key == "sang_kien":
@@ -473,15 +483,19 @@ class Writer:
                 self._write_authors(rows, counts)
         self.summary[sheet.key] = counts
 
-    def _write_batch(self, sheet: Sheet, rows: list[Row], shape, counts: dict, *, look_up: bool) -> None:
+    def _write_batch(
+        self, sheet: Sheet, rows: list[Row], shape, counts: dict, *, look_up: bool, covered=frozenset()
+    ) -> None:
         fields, attnames, key_attnames, search, defaults = shape
         model = sheet.model
-        # Resolve each referenced sheet's codes of this batch through one lookup.
+        # Resolve each referenced sheet's codes of this batch through one lookup (none for those the
+        # sheet's prefetch resolved whole).
         wanted: dict[str, set] = {}
         for key, _, ref in fields:
-            if ref:
+            if ref and ref not in covered:
                 wanted.setdefault(ref, set()).update(r.values.get(key) for r in rows)
         ids = {ref: self.ids_of(ref, codes) for ref, codes in wanted.items()}
+        ids.update((ref, self._codes[ref]) for ref in covered)
         if not look_up and self.gate is None and not _computed_defaults(model):
             self._create_batch(sheet, rows, shape, counts, ids)
             return
