@@ -176,7 +176,18 @@ def _distinct_result(ctx: Context, tree: str, rows: list[tuple]) -> Result:
 
 
 def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Tally:
-    """A Tally filled from rows (placed unit id, year, *breakdowns, n) placed by the database."""
+    """A Tally filled from rows (placed unit id, year, *breakdowns, n) placed by the database, or, among
+    them, rows already summed (placement_sql._split): ('unit', placed, year, n) counted in the total,
+    year and unit only, and (breakdown, value, n) counted in that breakdown only."""
+    split = [row for row in rows if isinstance(row[0], str)]
+    if split:
+        rows = [row for row in rows if not isinstance(row[0], str)]
+        summed = [(placed, year, n) for what, placed, year, n in (r for r in split if r[0] == "unit")]
+        tally = _tally_of(ctx, tree, [*rows, *((p, y, None, n) for p, y, n in summed)], people=people)
+        for what, value, n in (r for r in split if r[0] != "unit"):
+            shown = (value or "khong_doanh_nghiep") if what == "ownership" else value
+            tally.dims[what][shown or "?"] += int(n)
+        return tally
     dims = ("g", "e", "o") if people else ()
     tally = Tally(ctx, tree, dims=PEOPLE_DIMS if people else ())
     tally.placed = True
@@ -191,6 +202,9 @@ def _tally_of(ctx: Context, tree: str, rows: list[tuple], *, people: bool) -> Ta
     codes = _codes(ctx, {r[0] for r in rows})
     for placed, year, *rest in sorted(rows, key=lambda r: r[0]):
         *values, n = rest
+        if people and values == [None]:  # a summed row (above): no breakdowns
+            tally.add_placed(codes[placed], int(year), int(n or 0))
+            continue
         extra = _dims(dict(zip(dims, values, strict=True))) if people else None
         tally.add_placed(codes[placed], int(year), int(n or 0), dims=extra)
     return tally

@@ -309,9 +309,9 @@ def _c1(links: list[tuple]) -> tuple[str, list]:
 def rollup_rows(
     *, roots: list[int], years: list[int], by_root: bool, links: list[tuple] | None
 ) -> list[tuple]:
-    """Rows (placed, year, gender, ethnicity, ownership, n) of the rollup for whole `years`: under each
-    root (by_root) or under each root's child that held its units the whole year. The units' own members
-    (depth 0) are not in it: see `own_members_rows`."""
+    """Rows (placed, year, gender, ethnicity, ownership, n) of the rollup for whole `years` under each
+    root (by_root, the breakdowns summed away), or, under each root's child that held its units the
+    whole year, `_split` rows. The units' own members (depth 0) are not in it: see `own_members_rows`."""
     if not years or not roots:
         return []
     if by_root:  # targets: each unit's yearly figure, the breakdowns summed away
@@ -328,9 +328,36 @@ def rollup_rows(
                 AND c1.vf <= make_date(r.year, 1, 1) AND c1.vt > make_date(r.year, 12, 31)
             GROUP BY c1.child, r.year, r.gender, r.ethnicity, r.ownership"""
         params.append(years)
+        return _split(query, params, none="")
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return [(u, y, g, e, o or None, n) for u, y, g, e, o, n in cursor.fetchall()]
+
+
+def _split(query: str, params: list, *, none: str) -> list[tuple]:
+    """The rows (placed, year, gender, ethnicity, ownership, n) of `query` summed as a report reads them:
+    ('unit', placed, year, n) per child and year, and ('gender' | 'ethnicity' | 'ownership', value, n)
+    per breakdown value (`none`: the stored value of "no workplace", given as None) — a few hundred rows
+    where the rows themselves are 12,000 for a national scope."""
+    wrapped = f"""
+        SELECT CASE WHEN GROUPING(x.placed) = 0 THEN 'unit' WHEN GROUPING(x.g) = 0 THEN 'gender'
+                WHEN GROUPING(x.e) = 0 THEN 'ethnicity' ELSE 'ownership' END,
+            x.placed, x.y, x.g, x.e, x.o, SUM(x.n)
+        FROM ({query}) AS x (placed, y, g, e, o, n)
+        GROUP BY GROUPING SETS ((x.placed, x.y), (x.g), (x.e), (x.o))"""
+    with connection.cursor() as cursor:
+        cursor.execute(wrapped, params)
+        found = cursor.fetchall()
+    out = []
+    for what, placed, year, g, e, o, n in found:
+        if not n:
+            continue
+        if what == "unit":
+            out.append((what, placed, year, n))
+        else:
+            value = {"gender": g, "ethnicity": e, "ownership": None if o == none else o}[what]
+            out.append((what, value, n))
+    return out
 
 
 def member_facts(units: list[int], days: list[tuple[date, date]]) -> tuple[str, list]:
@@ -411,9 +438,9 @@ def record_rollup_rows(
     links: list[tuple] | None,
     workplace: str | None = None,
 ) -> list[tuple]:
-    """Rows (placed, year, gender, ethnicity, ownership, n) of `kind` ('referral', 'enrolment') for whole
-    `years`: under each root at any depth (by_root), or under each root's child that held the record's
-    unit the whole year, plus the roots' own records."""
+    """Rows of `kind` ('referral', 'enrolment') for whole `years`: (placed, year, '', '', '', n) under
+    each root at any depth (by_root), or, under each root's child that held the record's unit the whole
+    year and the roots' own records, `_split` rows (the roots' own records alone: plain rows)."""
     if not years or not roots:
         return []
     keep = OWNERSHIP_FILTERS[workplace]
@@ -437,6 +464,7 @@ def record_rollup_rows(
             GROUP BY c1.child, r.year, r.gender, r.ethnicity, r.ownership
             UNION ALL {own.format(own=" AND r.own")}"""
         params += [kind, years, kind, roots, years]
+        return _split(query, params, none=NO_WORKPLACE)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return [(u, y, g, e, None if o == NO_WORKPLACE else o, n) for u, y, g, e, o, n in cursor.fetchall()]
