@@ -118,9 +118,17 @@ class Context:
     def _find_children(self, tree: str) -> list[str]:
         codes: list[str] = []
         for root in self.roots(tree):
-            units = children_during(root, start=self.date_from, end=self.date_to)
-            codes += sorted(units.values_list("code", flat=True))
+            codes += self._children_of(root)
         return codes
+
+    def _children_of(self, root: Unit) -> list[str]:
+        """One root's children during the period, sorted by code; looked up once per root (tree S asks
+        again for the roots of U and B)."""
+        cache = self.__dict__.setdefault("_root_children", {})
+        if root.pk not in cache:
+            units = children_during(root, start=self.date_from, end=self.date_to)
+            cache[root.pk] = sorted(units.values_list("code", flat=True))
+        return cache[root.pk]
 
 
 def year_end(year: int) -> date:
