@@ -433,7 +433,7 @@ def draft_article_from_report(
             user=user,
             title=report_article.document_title(report),
             number=document_number,
-            issued_on=document_date or date.today(),
+            issued_on=document_date or timezone.localdate(),
             data=pdf,
             article=article,
             source=article.source,

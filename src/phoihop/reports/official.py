@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from phoihop.core import numbers as fmt
+from phoihop.core.dates import today
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
@@ -148,7 +149,7 @@ def date_line(place: str, day: date | str | None, *, year: int | None = None) ->
     """'Lào Cai, ngày 05 tháng 01 năm 2021' (a day under 10 and the months 1 and 2 take a zero); dots
     to fill by hand when the report has no date yet."""
     if day is None:
-        return f"{place}, ngày      tháng      năm {year or date.today().year}"
+        return f"{place}, ngày      tháng      năm {year or today().year}"
     if isinstance(day, str):
         day = date.fromisoformat(day)
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

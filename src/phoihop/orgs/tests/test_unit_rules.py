@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from phoihop.accounts.models import ApiToken
+from phoihop.core.dates import today
 from phoihop.orgs.models import Transfer, Unit
 from phoihop.workbook.services import import_workbook
 from phoihop.workbook.sheets import BY_KEY
@@ -15,7 +16,7 @@ from phoihop.workbook.tests.helpers import write_csv
 
 pytestmark = pytest.mark.django_db
 
-HORIZON = date.today().year + 5
+HORIZON = today().year + 5  # Vietnam's year (core.dates), not the server's
 UNIT_HEADER = [
     "ma_don_vi",
     "ten",

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from phoihop.audit.models import AuditEntry
+from phoihop.core.dates import today
 from phoihop.records.models import Admission, Initiative, Person, WelfareContribution, Work
 
 
@@ -106,7 +107,7 @@ def test_grassroots_union_must_be_a_cdcs(client, world):
 
 def test_dates_must_be_sane(client, world):
     signed_in(client, world.users["editor_bac"])
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()  # Vietnam's tomorrow (core.dates)
     response = client.post(
         "/ho-so/nguoi/them/",
         PERSON | {"birth_date": "1800-01-01", "union_joined_on": tomorrow, "union_left_on": "2020-01-01"},

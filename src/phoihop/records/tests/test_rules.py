@@ -9,6 +9,7 @@ import pytest
 
 from phoihop.accounts.models import ApiToken, User
 from phoihop.accounts.scope import scope_for
+from phoihop.core.dates import today
 from phoihop.records import models as r
 from phoihop.records import rules
 from phoihop.records.kinds import BY_SLUG
@@ -18,8 +19,10 @@ from phoihop.workbook.tests.helpers import write_csv
 
 pytestmark = pytest.mark.django_db
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
-HORIZON = date.today().year + 5  # core.dates: plans and years up to this year + 5
+# Today as the date policy reads it (Vietnam's day, core.dates.today), not the server's: from 17:00 UTC
+# they differ, and the server's tomorrow is Vietnam's today.
+TOMORROW = (today() + timedelta(days=1)).isoformat()
+HORIZON = today().year + 5  # core.dates: plans and years up to this year + 5
 PAST_HORIZON = f"{HORIZON + 1}-01-01"
 
 # (case, kind slug, sheet key, who enters it, good values by form field, bad values, field, message)
