@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from operator import attrgetter, itemgetter, methodcaller
 
 from django.utils.translation import gettext_noop
@@ -571,12 +572,21 @@ class Validator:
                 if not rows or (sheet.model, column.field) not in record_rules.UNIT_KINDS:
                     continue
                 units = self.unit_info(every_unit=(key, column.key) in ANY_UNIT_COLUMNS)
-                for row in rows:
-                    code = row.values.get(column.key)
+                # The rule depends on the code alone: asked once per distinct code, the rows read only
+                # when some code breaks it.
+                broken_by: dict = {}
+                for code in set(column_values(rows, column.key)):
                     found = units.get(code) if code else None
                     if found is None:
                         continue  # no code, or a code that does not exist: the reference check says so
                     broken = record_rules.unit_kind(sheet.model, column.field, code, found.kind)
+                    if broken is not None:
+                        broken_by[code] = broken
+                if not broken_by:
+                    continue
+                for row in rows:
+                    code = row.values.get(column.key)
+                    broken = broken_by.get(code) if code else None
                     if broken is not None:
                         self.error(sheet, row.no, column, code, broken.msgid, **broken.params)
         units = self.unit_info()
@@ -658,7 +668,14 @@ class Validator:
         ]
         for key, unit_col, date_col in dated:
             sheet = BY_KEY[key]
-            for row in self.rows.get(key, []):
+            rows = self.rows.get(key, [])
+            # Only the rows naming a dissolved unit can be warned about: picked out at C speed.
+            dissolved = {
+                code
+                for code in set(column_values(rows, unit_col))
+                if (u := units.get(code or "")) and u.dissolved
+            }
+            for row in compress(rows, map(dissolved.__contains__, column_values(rows, unit_col))):
                 unit, day = units.get(row.values.get(unit_col) or ""), row.values.get(date_col)
                 if unit and unit.dissolved and day and day > unit.dissolved:
                     self.warn(

@@ -16,7 +16,7 @@ from phoihop.records.models import Person, TimelineEntry
 from phoihop.workbook import write
 from phoihop.workbook.services import import_workbook
 
-from .helpers import base, write_csv
+from .helpers import BASE_UNITS, base, write_csv
 
 PEOPLE_HEADER = ["ma_nguoi", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "ma_cdcs"]
 HISTORY_HEADER = ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"]
@@ -208,3 +208,18 @@ def test_codes_that_differ_only_in_case_or_underscores_are_one_key(db, tmp_path)
         "Trang 'Người', dòng 3, cột 'Mã người': giá trị 'p0001': trùng khóa với dòng 2",
         "Trang 'Người', dòng 5, cột 'Mã người': giá trị 'p0003': trùng khóa với dòng 4",
     ]
+
+
+def test_a_date_after_its_unit_was_dissolved_is_warned_about_on_that_row_only(db, tmp_path):
+    units = [[*row, "ngay_giai_the" if i == 0 else ""] for i, row in enumerate(BASE_UNITS)]
+    units.append(["CS-X", "CĐCS Công ty Ba", "cdcs", "T-H1", "", "2010-05-01", "2020-01-01"])
+    header = [*PEOPLE_HEADER, "ngay_vao_cong_doan"]
+    rows = [person(1), person(2), person(3)]
+    rows[0][6], rows[1][6] = "CS-X", "CS-X"
+    rows = [[*rows[0], "2019-06-01"], [*rows[1], "2021-03-01"], [*rows[2], "2021-03-01"]]
+    sheets = base(nguoi=[header, *rows])
+    sheets["don_vi"] = units
+    result = import_workbook(write_csv(tmp_path / "dissolved", sheets))
+    assert result.ok, [e.render() for e in result.errors]
+    warned = [w.render() for w in result.warnings if "giải thể" in w.render()]
+    assert len(warned) == 1 and "dòng 3" in warned[0] and "CS-X" in warned[0], warned
