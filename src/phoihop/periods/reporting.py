@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from phoihop.orgs.models import Unit
+from phoihop.orgs.selectors import ever_under_ids
 
 from .models import PeriodReport, ReportVersion, Status
 from .selectors import periods_of, reporting_units
@@ -30,12 +31,15 @@ def _latest_versions(reports) -> dict[int, ReportVersion]:
 
 def apply_periods(report: dict, program, ctx, *, approved_only: bool = False) -> dict:
     periods = [p for p in periods_of(program) if p.date_from >= ctx.date_from and p.date_to <= ctx.date_to]
-    scope_ids = set(ctx.unit_ids("S"))
-    rows = []  # (period, reporter) in scope
-    for period in periods:
-        for reporter in reporting_units(program, period):
-            if reporter.unit.pk in scope_ids:
-                rows.append((period, reporter))
+    every = [(period, reporter) for period in periods for reporter in reporting_units(program, period)]
+    # In scope: the reporting units that stood under the scope's roots on some day, as ctx.unit_ids("S")
+    # says, asked of these few units only (reading the whole set took 0.3 s at national scale).
+    scope_ids = set(
+        ever_under_ids([root.pk for root in ctx.roots("S")])
+        .filter(descendant_id__in={reporter.unit.pk for _, reporter in every})
+        .values_list("descendant_id", flat=True)
+    )
+    rows = [(period, reporter) for period, reporter in every if reporter.unit.pk in scope_ids]  # in scope
     reports = {
         (r.period, r.unit_id): r
         for r in PeriodReport.objects.unscoped().filter(program=program, period__in=[p.code for p in periods])
