@@ -48,7 +48,9 @@ class Person(ScopedRecord):
 
     code = models.CharField(_("mã người"), max_length=64, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=200)
-    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    # Found by trigram (`search_name__contains`, orgs migration 0003's GIN index on PostgreSQL) and by (name, birth
+    # date) for duplicates: that composite index serves equality and order too, so no index of its own.
+    search_name = models.CharField(max_length=200, editable=False)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
@@ -68,6 +70,7 @@ class Person(ScopedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
+        db_index=False,  # the (grassroots_union, union_joined_on) index below leads with it
     )
     union_joined_on = models.DateField(_("ngày vào công đoàn"), null=True, blank=True)
     union_left_on = models.DateField(_("ngày rời công đoàn"), null=True, blank=True)
