@@ -91,6 +91,7 @@ def main() -> None:
     from phoihop.reports.assemble import build_report
     from phoihop.reports.cache import cached_report
     from phoihop.reports.dashboard import build_dashboard
+    from phoihop.site.warmup import warm_up
 
     people = Person.objects.unscoped().count()
     units = Unit.objects.count()
@@ -161,6 +162,8 @@ def main() -> None:
 
     client = Client()
     client.force_login(user)
+    # As a served process is before its first request (`phoihop serve` and `phoihop.wsgi` call it).
+    warm_up()
 
     def page(url: str, **headers) -> None:
         response = client.get(url, **headers)

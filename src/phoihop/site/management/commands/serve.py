@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 
+from phoihop.site.warmup import warm_up
+
 
 class Command(BaseCommand):
     help = "Serve phoihop with gunicorn (production WSGI server) and WhiteNoise static files."
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         application = get_wsgi_application()  # what phoihop.wsgi builds, after the static files are in place
+        warm_up()  # in the master, before the fork: every worker starts with the pages' code loaded
 
         class Server(BaseApplication):
             def load_config(self):
