@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from phoihop.accounts.scope import scope_for
 from phoihop.orgs.models import Unit, UnitClosure
-from phoihop.orgs.selectors import closure_on, existing_on, parent_on
+from phoihop.orgs.selectors import children_of_each_on, parent_on
 from phoihop.records.models import Program
 
 from .models import PeriodReport, ReportAction, ReportVersion, Status
@@ -82,15 +82,14 @@ def reporting_units(program: Program, period: Period) -> list[Reporter]:
     """The children of each root on the period's last day (existing that day), and their children down
     to the program's `report_levels`.
 
-    Two queries a level, whatever the number of parents: the closure's parent → child links on the day
-    below every parent of the level at once (`orgs.selectors.closure_on`), then the children that exist
-    that day (`existing_on`) — what `children_on` asks one parent at a time. Asked per parent, PostgreSQL
-    hashed the whole unit table for each of them (about 30 ms each at national scale)."""
+    Two queries a level, whatever the number of parents (`orgs.selectors.children_of_each_on`): asked one
+    parent at a time (`children_on`), PostgreSQL hashed the whole unit table for each of them (about 30 ms
+    each at national scale)."""
     day = period.date_to
     out: list[Reporter] = []
     frontier = [(root, None) for root in (program.union_root, program.party_root)]
     for level in range(1, max(1, program.report_levels) + 1):
-        below = _children_on_day({parent.pk for parent, _ in frontier}, day)
+        below = children_of_each_on({parent.pk for parent, _ in frontier}, on=day)
         nxt = []
         for parent, parent_reporter in frontier:
             for child in below.get(parent.pk, ()):
@@ -103,24 +102,6 @@ def reporting_units(program: Program, period: Period) -> list[Reporter]:
         if not frontier:
             break
     return out
-
-
-def _children_on_day(parent_ids: set[int], day: date) -> dict[int, list[Unit]]:
-    """parent id → its children on `day` that exist that day, by code (`children_on` for many parents)."""
-    if not parent_ids:
-        return {}
-    links = set(
-        UnitClosure.objects.filter(closure_on(day), ancestor__in=parent_ids, depth=1).values_list(
-            "ancestor_id", "descendant_id"
-        )
-    )
-    units = Unit.objects.filter(existing_on(day), pk__in={child for _, child in links}).order_by("code")
-    rank = {unit.pk: (i, unit) for i, unit in enumerate(units)}
-    below: dict[int, list[tuple[int, Unit]]] = {}
-    for parent, child in links:
-        if child in rank:
-            below.setdefault(parent, []).append(rank[child])
-    return {parent: [unit for _, unit in sorted(kids, key=lambda k: k[0])] for parent, kids in below.items()}
 
 
 def reports_to(program: Program, unit: Unit, day: date) -> Unit | None:

@@ -76,3 +76,19 @@ def test_a_grassroots_union_moved_up_at_the_reorganisation_is_placed_under_each_
     unit = Unit.objects.get(code=moved.code)
     assert placement.child(unit.pk, REORG) == district
     assert placement.child(unit.pk, REORG + DAY) == moved.code  # now a child of the province itself
+
+
+def test_the_children_of_many_parents_at_once_are_each_parents_children_on_the_day(generated):
+    """`children_of_each_on` (the period reports' reporting units) gives, for every parent, exactly
+    `children_on` of that parent, in code order — on the days the demo's units are founded, moved and
+    dissolved, and the days either side."""
+    parents = set(Unit.objects.values_list("pk", flat=True))
+    days = sorted({d for made in generated.values() for d in days_of(made)})
+    with_children = 0
+    for day in days[:: max(1, len(days) // 10)]:
+        many = selectors.children_of_each_on(parents, on=day)
+        for parent in parents:
+            expected = [u.code for u in selectors.children_on(parent, on=day).order_by("code")]
+            assert [u.code for u in many.get(parent, [])] == expected, (parent, day)
+            with_children += bool(expected)
+    assert with_children > 50
