@@ -244,16 +244,10 @@ def _date_from_text(s: str) -> date:
 
 
 def parse_date(raw):
-    if type(raw) is str:  # every CSV cell; the usual YYYY-MM-DD of a usual year decided here, inline
+    if type(raw) is str:  # every CSV cell: the usual forms first, the full reading only when they fail
         s = raw.strip()
-        if len(s) == 10 and s[4] == "-" and s[7] == "-" and s.isascii():
-            try:
-                value = date.fromisoformat(s)
-            except ValueError:
-                value = None
-            if value is not None and dates.EARLIEST <= value and value.year < _SAFE_YEARS_BELOW:
-                return value
-        return _in_policy(day_from_text(s))
+        value = _iso_date(s)
+        return _in_policy(_date_from_text(s) if value is None else value)
     if isinstance(raw, datetime):
         value = raw.date()
     elif isinstance(raw, date):
