@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -22,3 +24,14 @@ def demo_province(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=os.environ.get("PHOIHOP_TEST_SPILL_EVERY_SHEET") == "1")
+def _spill_every_sheet(settings, monkeypatch):
+    """With PHOIHOP_TEST_SPILL_EVERY_SHEET=1 (a leg of .ci/run), every import keeps no parsed row in
+    memory: each sheet goes to temporary files three rows at a time (workbook.rowstore), so the import
+    tests prove that path reports and writes what the usual one does."""
+    from phoihop.workbook import rowstore
+
+    settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY = 0
+    monkeypatch.setattr(rowstore, "CHUNK", 3)

@@ -285,6 +285,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest workbook an upload may carry; larger files are refused with a message, not read.
 PHOIHOP_MAX_UPLOAD_BYTES = int(os.environ.get("PHOIHOP_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Parsed rows an import keeps in memory between its checks and its writing; past them, a sheet's rows wait
+# in a temporary file (workbook.rowstore). A province's usual workbook stays below it.
+PHOIHOP_IMPORT_ROWS_IN_MEMORY = int(os.environ.get("PHOIHOP_IMPORT_ROWS_IN_MEMORY", 200_000))
 
 # E-mail (reminders of period reports, `phoihop remind`): printed to the console unless EMAIL_URL names an
 # SMTP server: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (SSL).

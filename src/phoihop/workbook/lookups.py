@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter, methodcaller
 
 from django.db.models import QuerySet
 
 from phoihop.core.cells import code_list
 from phoihop.orgs.models import Transfer, Unit
 
+from .rowstore import column_values
+
 CHUNK = 5000
-_VALUES = attrgetter("values")
 
 
 def chunks(values: Iterable, size: int = CHUNK):
@@ -39,7 +39,7 @@ def named_unit_codes(sheets: dict, rows: dict) -> set[str]:
             c for c in sheets[key].columns if c.ref == "don_vi" or (key, c.key) == ("don_vi", "ma_don_vi")
         ]
         for column in columns:
-            values = map(methodcaller("get", column.key), map(_VALUES, sheet_rows))
+            values = column_values(sheet_rows, column.key)
             if column.parse is code_list:  # lists of codes
                 codes.update(code for value in values if value for code in value)
             else:  # a code or None: gathered at C speed, the empty ones dropped below

@@ -14,6 +14,7 @@ from phoihop.accounts.scope import personal_data_q
 from phoihop.core import cells as p
 from phoihop.records.models import Initiative, Person
 
+from .rowstore import column_values, edited
 from .sheets import BY_KEY, Sheet
 
 CHUNK = 5000
@@ -54,13 +55,13 @@ def fill_absent(validator) -> None:
         )
         # Only the records the rows' keys name, looked up CHUNK keys at a time by the key column with the
         # most distinct values (a code, a person): never the whole table (issue 13, item 5).
-        probe = max(key_columns, key=lambda c: len({r.values.get(c.key) for r in rows}))
-        wanted = sorted({r.values.get(probe.key) for r in rows} - {None, ""}, key=str)
+        probe = max(key_columns, key=lambda c: len(set(column_values(rows, c.key))))
+        wanted = sorted(set(column_values(rows, probe.key)) - {None, ""}, key=str)
         for i in range(0, len(wanted), CHUNK):
             for values in records.filter(**{f"{_path(probe)}__in": wanted[i : i + CHUNK]}):
                 stored[tuple(values[: len(key_columns)])] = values[len(key_columns) :]
         authors = _authors(sheet, absent, stored.values())
-        for row in rows:
+        for row in edited(rows):
             found = stored.get(tuple(row.values.get(c.key) for c in key_columns))
             if found is None:
                 continue
@@ -88,13 +89,13 @@ def keep_hidden_personal_data(validator) -> None:
     if not columns:
         return
     shown = Person._base_manager.filter(personal_data_q(scope)).values("pk")
-    codes = [r.values.get("ma_nguoi") for r in rows if r.values.get("ma_nguoi")]
+    codes = [code for code in column_values(rows, "ma_nguoi") if code]
     stored = {}
     for i in range(0, len(codes), CHUNK):
         hidden = scope.filter(Person.objects.filter(code__in=codes[i : i + CHUNK])).exclude(pk__in=shown)
         for code, *values in hidden.values_list("code", *[c.field for c in columns]):
             stored[code] = values
-    for row in rows:
+    for row in edited(rows):
         values = stored.get(row.values.get("ma_nguoi"))
         if values is None:
             continue

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
@@ -13,10 +12,8 @@ from phoihop.records.models import Person, TimelineEntry
 from phoihop.records.timeline import RowIn, problems
 
 from .gating import not_found
+from .rowstore import column_values, row_numbers
 from .sheets import BY_KEY
-
-if TYPE_CHECKING:
-    from .validate import Row
 
 CHUNK = 5000
 
@@ -34,26 +31,21 @@ def check_people(validator) -> None:
 def _check_cccd(v) -> None:
     sheet = BY_KEY["nguoi"]
     column = sheet.column("so_cccd")
-    # The first row of each number, and the later rows holding it (a million people: one dict entry
-    # per row, no list per number).
-    given: dict[str, Row] = {}
-    repeated: list[tuple[Row, Row]] = []
-    for row in v.rows.get("nguoi", []):
-        number, code = row.values.get("so_cccd"), row.values.get("ma_nguoi")
+    people = v.rows.get("nguoi", [])
+    # The first row of each number (its row number and person), and the later rows holding it: a million
+    # people, one dict entry per number, read column by column (workbook.rowstore).
+    given: dict[str, tuple[int, str]] = {}
+    repeated: list[tuple[int, int, str]] = []
+    for no, number, code in zip(
+        row_numbers(people), column_values(people, "so_cccd"), column_values(people, "ma_nguoi"), strict=True
+    ):
         if number and code:
-            first = given.setdefault(number, row)
-            if first is not row:
-                repeated.append((first, row))
-    repeated.sort(key=lambda pair: (pair[0].no, pair[1].no))  # number by number, as the rows come
-    for first, row in repeated:
-        v.error(
-            sheet,
-            row.no,
-            column,
-            row.values["so_cccd"],
-            gettext_noop("số CCCD trùng với dòng %(line)s"),
-            line=first.no,
-        )
+            first = given.setdefault(number, (no, code))
+            if first[0] != no:
+                repeated.append((first[0], no, number))
+    repeated.sort()  # number by number, as the rows come
+    for first, no, number in repeated:
+        v.error(sheet, no, column, number, gettext_noop("số CCCD trùng với dòng %(line)s"), line=first)
     numbers = list(given) if Person.objects.unscoped().exists() else []  # nobody stored: no holder
     holders: dict[str, str] = {}
     for chunk in _chunks(numbers):
@@ -61,14 +53,13 @@ def _check_cccd(v) -> None:
     if not holders:
         return
     # A number may pass from one person to another within the same workbook (a correction).
-    in_book = {r.values.get("ma_nguoi"): r.values.get("so_cccd") for r in v.rows.get("nguoi", [])}
-    for number, row in given.items():
+    in_book = dict(zip(column_values(people, "ma_nguoi"), column_values(people, "so_cccd"), strict=True))
+    for number, (no, code) in given.items():
         holder = holders.get(number)
-        code = row.values.get("ma_nguoi")
         if holder and holder != code and in_book.get(holder, number) == number:
             v.error(
                 sheet,
-                row.no,
+                no,
                 column,
                 number,
                 # No code in the words: a citizen ID must not tell who holds it (issue 11, no oracle).
@@ -90,10 +81,19 @@ def _check_timeline(v) -> None:
     any_stored = TimelineEntry.objects.unscoped().exists()
     if not by_person and not any_stored:
         return
+    # Of each nguoi row, what the timeline is checked against: (row number, birth, union, enterprise).
+    people = v.rows.get("nguoi", [])
     people_rows = {
-        code: r
-        for r in v.rows.get("nguoi", [])
-        if (code := r.values.get("ma_nguoi")) and (any_stored or code in by_person)
+        code: (no, birth, union, enterprise)
+        for no, code, birth, union, enterprise in zip(
+            row_numbers(people),
+            column_values(people, "ma_nguoi"),
+            column_values(people, "ngay_sinh"),
+            column_values(people, "ma_cdcs"),
+            column_values(people, "ma_doanh_nghiep"),
+            strict=True,
+        )
+        if code and (any_stored or code in by_person)
     }
     codes = sorted(set(by_person) | set(people_rows))
     stored: dict[str, dict] = defaultdict(dict)
@@ -128,8 +128,7 @@ def _check_timeline(v) -> None:
                     v.error(sheet, row.no, sheet.column("ma_nguoi"), code, vi, en)
             continue
         if code in people_rows:
-            p = people_rows[code].values
-            birth, union, enterprise = p.get("ngay_sinh"), p.get("ma_cdcs"), p.get("ma_doanh_nghiep")
+            _, birth, union, enterprise = people_rows[code]
         elif code in db_people:
             birth, union, enterprise = db_people[code]
         else:
@@ -149,7 +148,7 @@ def _check_timeline(v) -> None:
             elif code in people_rows:  # the stored timeline disagrees with the workbook's nguoi row
                 v.error(
                     nguoi,
-                    people_rows[code].no,
+                    people_rows[code][0],
                     nguoi.column("ma_cdcs"),
                     union,
                     gettext_noop("không khớp với dòng quá trình cuối đã lưu %(stored)s: %(problem)s"),
@@ -164,7 +163,7 @@ def _visible_people(v, codes: list[str]) -> set[str] | None:
     scope = v.scope
     if scope is None or scope.everything:
         return None
-    seen = {r.values.get("ma_nguoi") for r in v.rows.get("nguoi", [])}
+    seen = set(column_values(v.rows.get("nguoi", []), "ma_nguoi"))
     for chunk in _chunks(codes):
         seen.update(scope.filter(Person.objects.filter(code__in=chunk)).values_list("code", flat=True))
     return seen

@@ -12,6 +12,7 @@ from phoihop.jobs.dataversion import bump as bump_data_version
 from .gating import RowGate
 from .problems import ImportResult, Problem
 from .reader import SourceError, read_source
+from .rowstore import without
 from .sheets import BY_KEY
 from .validate import Validator
 from .write import Writer
@@ -86,9 +87,11 @@ def _refusals_of_valid_rows(validator: Validator, user, scope) -> list[Problem]:
     """So that the user gets every error at once: the rows without errors are written in a transaction
     that is always rolled back, through the write gate, and its refusals returned. Best effort — rows
     that lean on a rejected row may fail in the database, and then only the cell errors are shown."""
-    bad = {(p.sheet, p.row) for p in validator.errors}
+    bad: dict[str, set[int]] = {}
+    for p in validator.errors:
+        bad.setdefault(p.sheet, set()).add(p.row)
     rows = {
-        key: [r for r in sheet_rows if (BY_KEY[key].label, r.no) not in bad]
+        key: without(sheet_rows, bad.get(BY_KEY[key].label, set()))
         for key, sheet_rows in validator.rows.items()
     }
     gate = RowGate(user, scope=scope, bulk=_large(validator))

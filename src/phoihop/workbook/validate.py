@@ -1,11 +1,11 @@
 """Parsing and validating a workbook without writing anything: every error at once."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from itertools import compress
-from operator import attrgetter, itemgetter, methodcaller
+from operator import itemgetter
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from phoihop.core import cells as p
@@ -17,6 +17,7 @@ from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records import rules as record_rules
 from phoihop.records.models import Person, Referral, TimelineEntry, TrainingClass
 
+from . import rowstore
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
 from .lookups import UnitInfo, chunks, named_unit_codes, unit_kinds, units_above
@@ -24,6 +25,7 @@ from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
 from .reader import CsvRows, RawSheet, paused_gc
+from .rowstore import Budget, Row, SpilledRows, column_values, row_numbers
 from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, Column, Sheet, key_of
 
 SKIPPED_SHEETS = {fold(ERROR_LISTING), fold(LISTS_SHEET)}
@@ -50,20 +52,6 @@ def _problem(
     if en is not None:
         return Problem(sheet.label, row, label, value, message, en)
     return Problem.of(sheet.label, row, label, value, message, **params)
-
-
-@dataclass(slots=True)  # a million rows: no per-row __dict__
-class Row:
-    no: int
-    values: dict[str, object]
-
-
-_VALUES = attrgetter("values")
-
-
-def column_values(rows: list["Row"], key: str):
-    """One column's values over the rows, iterated at C speed (no Python step per row)."""
-    return map(methodcaller("get", key), map(_VALUES, rows))
 
 
 def _compact_values(sheet_key: str):
@@ -130,7 +118,10 @@ class Validator:
         self.indicator_codes = indicator_codes
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.rows: dict[str, list[Row]] = {}
+        # sheet key → its parsed rows: a list, or past the workbook's budget of rows held in memory a
+        # SpilledRows (workbook.rowstore) that every pass iterates as it would the list
+        self.rows: dict[str, list[Row] | SpilledRows] = {}
+        self._in_memory = Budget(settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY)
         self.present: dict[str, set[str]] = {}  # sheet key → the column keys the sheet has
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -251,6 +242,9 @@ class Validator:
         ]
         is_blank = p.is_blank
         new_values = _compact_values(sheet.key)
+        # Rows of this sheet kept as objects; past them, the rows go to a file a chunk at a time.
+        keep = room = self._in_memory.left
+        spilled = None
         for no, cells in _consumed(raw.rows):
             first = cells[0] if cells else ""
             if not (isinstance(first, str) and first.strip()) and all(is_blank(c) for c in cells):
@@ -287,6 +281,16 @@ class Validator:
                 if read is not None and type(cell) is str:
                     read[cell] = value
             rows.append(Row(no, values))
+            if len(rows) > room:
+                if spilled is None:
+                    spilled = SpilledRows()
+                spilled.extend(rows)
+                rows, room = [], rowstore.CHUNK
+        if spilled is not None:
+            self._in_memory.take(keep + 1)  # nothing left: the sheets after this one spill from the start
+            spilled.extend(rows)
+            return spilled.seal()
+        self._in_memory.take(len(rows))
         return rows
 
     # ---- checks -------------------------------------------------------------------------------
@@ -354,8 +358,10 @@ class Validator:
                     first[k] = row.no
 
     def workbook_codes(self, sheet_key: str) -> set[str]:
-        col = CODE_COLUMN[sheet_key]
-        return {r.values[col] for r in self.rows.get(sheet_key, []) if r.values.get(col)}
+        codes = set(column_values(self.rows.get(sheet_key, []), CODE_COLUMN[sheet_key]))
+        codes.discard(None)
+        codes.discard("")
+        return codes
 
     def _check_references(self) -> None:
         wanted: dict[str, set[str]] = defaultdict(set)
@@ -641,14 +647,20 @@ class Validator:
     def _people_with_timeline(self) -> set[str]:
         """The nguoi rows' people with a timeline (qua_trinh rows in the workbook or the database), asked
         only for the rows a timeline excuses — a joining date without a union — in bulk."""
+        people = self.rows.get("nguoi", [])
         candidates = {
-            r.values["ma_nguoi"]
-            for r in self.rows.get("nguoi", [])
-            if r.values.get("ma_nguoi") and r.values.get("ngay_vao_cong_doan") and not r.values.get("ma_cdcs")
+            code
+            for code, joined, union in zip(
+                column_values(people, "ma_nguoi"),
+                column_values(people, "ngay_vao_cong_doan"),
+                column_values(people, "ma_cdcs"),
+                strict=True,
+            )
+            if code and joined and not union
         }
         if not candidates:
             return set()
-        found = {r.values.get("ma_nguoi") for r in self.rows.get("qua_trinh", [])} & candidates
+        found = set(column_values(self.rows.get("qua_trinh", []), "ma_nguoi")) & candidates
         for chunk in chunks(candidates - found):
             found.update(
                 TimelineEntry.objects.unscoped()
@@ -675,23 +687,28 @@ class Validator:
                 for code in set(column_values(rows, unit_col))
                 if (u := units.get(code or "")) and u.dissolved
             }
-            for row in compress(rows, map(dissolved.__contains__, column_values(rows, unit_col))):
-                unit, day = units.get(row.values.get(unit_col) or ""), row.values.get(date_col)
-                if unit and unit.dissolved and day and day > unit.dissolved:
+            if not dissolved:
+                continue
+            named = zip(
+                row_numbers(rows), column_values(rows, unit_col), column_values(rows, date_col), strict=True
+            )
+            for no, code, day in compress(named, map(dissolved.__contains__, column_values(rows, unit_col))):
+                unit = units[code]
+                if day and day > unit.dissolved:
                     self.warn(
                         sheet,
-                        row.no,
+                        no,
                         sheet.column(date_col),
                         day.isoformat(),
                         gettext_noop("ngày sau khi đơn vị %(unit)s giải thể (%(day)s)"),
-                        unit=row.values[unit_col],
+                        unit=code,
                         day=Day(unit.dissolved),
                     )
         admissions = self.rows.get("ket_nap", [])
         if not admissions:
             return
         first_referral: dict[str, date] = {}
-        people = [r.values["ma_nguoi"] for r in admissions if r.values.get("ma_nguoi")]
+        people = [code for code in column_values(admissions, "ma_nguoi") if code]
         for i in range(0, len(people), CHUNK):
             for code, day in (
                 Referral.objects.unscoped()
@@ -699,17 +716,23 @@ class Validator:
                 .values_list("person__code", "referred_on")
             ):
                 first_referral[code] = min(day, first_referral.get(code, day))
-        for row in self.rows.get("gioi_thieu", []):
-            code, day = row.values.get("ma_nguoi"), row.values.get("ngay_gioi_thieu")
+        referrals = self.rows.get("gioi_thieu", [])
+        for code, day in zip(
+            column_values(referrals, "ma_nguoi"), column_values(referrals, "ngay_gioi_thieu"), strict=True
+        ):
             if code and day:
                 first_referral[code] = min(day, first_referral.get(code, day))
         sheet = BY_KEY["ket_nap"]
-        for row in admissions:
-            code, day = row.values.get("ma_nguoi"), row.values.get("ngay_ket_nap")
+        for no, code, day in zip(
+            row_numbers(admissions),
+            column_values(admissions, "ma_nguoi"),
+            column_values(admissions, "ngay_ket_nap"),
+            strict=True,
+        ):
             if code in first_referral and day and day < first_referral[code]:
                 self.warn(
                     sheet,
-                    row.no,
+                    no,
                     sheet.column("ngay_ket_nap"),
                     day.isoformat(),
                     gettext_noop("kết nạp trước ngày được giới thiệu (%(day)s)"),

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter, methodcaller
+from operator import attrgetter
 
 from django.db import connection, models, transaction
 
@@ -31,8 +31,8 @@ from phoihop.records.models import Initiative, Person, TrainingClass
 from phoihop.records.timeline import rebuild_intervals
 
 from .reader import paused_gc
+from .rowstore import Row, SpilledRows, batches, column_values
 from .sheets import BY_KEY, SHEETS, Sheet
-from .validate import Row
 
 ID_MODELS = {"don_vi": Unit, "doanh_nghiep": Enterprise, "nguoi": Person, "lop_boi_duong": TrainingClass}
 SEARCH_NAME = {Unit: "name", Enterprise: "name", Person: "full_name"}
@@ -411,7 +411,7 @@ class Writer:
         wanted: dict[str, set] = {}
         for key, _, ref in fields:
             if ref:
-                wanted.setdefault(ref, set()).update(map(methodcaller("get", key), map(_VALUES, rows)))
+                wanted.setdefault(ref, set()).update(column_values(rows, key))
         covered = set()
         for ref, codes in wanted.items():
             if len(codes) <= CACHED_CODES:
@@ -422,11 +422,13 @@ class Writer:
     def run(self) -> None:
         present = [s for s in SHEETS if self.rows.get(s.key)]
         # The people whose timeline rows are written: the intervals "union on date D" is read through.
-        timeline = {r.values["ma_nguoi"] for r in self.rows.get("qua_trinh", [])}
+        timeline = set(column_values(self.rows.get("qua_trinh", []), "ma_nguoi"))
         with _large_cache(), paused_gc():
             for i, sheet in enumerate(present, start=1):
                 self.write_sheet(sheet, self.rows[sheet.key])
                 if self.release:
+                    if isinstance(self.rows[sheet.key], SpilledRows):
+                        self.rows[sheet.key].close()
                     self.rows[sheet.key] = []
                 if sheet.key in ID_MODELS:
                     self._codes.pop(sheet.key, None)  # codes not found before may exist now
@@ -473,7 +475,7 @@ class Writer:
             _bulk_load(model, empty=was_empty, rows=len(rows)),
         ):
             covered = self._prefetch(fields, rows)
-            for batch in _chunks(rows, BATCH):
+            for batch in batches(rows, BATCH):
                 self._write_batch(sheet, batch, shape, counts, look_up=not was_empty, covered=covered)
             if sheet.key == "don_vi":  # inside: the links are checked when the keys are added again
                 self._write_unit_links(rows, counts)
@@ -728,7 +730,7 @@ class Writer:
 
     def _write_authors(self, rows: list[Row], counts: dict) -> None:
         through = Initiative.authors.through
-        for batch in _chunks(rows, BATCH):
+        for batch in batches(rows, BATCH):
             ids = lookup_codes(Initiative, (r.values["ma_sang_kien"] for r in batch))
             people = self.ids_of("nguoi", (c for r in batch for c in r.values.get("tac_gia") or []))
             current: dict[int, set[int]] = {}

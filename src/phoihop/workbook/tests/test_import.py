@@ -73,13 +73,17 @@ def test_changed_row_is_an_update_with_audit_before_and_after(db, tmp_path):
     assert entry.before["full_name"] == "Nguyễn Văn An" and entry.after["full_name"] == "Nguyễn Văn Ân"
 
 
+# A welfare sheet with an impossible date, an unknown unit, a negative amount and a repeated key.
+WELFARE_WITH_ERRORS = [
+    ["ma_dong_gop", "ma_don_vi", "ngay", "so_tien"],
+    ["AS-1", "CS-1", "2019-02-30", "1.000.000"],
+    ["AS-2", "CS-9", "2019-02-01", "-5"],
+    ["AS-2", "CS-1", "2019-02-01", "17.000.000"],
+]
+
+
 def test_every_error_is_reported_at_once_with_sheet_row_column_and_nothing_is_written(db, tmp_path):
-    welfare = [
-        ["ma_dong_gop", "ma_don_vi", "ngay", "so_tien"],
-        ["AS-1", "CS-1", "2019-02-30", "1.000.000"],
-        ["AS-2", "CS-9", "2019-02-01", "-5"],
-        ["AS-2", "CS-1", "2019-02-01", "17.000.000"],
-    ]
+    welfare = WELFARE_WITH_ERRORS
     people = [list(r) for r in PEOPLE] + [
         ["N3", "Vàng A Páo", "", "nam", "Mông", "DN-X", "", "T-H1", "2019-01-01"]
     ]

@@ -1,0 +1,108 @@
+"""A workbook past the rows an import keeps in memory: its sheets wait in temporary files (workbook.rowstore)
+and the import reports and writes exactly what it does with every row in memory."""
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from phoihop.demo.generator import build_demo_rows, write_csv_workbook
+from phoihop.workbook import rowstore
+from phoihop.workbook.rowstore import Row, SpilledRows, batches, column_values, edited, row_numbers
+from phoihop.workbook.services import export_workbook, import_workbook
+
+from .helpers import base, write_csv
+from .test_import import PEOPLE, WELFARE_WITH_ERRORS, messages
+
+
+def _values_maker():
+    holder = type("Values", (), {})
+    return lambda: holder().__dict__
+
+
+def _rows():
+    new = _values_maker()
+    rows = []
+    for no in range(2, 9):
+        values = new()
+        values.update(code=f"N{no}", born=date(1990, 1, no), unions=["A", "B"][: no % 3], note=None)
+        rows.append(Row(no, values))
+    return rows
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(rowstore, "CHUNK", 3)
+
+
+def test_spilled_rows_read_back_as_the_list_they_were(small_chunks):
+    rows = _rows()
+    spilled = SpilledRows()
+    spilled.extend(rows)
+    spilled.seal()
+    assert len(spilled) == 7 and spilled
+    assert len(spilled._chunks) == 3 and not spilled._pending  # 3 + 3 + 1 rows, all in the file
+    assert [(r.no, dict(r.values)) for r in spilled] == [(r.no, dict(r.values)) for r in rows]
+    assert list(column_values(spilled, "born")) == list(column_values(rows, "born"))
+    assert list(column_values(spilled, "missing")) == [None] * 7
+    assert list(row_numbers(spilled)) == list(row_numbers(rows)) == list(range(2, 9))
+    assert [[r.no for r in b] for b in batches(spilled, 4)] == [[2, 3, 4, 5], [6, 7, 8]]
+    assert not SpilledRows().seal()
+
+
+def test_what_a_pass_changes_in_spilled_rows_is_kept(small_chunks):
+    spilled = SpilledRows()
+    spilled.extend(_rows())
+    for row in edited(spilled):
+        if row.no % 2:
+            row.values["note"] = f"lẻ {row.no}"
+    assert list(column_values(spilled, "note")) == [None, "lẻ 3", None, "lẻ 5", None, "lẻ 7", None]
+    assert [r.values["code"] for r in spilled] == [f"N{no}" for no in range(2, 9)]
+
+
+def _spill_every_sheet(settings, monkeypatch, chunk: int) -> list:
+    settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY = 0
+    monkeypatch.setattr(rowstore, "CHUNK", chunk)
+    written = []
+    write_chunk = SpilledRows._write_chunk
+
+    def counted(self, rows):
+        written.append(len(rows))
+        return write_chunk(self, rows)
+
+    monkeypatch.setattr(SpilledRows, "_write_chunk", counted)
+    return written
+
+
+def test_every_error_is_reported_the_same_with_every_sheet_spilled(db, tmp_path, settings, monkeypatch):
+    people = [list(r) for r in PEOPLE] + [
+        ["N3", "Vàng A Páo", "", "nam", "Mông", "DN-X", "", "T-H1", "2019-01-01"],
+        ["N1", "Nguyễn Văn An", "1990-01-31", "nam", "Kinh", "DN-1", "", "CS-1", "15/03/2030"],
+    ]
+    folder = write_csv(tmp_path / "wb", base(nguoi=people, an_sinh=WELFARE_WITH_ERRORS))
+    in_memory = messages(import_workbook(folder))
+    written = _spill_every_sheet(settings, monkeypatch, chunk=2)
+    spilled = import_workbook(folder)
+    assert sum(written) >= len(people) - 1  # the rows went through files
+    assert not spilled.ok
+    assert messages(spilled) == in_memory
+    assert any("trùng khóa với dòng 2" in m for m in in_memory)  # a duplicate across two chunks
+
+
+def test_the_demo_imported_with_every_sheet_spilled_is_the_same_demo(db, tmp_path, settings, monkeypatch):
+    folder = write_csv_workbook(build_demo_rows(), tmp_path / "demo")
+    with transaction.atomic():
+        kept = import_workbook(folder)
+        export_workbook(tmp_path / "in-memory")
+        transaction.set_rollback(True)
+    written = _spill_every_sheet(settings, monkeypatch, chunk=997)
+    spilled = import_workbook(folder)
+    export_workbook(tmp_path / "spilled")
+    assert kept.ok and spilled.ok
+    assert sum(written) > 10_000
+    assert spilled.summary == kept.summary
+    assert [w.render() for w in spilled.warnings] == [w.render() for w in kept.warnings]
+    sheets = sorted((tmp_path / "in-memory").glob("*.csv"))
+    assert len(sheets) > 10
+    for sheet in sheets:
+        assert sheet.read_bytes() == (tmp_path / "spilled" / sheet.name).read_bytes(), sheet.name
