@@ -46,6 +46,21 @@ def test_a_streamed_folder_stores_what_the_whole_folder_stores(db, tmp_path, mon
     assert stored() == expected
 
 
+def test_a_folder_reads_whole_only_its_first_files_up_to_the_limit(db, tmp_path, monkeypatch):
+    # doanh_nghiep.csv and don_vi.csv (about 520 bytes) fit the limit; nguoi.csv (about 700), under the
+    # limit alone, does not fit what is left: the cells held before parsing are bounded by the limit,
+    # not by the number of files.
+    folder = write_csv(tmp_path / "wb", base(nguoi=people(12)))
+    monkeypatch.setattr(reader, "STREAM_FROM", 800)
+    assert (folder / "nguoi.csv").stat().st_size < 800
+    raw = {s.name: s for s in reader.read_source(folder, stream=True)}
+    assert not isinstance(raw["don_vi"].rows, reader.CsvRows)
+    assert not isinstance(raw["doanh_nghiep"].rows, reader.CsvRows)
+    assert isinstance(raw["nguoi"].rows, reader.CsvRows)
+    assert import_workbook(folder).ok
+    assert len(stored()) == 12
+
+
 def test_title_rows_above_the_header_of_a_streamed_file_are_skipped_with_the_warning(
     db, tmp_path, monkeypatch
 ):
