@@ -179,10 +179,20 @@ def _check_archive(data: bytes) -> None:
     if not any(m.filename == "[Content_Types].xml" for m in members):
         raise corrupt
     total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED or any(
-        m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members
-    ):
+    if any(m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members):
         raise SourceError(gettext_noop("Tệp .xlsx có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc."))
+    if total > MAX_UNCOMPRESSED:
+        # An ordinary workbook, only too large: an .xlsx sheet is read whole (a million rows, about 2 GB
+        # of memory), CSV files are read as they are parsed.
+        raise SourceError(
+            gettext_noop(
+                "Tệp .xlsx quá lớn để đọc: giải nén ra %(mb)s MB, tối đa %(limit)s MB. Hãy tách thành "
+                "nhiều tệp, hoặc gửi các trang dạng tệp .csv (một thư mục, hoặc một tệp .zip): tệp .csv "
+                "được đọc dần, không bị giới hạn này."
+            ),
+            mb=total // (1024 * 1024),
+            limit=MAX_UNCOMPRESSED // (1024 * 1024),
+        )
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
             try:

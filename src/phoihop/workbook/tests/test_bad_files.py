@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from phoihop.core import cells as parsers
 from phoihop.orgs.models import Unit
+from phoihop.workbook import reader
 from phoihop.workbook.services import import_workbook
 
 from .helpers import base, write_xlsx, zip_bytes
@@ -48,6 +49,16 @@ def test_zip_bomb(db):
         compression=zipfile.ZIP_DEFLATED,
     )
     assert "bom nén" in refused(data)
+
+
+def test_a_large_but_ordinary_xlsx_is_refused_by_its_size_and_pointed_to_csv(db, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
+    text = "".join(f"<row r='{i}'><c><v>{i * 7919 % 100_003}</v></c></row>" for i in range(120_000))
+    data = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": text.encode()})
+    message = refused(data)
+    assert "bom nén" not in message
+    assert "Tệp .xlsx quá lớn để đọc: giải nén ra 4 MB, tối đa 3 MB" in message
+    assert "tệp .csv" in message
 
 
 def test_oversized_upload(db, settings):
