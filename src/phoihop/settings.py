@@ -15,6 +15,7 @@ PHOIHOP_TOKEN_DAYS  days an API token lives unless `phoihop user token --days N`
 PHOIHOP_ANONYMISE_YEARS years after a membership ended before `phoihop anonymise` clears the person (10)
 PHOIHOP_UPLOAD_RETENTION_DAYS days uploaded and error workbooks are kept before `phoihop purge` (30)
 PHOIHOP_STATEMENT_TIMEOUT_MS limit of one SQL statement in a web request, PostgreSQL (30000; 0 = none)
+PHOIHOP_REPORT_CONNECTIONS   connections a report's indicators are computed on side by side (2; 1 = none)
 PHOIHOP_REPLICA_URLS comma-separated postgres:// URLs of read replicas (core.dbrouter); none by default
 PHOIHOP_NEW_BROWSERS_PER_HOUR new portal browsers (visitor cookies) issued to one address per hour (1000)
 PHOIHOP_VISITOR_RETENTION_DAYS days a portal browser unseen is kept before `phoihop prune_visitors` (365)
@@ -175,6 +176,9 @@ DATABASE_ROUTERS = ["phoihop.core.dbrouter.PrimaryReplicaRouter"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Web requests only (core.db_timeout): on PostgreSQL every statement of a page or API call stops after this.
 STATEMENT_TIMEOUT_MS = int(os.environ.get("PHOIHOP_STATEMENT_TIMEOUT_MS", "30000"))
+# Database connections a report's indicators are computed on side by side (PostgreSQL, outside a
+# transaction: core.side_by_side); 1 = one after another.
+REPORT_CONNECTIONS = int(os.environ.get("PHOIHOP_REPORT_CONNECTIONS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
