@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,3 +156,27 @@ def _option(unit: Unit, label: str, depth: int, today: date) -> Option:
         search=f"{unit.search_name} {unit.code.lower()}",
         dissolved=dissolved,
     )
+
+
+class PickerSelect(forms.Select):
+    """The picker as a form widget (the report's scope): the <optgroup>s of `build`, each option with its
+    search text for static/js/unit-picker.js, and `extra` options first (a unit picked through the
+    search, which the large scope's groups leave out)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.search: dict[str, str] = {}
+
+    def set_groups(self, groups: list[Group], blank: str, extra=()) -> None:
+        self.search = {o.code: o.search for g in groups for o in g.options}
+        self.choices = [
+            ("", blank),
+            *extra,
+            *[(g.label, [(o.code, o.label) for o in g.options]) for g in groups],
+        ]
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.search:
+            option["attrs"]["data-search"] = self.search[value]
+        return option

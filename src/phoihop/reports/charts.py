@@ -12,10 +12,14 @@ documents and the portal article all use these.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import textwrap
 from collections import defaultdict
 
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext
 
 from phoihop.core import numbers as fmt
@@ -141,10 +145,20 @@ def ranking_rows(report: dict) -> list[tuple[str, float]]:
     return sorted(((u, round(sum(v) / len(v), 1)) for u, v in reached.items()), key=lambda r: -r[1])
 
 
+# A ranking of more units than this shows the best and the worst half of it (a national program's targets
+# fall on hundreds of units: a bar each made a picture metres long, 10 s to draw); the targets table of the
+# report lists every unit.
+RANKED_SHOWN = 30
+
+
 def _ranking(report: dict):
     rows = ranking_rows(report)
     if not rows:
         return None
+    total = len(rows)
+    if total > RANKED_SHOWN:
+        half = RANKED_SHOWN // 2
+        rows = rows[:half] + rows[-half:]
     fig = _figure(7.2, 0.34 * len(rows) + 1.0)
     ax = fig.subplots()
     names = [textwrap.shorten(name, 42, placeholder="…") for name, _ in rows][::-1]
@@ -160,7 +174,15 @@ def _ranking(report: dict):
     )
     ax.bar_label(bars, labels=[fmt.percent(v) for v in values], padding=3, fontsize=FONT - 1)
     ax.axvline(specs.TARGET_RANKING.reference, color=GREY, linewidth=0.9, linestyle="--")
-    ax.set_xlabel(specs.TARGET_RANKING.display_axis, fontsize=FONT - 1)
+    label = specs.TARGET_RANKING.display_axis
+    if total > RANKED_SHOWN:
+        label += "\n" + gettext(
+            "%(shown)s đơn vị cao nhất và %(shown)s đơn vị thấp nhất trong %(total)s đơn vị"
+        ) % {
+            "shown": RANKED_SHOWN // 2,
+            "total": fmt.number(total),
+        }
+    ax.set_xlabel(label, fontsize=FONT - 1)
     ax.margins(x=0.12)
     _tidy(ax, counts_on="x")
     return fig
@@ -177,7 +199,20 @@ def chart_figures(report: dict) -> dict:
 
 
 def chart_pngs(report: dict) -> dict[str, bytes]:
-    return {name: _png(fig) for name, fig in chart_figures(report).items()}
+    """The pictures, drawn once per report content and language (Django's cache: every view of a report
+    page, and each of its documents, shows the same three; drawing them takes a second or more)."""
+    content = json.dumps(
+        {k: v for k, v in report.items() if k != "generated_at"}, sort_keys=True, default=str
+    )
+    key = f"charts:{translation.get_language()}:{hashlib.sha256(content.encode()).hexdigest()}"
+    pngs = cache.get(key)
+    if pngs is None:
+        pngs = {name: _png(fig) for name, fig in chart_figures(report).items()}
+        cache.set(key, pngs, CHARTS_TTL)
+    return pngs
+
+
+CHARTS_TTL = 24 * 3600
 
 
 def titled_pngs(report: dict) -> list[tuple[str, bytes]]:

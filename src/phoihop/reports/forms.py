@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.accounts.scope import scope_for
 from phoihop.core.forms import DayField
+from phoihop.records import unit_picker
 from phoihop.records.programs import default_program  # the program running today comes first
 
-from .selectors import programs_for, units_for
+from .selectors import programs_for
 
 
 class ReportForm(forms.Form):
@@ -12,7 +14,20 @@ class ReportForm(forms.Form):
     # dd/mm/yyyy whatever the browser's locale (ISO, as the page's own links carry it, is read too)
     date_from = DayField(label=_("Từ ngày"), required=False)
     date_to = DayField(label=_("Đến ngày"), required=False)
-    scope = forms.ChoiceField(label=_("Phạm vi"), required=False)
+    # The scope: the records' unit picker (a national user's 150,000 units are not all listed: the levels
+    # above the grassroots, and any unit through the search box — typed, or sent as tim_don_vi).
+    tim_don_vi = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "id": "tim_don_vi", "placeholder": _("gõ tên hoặc mã")}
+        ),
+    )
+    scope = forms.CharField(
+        label=_("Phạm vi"),
+        required=False,
+        widget=unit_picker.PickerSelect(attrs={"data-unit-picker": _("đơn vị khớp")}),
+    )
     approved_only = forms.BooleanField(label=_("Chỉ số liệu đã duyệt"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -20,17 +35,30 @@ class ReportForm(forms.Form):
         self.fields["program"].choices = [(p.code, f"{p.name} ({p.code})") for p in programs_for(user=user)]
         if (current := default_program()) is not None:
             self.fields["program"].initial = current.code
-        self.fields["scope"].choices = [("", _("Theo chương trình (hoặc đơn vị của tôi)"))] + [
-            (u.code, f"{u.name} ({u.code})") for u in units_for(user=user)
-        ]
+        self.user_scope = scope_for(user)
+        search = (self.data.get("tim_don_vi") or "") if self.is_bound else ""
+        groups = unit_picker.build(self.user_scope, search=search)
+        chosen = (self.data.get("scope") or "").strip() if self.is_bound else ""
+        extra = []
+        if chosen and not any(o.code == chosen for g in groups for o in g.options):
+            unit = self.user_scope.units().filter(code=chosen).only("code", "name").first()
+            if unit is not None:
+                extra = [(unit.code, f"{unit.name} ({unit.code})")]
+        self.fields["scope"].widget.set_groups(groups, _("Theo chương trình (hoặc đơn vị của tôi)"), extra)
+        self.fields["tim_don_vi"].widget.attrs["aria-controls"] = self.fields["scope"].widget.attrs.get(
+            "id", "id_scope"
+        )
         self.fields["date_from"].error_messages["invalid"] = _("Từ ngày: cần một ngày hợp lệ.")
         self.fields["date_to"].error_messages["invalid"] = _("Đến ngày: cần một ngày hợp lệ.")
         self.fields["program"].error_messages["invalid_choice"] = _(
             "Chương trình: không có chương trình này."
         )
-        self.fields["scope"].error_messages["invalid_choice"] = _(
-            "Phạm vi: đơn vị này không thuộc phạm vi của bạn."
-        )
+
+    def clean_scope(self):
+        code = self.cleaned_data["scope"].strip()
+        if code and not self.user_scope.units().filter(code=code).exists():
+            raise forms.ValidationError(_("Phạm vi: đơn vị này không thuộc phạm vi của bạn."))
+        return code
 
     def clean(self):
         data = super().clean()

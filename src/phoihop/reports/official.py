@@ -104,12 +104,14 @@ def default_kind(report: dict, program_ends_on: str | None) -> str:
 
 
 def previous_report(report: dict) -> dict | None:
-    """The same report over the previous period of the same length, or None when it cannot be made."""
-    from .assemble import ReportError, build_report
+    """The same report over the previous period of the same length, or None when it cannot be made.
+    Through the report cache: every view of a report page compares with it."""
+    from .assemble import ReportError
+    from .cache import cached_report
 
     start, end = narrative.previous_bounds(report["period"])
     try:
-        return build_report(
+        return cached_report(
             program_code=report["program"],
             date_from=start,
             date_to=end,

@@ -21,10 +21,6 @@ def programs_for(*, user):
     return Program.objects.unscoped().order_by("-starts_on")
 
 
-def units_for(*, user):
-    return scope_for(user).units().order_by("kind", "name")
-
-
 def program_scope_code(*, user, program: Program) -> str | None:
     """Whose figures a user gets for a program: None (the whole program, both roots) for users whose
     scope covers either of its roots — the two signatories share the program's review — else the

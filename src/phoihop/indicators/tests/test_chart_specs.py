@@ -66,3 +66,29 @@ def test_the_document_flows_are_the_declared_stages_with_their_short_labels_in_t
         english = charts.chart_figures(report)["pipeline"]
         assert "1,200" in [t.get_text() for t in english.axes[0].texts]
         assert english.axes[0].get_ylabel() == translation.gettext("Số người")
+
+
+def test_a_ranking_of_hundreds_of_units_shows_the_best_and_the_worst_fifteen():
+    report = report_with({})
+    report["targets"] = [
+        {"unit": f"U{i:03d}", "unit_name": f"Đơn vị {i:03d}", "reached_pct": float(i)} for i in range(442)
+    ]
+    ranking = charts.chart_figures(report)["ranking"]
+    ax = ranking.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(names) == charts.RANKED_SHOWN
+    assert "Đơn vị 441" in names and "Đơn vị 427" in names and "Đơn vị 000" in names and "Đơn vị 014" in names
+    assert "Đơn vị 200" not in names
+    assert "15 đơn vị cao nhất và 15 đơn vị thấp nhất trong 442 đơn vị" in ax.get_xlabel()
+
+
+def test_the_pictures_of_a_report_are_drawn_once(monkeypatch):
+    report = report_with({"union.members_admitted": {"2021": 12, "2022": 30}})
+    drawn = []
+    monkeypatch.setattr(charts, "_png", lambda fig: drawn.append(fig) or b"\x89PNG")
+    first = charts.chart_pngs(report)
+    assert charts.chart_pngs({**report, "generated_at": "later"}) == first
+    assert len(drawn) == len(first) == 1
+    report["indicators"]["union.members_admitted"]["by_year"]["2022"] = 31
+    charts.chart_pngs(report)  # other figures: drawn again
+    assert len(drawn) == 2
