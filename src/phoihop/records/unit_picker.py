@@ -142,12 +142,7 @@ def _unambiguous(units: list[Unit], parent_of: dict, *, always_parent: bool = Fa
 
 
 def _option(unit: Unit, label: str, depth: int, today: date) -> Option:
-    dissolved = bool(unit.dissolved_on and unit.dissolved_on < today)
-    if dissolved:
-        label = _("%(name)s (giải thể %(day)s)") % {
-            "name": label,
-            "day": unit.dissolved_on.strftime("%d/%m/%Y"),
-        }
+    dissolved = bool(unit.dissolved_on and unit.dissolved_on < today)  # its label says so (_unambiguous)
     # Indentation that survives in a <select>: non-breaking spaces (an <option> holds text only).
     return Option(
         code=unit.code,
