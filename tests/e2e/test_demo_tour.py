@@ -144,7 +144,9 @@ def test_a_district_editor_sees_the_district_and_nothing_beyond(site, browser):
     assert status(page, base + "/don-vi/LDLD-H-SAPA/") == 404
     assert status(page, base + "/don-vi/LDLD-LC/") == 404
     assert status(page, base + "/bao-cao/?program=CTPH-2017-2020") == 200
-    assert "Liên đoàn Lao động huyện Bát Xát (LDLD-H-BATXAT)" in page.content()
+    assert "LIÊN ĐOÀN LAO ĐỘNG HUYỆN BÁT XÁT" in page.content()  # the district's own report
+    assert page.locator('#id_scope option[value="LDLD-H-BATXAT"]').count() == 1  # offered as a scope
+    assert page.locator('#id_scope option[value="LDLD-H-SAPA"]').count() == 0
     assert "6.065" not in page.content()
     assert status(page, base + "/so-du-lieu/") == 200
     shoot(page, "tour-5-upload")
