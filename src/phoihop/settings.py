@@ -199,6 +199,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A worker rebuilds the overview's reports after each change (reports.warm): only worth it when the cache
+# is shared by every process (Redis); a process's own memory would keep them for the worker alone.
+WARM_REPORTS = os.environ.get("PHOIHOP_WARM_REPORTS", "1" if REDIS_URL else "0") == "1"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -26,9 +26,11 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 from django_tasks_db.models import DBTaskResult
 
+from . import hooks
 from .models import WorkerBeat
 
 log = logging.getLogger(__name__)
+
 
 BEAT_SECONDS = 5
 DEAD_AFTER = timedelta(seconds=45)
@@ -100,6 +102,11 @@ class Heartbeat(threading.Thread):
                         recover_orphans()
                 except Exception:  # a database hiccup must not stop the beat for good
                     log.exception("worker heartbeat failed")
+                for work in hooks.AFTER_BEAT:
+                    try:
+                        work()
+                    except Exception:
+                        log.exception("work after the heartbeat failed: %s", getattr(work, "__name__", work))
                 rounds += 1
                 self.stopping.wait(BEAT_SECONDS)
         finally:

@@ -11,9 +11,19 @@ class ReportsConfig(AppConfig):
         from phoihop.records.listing import register_printer
 
         register_printer(_render_list)
+        # A worker rebuilds the running programs' whole reports after each change (reports.warm).
+        from phoihop.jobs.hooks import after_each_beat
+
+        after_each_beat(_warm_reports)
 
 
 def _render_list(**kwargs) -> bytes:
     from .roster import render_list
 
     return render_list(**kwargs)
+
+
+def _warm_reports() -> None:
+    from .warm import warm_current_reports
+
+    warm_current_reports()
