@@ -20,6 +20,16 @@ def _applied(raw, limit: int) -> bool:
     return done is not None and done[0] is raw and done[1] == limit
 
 
+def limit_on(db) -> int:
+    """The limit a web request set on this connection (0: none) — for work the request hands to other
+    connections (core.side_by_side), which must run under the same limit."""
+    return getattr(db, "_phoihop_timeout", (None, 0))[1]
+
+
+def set_limit(cursor, limit: int) -> None:
+    cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"])
+
+
 def _limit_first(limit: int):
     """An execute wrapper that sets the limit on the connection just before the request's first statement:
     a request that never touches the database never opens a connection for it."""
@@ -28,9 +38,7 @@ def _limit_first(limit: int):
         db = context["connection"]
         raw = db.connection
         if not _applied(raw, limit):  # once per database connection (connections outlive requests)
-            context["cursor"].cursor.execute(
-                "SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"]
-            )
+            set_limit(context["cursor"].cursor, limit)
             db._phoihop_timeout = (raw, limit)
         return execute(sql, params, many, context)
 

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from django.db import connection, connections
 from django.utils import translation
 
+from . import db_timeout
+
 
 def parallel_possible() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
@@ -34,7 +36,7 @@ def run(jobs: Sequence[Callable[[], object]], workers: int) -> list:
     pending = list(reversed(range(len(jobs))))
     errors: list[BaseException] = []
     lock = threading.Lock()
-    limit = getattr(connection, "_phoihop_timeout", (None, 0))[1]
+    limit = db_timeout.limit_on(connection)
     language = translation.get_language()  # Django keeps it per thread, not in the context
 
     def work() -> None:
@@ -55,7 +57,7 @@ def run(jobs: Sequence[Callable[[], object]], workers: int) -> list:
         try:
             if limit:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(limit)}ms"])
+                    db_timeout.set_limit(cursor, limit)
             work()
         except BaseException as error:  # noqa: BLE001
             with lock:

@@ -20,7 +20,12 @@ class ReportForm(forms.Form):
         label=_("Tìm đơn vị"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "id": "tim_don_vi", "placeholder": _("gõ tên hoặc mã")}
+            attrs={
+                "type": "search",
+                "id": "tim_don_vi",
+                "placeholder": _("gõ tên hoặc mã"),
+                "aria-controls": "id_scope",
+            }
         ),
     )
     scope = forms.CharField(
@@ -35,19 +40,20 @@ class ReportForm(forms.Form):
         self.fields["program"].choices = [(p.code, f"{p.name} ({p.code})") for p in programs_for(user=user)]
         if (current := default_program()) is not None:
             self.fields["program"].initial = current.code
-        self.user_scope = scope_for(user)
+        # Offered: the picker's units of the user's scope, and the unit asked for when the scope holds it
+        # (a grassroots unit found through the search): what is offered is what may be chosen.
+        scope = scope_for(user)
         search = (self.data.get("tim_don_vi") or "") if self.is_bound else ""
-        groups = unit_picker.build(self.user_scope, search=search)
+        groups = unit_picker.build(scope, search=search)
+        self.offered = {o.code for g in groups for o in g.options}
         chosen = (self.data.get("scope") or "").strip() if self.is_bound else ""
         extra = []
-        if chosen and not any(o.code == chosen for g in groups for o in g.options):
-            unit = self.user_scope.units().filter(code=chosen).only("code", "name").first()
+        if chosen and chosen not in self.offered:
+            unit = scope.units().filter(code=chosen).only("code", "name").first()
             if unit is not None:
                 extra = [(unit.code, f"{unit.name} ({unit.code})")]
+                self.offered.add(unit.code)
         self.fields["scope"].widget.set_groups(groups, _("Theo chương trình (hoặc đơn vị của tôi)"), extra)
-        self.fields["tim_don_vi"].widget.attrs["aria-controls"] = self.fields["scope"].widget.attrs.get(
-            "id", "id_scope"
-        )
         self.fields["date_from"].error_messages["invalid"] = _("Từ ngày: cần một ngày hợp lệ.")
         self.fields["date_to"].error_messages["invalid"] = _("Đến ngày: cần một ngày hợp lệ.")
         self.fields["program"].error_messages["invalid_choice"] = _(
@@ -56,7 +62,7 @@ class ReportForm(forms.Form):
 
     def clean_scope(self):
         code = self.cleaned_data["scope"].strip()
-        if code and not self.user_scope.units().filter(code=code).exists():
+        if code and code not in self.offered:
             raise forms.ValidationError(_("Phạm vi: đơn vị này không thuộc phạm vi của bạn."))
         return code
 

@@ -45,7 +45,7 @@ class SpilledRows:
 
     def __init__(self):
         self._file = tempfile.TemporaryFile(prefix="phoihop-import-")
-        self._chunks: list[dict[str, tuple[int, int, bool]]] = []  # column → (offset, size, dates)
+        self._chunks: list[dict[str, tuple[int, int, str]]] = []  # column → (offset, size, form)
         self._keys: tuple[str, ...] | None = None
         self._pending: list[Row] = []
         self._len = 0
@@ -128,22 +128,20 @@ class SpilledRows:
 _DATE_TYPES = {date, type(None)}
 
 
-def _write(file, values) -> tuple[int, int, bool]:
-    """One column of a chunk at the file's end: a column of dates (or empty cells) as day numbers (a
-    tenth of pickling each date), anything else pickled. Returns where it is and how it was written."""
+def _write(file, values) -> tuple[int, int, str]:
+    """One column of a chunk at the file's end: dates (or empty cells) as day numbers (a tenth of pickling
+    each date), whole numbers as machine integers, anything else pickled. Returns (offset, size, form)."""
     kinds = set(map(type, values))
-    dates = kinds <= _DATE_TYPES and date in kinds
-    if dates:
-        data = array("i", [d.toordinal() if d is not None else 0 for d in values]).tobytes()
-    else:
-        data = _whole_numbers(values) if kinds == {int} else None
-        if data is None:
-            data = pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
-        else:
-            dates = None  # whole numbers (the row numbers)
+    data = None
+    if kinds <= _DATE_TYPES and date in kinds:
+        form, data = "days", array("i", [d.toordinal() if d is not None else 0 for d in values]).tobytes()
+    elif kinds == {int}:
+        form, data = "ints", _whole_numbers(values)
+    if data is None:
+        form, data = "pickle", pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
     offset = file.tell()
     file.write(data)
-    return offset, len(data), dates
+    return offset, len(data), form
 
 
 def _whole_numbers(values: list[int]) -> bytes | None:
@@ -153,13 +151,13 @@ def _whole_numbers(values: list[int]) -> bytes | None:
         return None
 
 
-def _read(file, where: tuple[int, int, bool]) -> list:
-    offset, size, dates = where
+def _read(file, where: tuple[int, int, str]) -> list:
+    offset, size, form = where
     file.seek(offset)
     data = file.read(size)
-    if dates is None:
+    if form == "ints":
         return array("q", data).tolist()
-    if dates:
+    if form == "days":
         day = date.fromordinal
         return [day(n) if n else None for n in array("i", data)]
     return pickle.loads(data)  # noqa: S301 — this process's own temporary file
@@ -212,18 +210,3 @@ def batches(rows, size: int):
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
-
-
-class Budget:
-    """How many parsed rows a workbook still keeps in memory before its sheets are spilled."""
-
-    def __init__(self, rows: int):
-        self.left = rows
-
-    def take(self, n: int) -> bool:
-        """Whether n more rows may stay in memory (and take them)."""
-        if n > self.left:
-            self.left = 0
-            return False
-        self.left -= n
-        return True

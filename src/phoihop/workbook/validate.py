@@ -25,7 +25,7 @@ from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
 from .reader import CsvRows, RawSheet, paused_gc
-from .rowstore import Budget, Row, SpilledRows, column_values, row_numbers
+from .rowstore import Row, SpilledRows, column_values, row_numbers
 from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, Column, Sheet, key_of
 
 SKIPPED_SHEETS = {fold(ERROR_LISTING), fold(LISTS_SHEET)}
@@ -121,7 +121,7 @@ class Validator:
         # sheet key → its parsed rows: a list, or past the workbook's budget of rows held in memory a
         # SpilledRows (workbook.rowstore) that every pass iterates as it would the list
         self.rows: dict[str, list[Row] | SpilledRows] = {}
-        self._in_memory = Budget(settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY)
+        self._room = settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY  # parsed rows the workbook may still hold
         self.present: dict[str, set[str]] = {}  # sheet key → the column keys the sheet has
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ class Validator:
         is_blank = p.is_blank
         new_values = _compact_values(sheet.key)
         # Rows of this sheet kept as objects; past them, the rows go to a file a chunk at a time.
-        keep = room = self._in_memory.left
+        room = self._room
         spilled = None
         for no, cells in _consumed(raw.rows):
             first = cells[0] if cells else ""
@@ -287,10 +287,10 @@ class Validator:
                 spilled.extend(rows)
                 rows, room = [], rowstore.CHUNK
         if spilled is not None:
-            self._in_memory.take(keep + 1)  # nothing left: the sheets after this one spill from the start
+            self._room = 0  # the sheets after this one spill from the start
             spilled.extend(rows)
             return spilled.seal()
-        self._in_memory.take(len(rows))
+        self._room -= len(rows)
         return rows
 
     # ---- checks -------------------------------------------------------------------------------
