@@ -27,6 +27,7 @@ from phoihop.audit.models import AuditEntry
 from phoihop.core.cells import fold
 from phoihop.orgs.closure import refresh_closure
 from phoihop.orgs.models import Enterprise, Transfer, Unit
+from phoihop.records import rollups
 from phoihop.records.models import Initiative, Person, TrainingClass
 from phoihop.records.timeline import rebuild_intervals
 
@@ -423,7 +424,12 @@ class Writer:
         present = [s for s in SHEETS if self.rows.get(s.key)]
         # The people whose timeline rows are written: the intervals "union on date D" is read through.
         timeline = set(column_values(self.rows.get("qua_trinh", []), "ma_nguoi"))
-        with _large_cache(), paused_gc():
+        people = len(self.rows.get("nguoi", ()))
+        with (
+            _large_cache(),
+            paused_gc(),
+            rollups.counted_afterwards(rollups.worth_deferring(people, least=BULK_FROM)),
+        ):
             for i, sheet in enumerate(present, start=1):
                 self.write_sheet(sheet, self.rows[sheet.key])
                 if self.release:

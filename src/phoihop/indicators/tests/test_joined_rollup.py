@@ -19,7 +19,7 @@ from phoihop.indicators.definitions import placed_in_python, without_rollups
 from phoihop.indicators.registry import REGISTRY
 from phoihop.orgs import services as org_services
 from phoihop.orgs.models import Enterprise, Unit, UnitClosure
-from phoihop.records import services
+from phoihop.records import rollups, services
 from phoihop.records.models import (
     Admission,
     Enrolment,
@@ -272,6 +272,72 @@ def test_the_workbook_import_by_copy_and_row_by_row_keeps_it_equal(db, tmp_path)
     again = import_workbook(write_csv(tmp_path / "b", base(nguoi=_people(460, shift=5), qua_trinh=timeline)))
     assert again.ok, [e.render() for e in again.errors]
     assert again.summary["nguoi"]["created"] == 10
+    assert_equal_to_fresh()
+
+
+def test_a_load_that_doubles_the_people_counts_the_rollups_once_afterwards(db, tmp_path, monkeypatch):
+    """A province's first import (here 450 people into an empty database, with the bulk threshold
+    lowered to 100) holds the rollup triggers back and counts the rollups once at the end: equal to a
+    fresh count, the same as when every trigger ran (the row-by-row import above)."""
+    from phoihop.workbook import write
+
+    monkeypatch.setattr(write, "BULK_FROM", 100)
+    entered = []
+    original = rollups.counted_afterwards
+
+    def spy(enabled=True):
+        entered.append(enabled)
+        return original(enabled)
+
+    monkeypatch.setattr(rollups, "counted_afterwards", spy)
+    timeline = [
+        ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
+        ["N0003", "2010-01-01", "CS-2", "", "vào công đoàn"],
+        ["N0003", "2016-04-01", "CS-1", "DN-1", "chuyển sinh hoạt"],
+    ]
+    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=timeline)))
+    assert first.ok, [e.render() for e in first.errors]
+    assert entered == [True]
+    assert assert_equal_to_fresh() > 0
+    # 260 people into 450 (250 changed, 10 new): not a doubling, the triggers count as they go.
+    people = _people(460, shift=5)
+    again = import_workbook(
+        write_csv(tmp_path / "b", base(nguoi=[people[0], *people[201:]], qua_trinh=timeline))
+    )
+    assert again.ok, [e.render() for e in again.errors]
+    assert again.summary["nguoi"]["created"] == 10
+    assert entered == [True, False]
+    assert_equal_to_fresh()
+
+
+def test_held_back_triggers_change_nothing_until_the_recount(world):
+    """Inside `counted_afterwards` a write leaves the rollups as they were (the triggers' guard), the
+    recount at the end makes them equal to a fresh count; an error skips the recount and marks the
+    transaction for rollback, so nothing written without the triggers can be committed."""
+    from django.db import transaction
+
+    admin = world.users["admin_a"]
+    before = stored()
+    with transaction.atomic():
+        with rollups.counted_afterwards():
+            services.create_record(
+                actor=admin,
+                instance=Person(
+                    code="R-9",
+                    full_name="Lò Văn Chín",
+                    gender="nam",
+                    ethnicity="Thái",
+                    grassroots_union=world.unit("CDCS-BAC-1"),
+                    union_joined_on=date(2019, 5, 1),
+                ),
+            )
+            assert stored() == before
+        assert stored() != before
+        assert_equal_to_fresh()
+    with transaction.atomic():
+        with pytest.raises(ValueError), rollups.counted_afterwards():
+            raise ValueError("hỏng")
+        assert transaction.get_rollback()
     assert_equal_to_fresh()
 
 
