@@ -2,8 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
@@ -630,19 +629,19 @@ class Validator:
             fields = tuple(f for f in rule.reads if f in by_field)
             if not fields:
                 continue
-            read = itemgetter(*(by_field[f].key for f in fields))
-            if len(fields) == 1:
-                read = _one(read)
+            # Only those columns are read, with the rows' numbers: from a spilled sheet, a few columns of
+            # each chunk instead of whole rows. A rule names only fields it reads (`reads`).
+            columns = [column_values(rows, by_field[f].key) for f in fields]
             timeline = self._people_with_timeline() if key == "nguoi" else None
-            for row in rows:
-                v = row.values
-                values = dict(zip(fields, read(v), strict=True))
-                facts = {} if timeline is None else {"has_timeline": v.get("ma_nguoi") in timeline}
+            people = column_values(rows, "ma_nguoi") if timeline is not None else repeat(None)
+            for no, person, *cells in zip(row_numbers(rows), people, *columns, strict=False):
+                values = dict(zip(fields, cells, strict=True))
+                facts = {} if timeline is None else {"has_timeline": person in timeline}
                 for broken in rule(values, on=on, **facts):
                     column = by_field.get(broken.field)
-                    value = v.get(column.key) if column else None
+                    value = values.get(broken.field) if column else None
                     shown = value.isoformat() if isinstance(value, date) else value
-                    self.error(sheet, row.no, column, shown, broken.msgid, **broken.params)
+                    self.error(sheet, no, column, shown, broken.msgid, **broken.params)
 
     def _people_with_timeline(self) -> set[str]:
         """The nguoi rows' people with a timeline (qua_trinh rows in the workbook or the database), asked
@@ -738,11 +737,6 @@ class Validator:
                     gettext_noop("kết nạp trước ngày được giới thiệu (%(day)s)"),
                     day=Day(first_referral[code]),
                 )
-
-
-def _one(read):
-    """itemgetter of one key gives the value itself, not a 1-tuple."""
-    return lambda values: (read(values),)
 
 
 def _facts(code: str | None, info: UnitInfo | None) -> unit_rules.Facts | None:
