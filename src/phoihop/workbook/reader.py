@@ -45,6 +45,12 @@ from .sheets import SHEET_NAMES, Sheet
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
+# An .xlsx file of more than this many bytes unpacked is read by the import a sheet at a time (`_LazySheet`),
+# and may then unpack to more than MAX_UNCOMPRESSED as long as no sheet is over MAX_SHEET_STREAMED (Excel's
+# own limit, 1,048,576 rows, is about 600 MB of sheet at a dozen columns).
+XLSX_STREAM_FROM = 64 * 1024 * 1024
+MAX_SHEET_STREAMED = 800 * 1024 * 1024
+CLEANING_BLOCK = 10_000  # rows of a large .xlsx sheet looked at together for text to convert
 MAX_RATIO = 200
 
 
@@ -145,7 +151,7 @@ def _read_source(source, stream: bool = False) -> list[RawSheet]:
         if len(data) > settings.PHOIHOP_MAX_UPLOAD_BYTES:
             raise _too_big()
         name = getattr(source, "name", "upload")
-    return read_bytes(data, name)
+    return read_bytes(data, name, stream=stream)
 
 
 def _too_big() -> SourceError:
@@ -153,7 +159,7 @@ def _too_big() -> SourceError:
     return SourceError(gettext_noop("Tệp quá lớn (tối đa %(mb)s MB)."), mb=mb)
 
 
-def read_bytes(data: bytes, name: str) -> list[RawSheet]:
+def read_bytes(data: bytes, name: str, *, stream: bool = False) -> list[RawSheet]:
     if data.startswith(OLE_SIGNATURE):
         raise SourceError(
             gettext_noop(
@@ -161,7 +167,7 @@ def read_bytes(data: bytes, name: str) -> list[RawSheet]:
             )
         )
     if data.startswith(ZIP_SIGNATURE):
-        return _read_xlsx(data)
+        return _read_xlsx(data, stream=stream)
     if name.lower().endswith(".csv"):
         return [_read_csv_text(Path(name).stem, data)]
     raise SourceError(
@@ -169,7 +175,10 @@ def read_bytes(data: bytes, name: str) -> list[RawSheet]:
     )
 
 
-def _check_archive(data: bytes) -> None:
+def _check_archive(data: bytes, *, stream: bool = False) -> int:
+    """Refuses what must not be unpacked; returns the workbook's size unpacked. Streamed (the import),
+    a workbook may unpack to more than MAX_UNCOMPRESSED as long as no sheet exceeds MAX_SHEET_STREAMED:
+    its sheets are then loaded one at a time (`_LazySheet`)."""
     corrupt = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -181,9 +190,21 @@ def _check_archive(data: bytes) -> None:
     total = sum(m.file_size for m in members)
     if any(m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1_000_000 for m in members):
         raise SourceError(gettext_noop("Tệp .xlsx có nội dung nén bất thường (nghi 'bom nén'); từ chối đọc."))
-    if total > MAX_UNCOMPRESSED:
-        # An ordinary workbook, only too large: an .xlsx sheet is read whole (a million rows, about 2 GB
-        # of memory), CSV files are read as they are parsed.
+    largest = max((m.file_size for m in members), default=0)
+    if stream and total > MAX_UNCOMPRESSED and largest > MAX_SHEET_STREAMED:
+        # Read a sheet at a time, the largest sheet is what memory must hold.
+        raise SourceError(
+            gettext_noop(
+                "Một trang của tệp .xlsx quá lớn để đọc: giải nén ra %(mb)s MB, tối đa %(limit)s MB. Hãy "
+                "tách trang đó thành nhiều tệp, hoặc gửi các trang dạng tệp .csv (một thư mục, hoặc một "
+                "tệp .zip): tệp .csv được đọc dần, không bị giới hạn này."
+            ),
+            mb=largest // (1024 * 1024),
+            limit=MAX_SHEET_STREAMED // (1024 * 1024),
+        )
+    if total > MAX_UNCOMPRESSED and not stream:
+        # An ordinary workbook, only too large to read whole (the error workbook, the preview): CSV files
+        # are read as they are parsed.
         raise SourceError(
             gettext_noop(
                 "Tệp .xlsx quá lớn để đọc: giải nén ra %(mb)s MB, tối đa %(limit)s MB. Hãy tách thành "
@@ -204,16 +225,19 @@ def _check_archive(data: bytes) -> None:
                 raise SourceError(
                     gettext_noop("Tệp .xlsx chứa khai báo DTD/ENTITY không được phép; từ chối đọc.")
                 )
+    return total
 
 
-def _read_xlsx(data: bytes) -> list[RawSheet]:
+def _read_xlsx(data: bytes, *, stream: bool = False) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    _check_archive(data)
+    unpacked = _check_archive(data, stream=stream)
     try:
         unvalued = _formulas_without_values(data)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+        if stream and unpacked > min(XLSX_STREAM_FROM, MAX_UNCOMPRESSED):
+            return [_LazySheet(book, name, name in hidden, unvalued.get(name)) for name in book.sheet_names]
         sheets = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -227,6 +251,88 @@ def _read_xlsx(data: bytes) -> list[RawSheet]:
         raise
     except Exception as error:  # calamine raises its own error types for broken parts
         raise SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được.")) from error
+
+
+class _LazySheet:
+    """A sheet of a large .xlsx file read for the import: loaded by calamine only when the validator comes
+    to it (its name and visibility are known before), and let go once its rows have been parsed, so that
+    one sheet is in memory at a time, never the whole workbook (issue 13, item 5: a million people in
+    .xlsx, 1.9 GB read whole). The usual sheet's rows are converted to Python as they are parsed
+    (`XlsxRows`); a sheet with merged cells, formulas without values, text to convert or cells not from
+    A1 is read whole as before, alone."""
+
+    def __init__(self, book, name: str, hidden: bool, unvalued: set | None):
+        self._book, self._source_name, self._unvalued = book, name, unvalued
+        self.name, self.hidden = _sheet_name(name), hidden
+        self._raw: RawSheet | None = None
+
+    def _loaded(self) -> RawSheet:
+        if self._raw is None:
+            self._raw = _load_sheet(self._book, self._source_name, self.hidden, self._unvalued)
+            self._book = None
+        return self._raw
+
+    @property
+    def header(self) -> list:
+        return self._loaded().header
+
+    @property
+    def header_row(self) -> int:
+        return self._loaded().header_row
+
+    @property
+    def notes(self) -> list:
+        return self._loaded().notes
+
+    @property
+    def rows(self):
+        return self._loaded().rows
+
+    def problems(self, sheet_label: str, label_at: Callable[[int], str | None]) -> tuple[list, list]:
+        return self._loaded().problems(sheet_label, label_at)
+
+
+def _load_sheet(book, name: str, hidden: bool, unvalued: set | None) -> RawSheet:
+    sheet = book.get_sheet_by_name(name)
+    merged = sheet.merged_cell_ranges or []
+    if merged or unvalued or sheet.start != (0, 0) or _rows_need_cleaning(sheet):
+        rows = sheet.to_python(skip_empty_area=False)
+        return _raw_sheet(name, rows, hidden=hidden, merged=merged, unvalued=unvalued)
+    raw = _raw_sheet(name, list(itertools.islice(sheet.iter_rows(), HEADER_SEARCH)), hidden=hidden)
+    raw.rows = XlsxRows(sheet, skip=raw.header_row)
+    return raw
+
+
+def _rows_need_cleaning(sheet) -> bool:
+    """`_needs_cleaning` over the sheet's rows, CLEANING_BLOCK rows at a time (never all as Python)."""
+    rows = sheet.iter_rows()
+    while block := list(itertools.islice(rows, CLEANING_BLOCK)):
+        if _needs_cleaning(block, None):
+            return True
+    return False
+
+
+class XlsxRows:
+    """The body rows of a loaded .xlsx sheet — (Excel row number, cells) — converted as they are iterated,
+    once: the sheet (calamine's copy of its cells) is let go with the last row. Setting an item or
+    clearing does nothing, as for `CsvRows`."""
+
+    def __init__(self, sheet, skip: int):
+        self._sheet, self.skip = sheet, skip
+
+    def __iter__(self):
+        sheet, self._sheet = self._sheet, None
+        if sheet is None:
+            return
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            if number > self.skip:
+                yield number, cells
+
+    def __setitem__(self, index, value) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -409,8 +515,12 @@ def _streamed_csv(path: Path) -> RawSheet:
     return sheet
 
 
+def _sheet_name(name: str) -> str:
+    return clean_text(legacy_vn.examine(name).text)  # an old file's tab title, converted like its cells
+
+
 def _raw_sheet(name: str, rows: list[list], *, hidden=False, merged=(), unvalued=None, text=None) -> RawSheet:
-    name = clean_text(legacy_vn.examine(name).text)  # an old file's tab title, converted like its cells
+    name = _sheet_name(name)
     notes: list[Note] = []
     _clean_cells(rows, notes, text)
     declared = SHEET_NAMES.get(fold(name))

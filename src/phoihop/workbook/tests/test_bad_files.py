@@ -52,12 +52,15 @@ def test_zip_bomb(db):
 
 
 def test_a_large_but_ordinary_xlsx_is_refused_by_its_size_and_pointed_to_csv(db, monkeypatch):
+    """The import reads a large .xlsx a sheet at a time: a sheet over MAX_SHEET_STREAMED is refused by
+    its size (not as a zip bomb), with the way round."""
     monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 3 * 1024 * 1024)
+    monkeypatch.setattr(reader, "MAX_SHEET_STREAMED", 3 * 1024 * 1024)
     text = "".join(f"<row r='{i}'><c><v>{i * 7919 % 100_003}</v></c></row>" for i in range(120_000))
     data = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": text.encode()})
     message = refused(data)
     assert "bom nén" not in message
-    assert "Tệp .xlsx quá lớn để đọc: giải nén ra 4 MB, tối đa 3 MB" in message
+    assert "Một trang của tệp .xlsx quá lớn để đọc: giải nén ra 4 MB, tối đa 3 MB" in message
     assert "tệp .csv" in message
 
 

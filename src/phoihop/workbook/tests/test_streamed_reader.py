@@ -4,13 +4,17 @@ the file's problems are found before any row is parsed. `reader.STREAM_FROM` is 
 these small files take the streamed path."""
 
 import unicodedata
+from datetime import date
+
+import pytest
+import xlsxwriter
 
 from phoihop.core.legacy_vn import to_tcvn3
 from phoihop.records.models import Person
 from phoihop.workbook import reader
 from phoihop.workbook.services import import_workbook
 
-from .helpers import base, write_csv
+from .helpers import base, write_csv, write_xlsx
 
 HEADER = ["ma_nguoi", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "ma_cdcs"]
 
@@ -95,3 +99,78 @@ def test_a_streamed_file_that_is_not_utf8_is_refused_before_anything_is_parsed(d
     assert not result.ok
     assert [e.render() for e in result.errors] == ["Trang 'wb': Tệp nguoi.csv không phải UTF-8."]
     assert not Person.objects.unscoped().exists()
+
+
+# ---- a large .xlsx file: read a sheet at a time ----------------------------------------------------------
+
+
+def test_a_large_xlsx_is_read_a_sheet_at_a_time_and_stores_what_it_stores_read_whole(
+    db, tmp_path, monkeypatch
+):
+    """Past XLSX_STREAM_FROM (lowered here to 0), the import loads each sheet only when it comes to it and
+    lets it go once parsed; the people stored are the same, with dates written as Excel dates."""
+    rows = people(150)
+    for row in rows[1:]:
+        row[2] = date.fromisoformat(row[2])
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=rows))
+    whole = import_workbook(path)
+    assert whole.ok, [e.render() for e in whole.errors]
+    expected = stored()
+    Person.objects.unscoped().all().delete()
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    sheets = {s.name: s for s in reader.read_source(path, stream=True)}
+    assert all(s._raw is None for s in sheets.values())  # nothing loaded before the validator asks
+    nguoi = sheets["nguoi"]
+    assert isinstance(nguoi.rows, reader.XlsxRows) and sheets["don_vi"]._raw is None
+    assert nguoi.header[:2] == ["ma_nguoi", "ho_ten"] and nguoi.header_row == 1
+    assert [no for no, _ in nguoi.rows][:2] == [2, 3]
+    assert list(nguoi.rows) == []  # read once: the sheet is let go with its last row
+    streamed = import_workbook(path)
+    assert streamed.ok, [e.render() for e in streamed.errors]
+    assert streamed.summary["nguoi"]["created"] == 150
+    assert stored() == expected
+
+
+def _read(path, **kw) -> dict:
+    return {
+        s.name: (s.header, list(s.rows), [n.msgid for n in s.notes]) for s in reader.read_source(path, **kw)
+    }
+
+
+def test_a_large_xlsx_sheet_with_old_text_or_merged_cells_is_read_whole_as_before(db, tmp_path, monkeypatch):
+    rows = people(30, name=lambda i: to_tcvn3(f"Hoàng Văn Thụ {i}") if i == 7 else f"Lò Văn Dũng {i}")
+    old_text = write_xlsx(tmp_path / "cu.xlsx", base(nguoi=rows))
+    merged = tmp_path / "gop.xlsx"
+    book = xlsxwriter.Workbook(str(merged))
+    sheet = book.add_worksheet("nguoi")
+    for r, row in enumerate(people(4)):
+        sheet.write_row(r, 0, row)
+    sheet.merge_range(2, 6, 3, 6, "CS-1")  # ma_cdcs of rows 3 and 4 merged down the column
+    book.close()
+    expected = {path: _read(path) for path in (old_text, merged)}
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    for path in (old_text, merged):
+        sheets = {s.name: s for s in reader.read_source(path, stream=True)}
+        assert not isinstance(sheets["nguoi"].rows, reader.XlsxRows)  # read whole, as before
+        assert _read(path, stream=True) == expected[path]
+    assert expected[merged]["nguoi"][1][2][1][6] == "CS-1"  # the merge gave its value to row 4
+    result = import_workbook(old_text)
+    assert result.ok, [e.render() for e in result.errors]
+    assert Person.objects.unscoped().get(code="N007").full_name == "Hoàng Văn Thụ 7"
+
+
+def test_a_large_xlsx_may_unpack_past_the_whole_file_limit_but_no_sheet_past_its_own(
+    db, tmp_path, monkeypatch
+):
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(400)))
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 20_000)  # the whole file is over it
+    assert import_workbook(path).ok  # read a sheet at a time: allowed
+    Person.objects.unscoped().all().delete()
+    with pytest.raises(reader.SourceError) as refused:  # read whole (the error workbook): too large
+        reader.read_source(path)
+    assert "Tệp .xlsx quá lớn để đọc" in refused.value.message_vi
+    monkeypatch.setattr(reader, "MAX_SHEET_STREAMED", 20_000)  # the people sheet is over it
+    result = import_workbook(path)
+    assert not result.ok and not Person.objects.unscoped().exists()
+    assert "Một trang của tệp .xlsx quá lớn để đọc" in result.errors[0].render()
