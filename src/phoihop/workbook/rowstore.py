@@ -46,6 +46,7 @@ class SpilledRows:
     def __init__(self):
         self._file = tempfile.TemporaryFile(prefix="phoihop-import-")
         self._chunks: list[dict[str, tuple[int, int, str]]] = []  # column → (offset, size, form)
+        self._sizes: list[int] = []  # rows of each chunk
         self._keys: tuple[str, ...] | None = None
         self._pending: list[Row] = []
         self._len = 0
@@ -81,6 +82,7 @@ class SpilledRows:
         for key, values in zip(keys, columns, strict=True):
             where[key] = _write(f, values)
         self._chunks.append(where)
+        self._sizes.append(len(rows))
         self._len += len(rows)
 
     # ---- reading ------------------------------------------------------------------------------
@@ -103,11 +105,20 @@ class SpilledRows:
         file = self._file
         return chain.from_iterable(_read(file, where[key]) for where in self._chunks)
 
+    def value_lists(self, keys: list[str]) -> Iterator[list[list]]:
+        """Per chunk, each row's values of `keys` as a list (a row's values.get(key) each), read column
+        by column: no Row and no dict per row (the writer of a new table's rows)."""
+        self._flush()
+        file = self._file
+        for where, size in zip(self._chunks, self._sizes, strict=True):
+            columns = [_read(file, where[k]) if k in where else [None] * size for k in keys]
+            yield list(map(list, zip(*columns, strict=True))) if columns else [[] for _ in range(size)]
+
     def edited(self) -> Iterator[Row]:
         """The rows one by one; what the caller changes in a row's values is kept (each chunk is
         written again once the caller has gone past it). The caller goes through to the end."""
         self._flush()
-        old, self._chunks, self._len = self._chunks, [], 0
+        old, self._chunks, self._sizes, self._len = self._chunks, [], [], 0
         source, self._file = self._file, tempfile.TemporaryFile(prefix="phoihop-import-")
         for where in old:
             rows = _chunk_rows(source, self._keys, where)

@@ -481,8 +481,21 @@ class Writer:
             _bulk_load(model, empty=was_empty, rows=len(rows)),
         ):
             covered = self._prefetch(fields, rows)
-            for batch in batches(rows, BATCH):
-                self._write_batch(sheet, batch, shape, counts, look_up=not was_empty, covered=covered)
+            if (
+                isinstance(rows, SpilledRows)
+                and was_empty
+                and self.gate is None
+                and not _computed_defaults(model)
+                and all(ref in covered for _, _, ref in fields if ref)
+            ):
+                # New rows of a spilled sheet, every reference resolved: read a chunk's columns straight
+                # into the value lists `_create_batch` takes (no row objects in between).
+                ids = {ref: self._codes[ref] for ref in covered}
+                for records in rows.value_lists([key for key, _, _ in fields]):
+                    self._create_batch(sheet, records, shape, counts, ids)
+            else:
+                for batch in batches(rows, BATCH):
+                    self._write_batch(sheet, batch, shape, counts, look_up=not was_empty, covered=covered)
             if sheet.key == "don_vi":  # inside: the links are checked when the keys are added again
                 self._write_unit_links(rows, counts)
         if sheet.key == "sang_kien":
@@ -505,7 +518,8 @@ class Writer:
         ids = {ref: self.ids_of(ref, codes) for ref, codes in wanted.items()}
         ids.update((ref, self._codes[ref]) for ref in covered)
         if not look_up and self.gate is None and not _computed_defaults(model):
-            self._create_batch(sheet, rows, shape, counts, ids)
+            keys = [key for key, _, _ in fields]
+            self._create_batch(sheet, [[r.values.get(k) for k in keys] for r in rows], shape, counts, ids)
             return
         plan = [(key, attname, ids[ref] if ref else None) for key, attname, ref in fields]
         states = []
@@ -564,9 +578,10 @@ class Writer:
             else:
                 self.audit += audit
 
-    def _create_batch(self, sheet: Sheet, rows: list[Row], shape, counts: dict, ids: dict) -> None:
+    def _create_batch(self, sheet: Sheet, records: list[list], shape, counts: dict, ids: dict) -> None:
         """Every row of the batch is new (its table was empty before the sheet) and no gate asks about
-        it (the system's import): each row goes straight to the tuple the database takes — the values
+        it (the system's import): each row — `records`, its values in the order of the sheet's written
+        columns, a list of its own — goes straight to the tuple the database takes: the values
         `_write_batch` would store, without a dict per row in between."""
         fields, _, _, search, defaults = shape
         model = sheet.model
@@ -586,9 +601,7 @@ class Writer:
         name = given[search] if search else None
         whole = all(i is not None for i in order) and order == list(range(len(order)))
         bound = []
-        for row in rows:
-            values = row.values
-            vals = [values.get(k) for k in keys]
+        for vals in records:
             for i, found in refs:
                 v = vals[i]
                 vals[i] = found.get(v) if v else None
@@ -606,7 +619,8 @@ class Writer:
         insert_bound(model, columns, bound)
         counts["created"] += len(bound)
         if model is Unit:
-            self._moved_codes.update(r.values["ma_don_vi"] for r in rows)
+            at = keys.index("ma_don_vi")
+            self._moved_codes.update(vals[at] for vals in records)
         elif model is Transfer:
             unit = next(j for j, f in enumerate(columns) if f.attname == "unit_id")
             self._moved.update(b[unit] for b in bound if b[unit])

@@ -50,6 +50,17 @@ def test_spilled_rows_read_back_as_the_list_they_were(small_chunks):
     assert not SpilledRows().seal()
 
 
+def test_a_spilled_sheet_gives_its_values_by_chunk_as_lists(small_chunks):
+    spilled = SpilledRows()
+    spilled.extend(_rows())
+    chunks = list(spilled.value_lists(["born", "code", "missing"]))
+    assert [len(c) for c in chunks] == [3, 3, 1]
+    assert [v for chunk in chunks for v in chunk] == [
+        [r.values["born"], r.values["code"], None] for r in _rows()
+    ]
+    assert list(spilled.value_lists([])) == [[[], [], []], [[], [], []], [[]]]
+
+
 def test_what_a_pass_changes_in_spilled_rows_is_kept(small_chunks):
     spilled = SpilledRows()
     spilled.extend(_rows())
