@@ -325,9 +325,11 @@ class Validator:
                 if "_" not in joined and joined.upper() == joined and len(set(given)) == len(given):
                     continue
                 del given, joined
-            for row in rows:
+            # The key columns only, with the rows' numbers (from a spilled sheet: those columns alone).
+            keyed = zip(row_numbers(rows), *(column_values(rows, c) for c in columns), strict=True)
+            for no, *values in keyed:
                 if single is not None:  # most sheets: one code column, the folded value is the key
-                    v = row.values.get(single)
+                    v = values[0]
                     if v is None:
                         continue
                     if codes and "_" not in v:
@@ -339,7 +341,7 @@ class Validator:
                         if codes:
                             k = k.upper()
                 else:
-                    k = tuple(row.values.get(c) for c in columns)
+                    k = tuple(values)
                     if any(v is None for v in k):
                         continue
                     k = tuple(fold(v) if isinstance(v, str) else v for v in k)
@@ -347,14 +349,14 @@ class Validator:
                     col = sheet.column(sheet.key_columns[0])
                     self.error(
                         sheet,
-                        row.no,
+                        no,
                         col,
                         str(fold(v) if codes else k) if single is not None else " / ".join(str(v) for v in k),
                         gettext_noop("trùng khóa với dòng %(line)s"),
                         line=first[k],
                     )
                 else:
-                    first[k] = row.no
+                    first[k] = no
 
     def workbook_codes(self, sheet_key: str) -> set[str]:
         codes = set(column_values(self.rows.get(sheet_key, []), CODE_COLUMN[sheet_key]))
