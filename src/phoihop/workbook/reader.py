@@ -61,6 +61,7 @@ class SourceError(ValueError):
     def __init__(self, message: str, message_en: str | None = None, **params):
         super().__init__(message)
         self.message, self.params, self._en = message, params, message_en
+        self.sheet: str | None = None  # the sheet it concerns, when one sheet of a file cannot be read
 
     @property
     def message_vi(self) -> str:
@@ -268,7 +269,14 @@ class _LazySheet:
 
     def _loaded(self) -> RawSheet:
         if self._raw is None:
-            self._raw = _load_sheet(self._book, self._source_name, self.hidden, self._unvalued)
+            try:
+                self._raw = _load_sheet(self._book, self._source_name, self.hidden, self._unvalued)
+            except SourceError:
+                raise
+            except Exception as error:  # calamine raises its own error types for broken parts
+                broken = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
+                broken.sheet = self.name  # the problem is placed on this sheet
+                raise broken from error
             self._book = None
         return self._raw
 

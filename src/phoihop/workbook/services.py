@@ -29,18 +29,18 @@ def import_workbook(source, *, actor=None, scope=None, lang: str = "vi", progres
     scope: the importing user's Scope (None = system import, everything). progress(stage, done, total).
     """
     result = ImportResult()
-    try:
-        raw = read_source(source, stream=True)  # a large CSV file's rows are read as they are parsed
-    except SourceError as bad:
-        result.errors.append(
-            Problem(str(getattr(source, "name", source)), None, None, None, bad.message_vi, bad.message_en)
-        )
-        return result
     user = actor if getattr(actor, "is_authenticated", False) else None
     if scope is None and user is not None:
         scope = scope_for(user)  # a user's import is always within their scope
     validator = Validator(scope=scope, indicator_codes=_indicator_codes())
-    validator.parse(raw, progress)
+    try:
+        # A large CSV file's rows are read as they are parsed, a large .xlsx file's sheets one at a time:
+        # a sheet that cannot be read is found while parsing.
+        validator.parse(read_source(source, stream=True), progress)
+    except SourceError as bad:
+        where = bad.sheet or str(getattr(source, "name", source))
+        result.errors = [Problem(where, None, None, None, bad.message_vi, bad.message_en)]
+        return result
     if any(p.row is not None or p.column for p in validator.errors) or not validator.errors:
         # Cell errors leave the row's other values usable: check references and rules too, so the user
         # gets every error of the workbook in one go. Unknown sheets alone also let the rest be checked.

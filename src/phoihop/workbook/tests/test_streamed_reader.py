@@ -4,17 +4,19 @@ the file's problems are found before any row is parsed. `reader.STREAM_FROM` is 
 these small files take the streamed path."""
 
 import unicodedata
+import zipfile
 from datetime import date
 
 import pytest
 import xlsxwriter
 
 from phoihop.core.legacy_vn import to_tcvn3
+from phoihop.orgs.models import Unit
 from phoihop.records.models import Person
 from phoihop.workbook import reader
 from phoihop.workbook.services import import_workbook
 
-from .helpers import base, write_csv, write_xlsx
+from .helpers import base, write_csv, write_xlsx, zip_bytes
 
 HEADER = ["ma_nguoi", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_doanh_nghiep", "ma_cdcs"]
 
@@ -174,3 +176,20 @@ def test_a_large_xlsx_may_unpack_past_the_whole_file_limit_but_no_sheet_past_its
     result = import_workbook(path)
     assert not result.ok and not Person.objects.unscoped().exists()
     assert "Một trang của tệp .xlsx quá lớn để đọc" in result.errors[0].render()
+
+
+def test_a_broken_sheet_of_a_large_xlsx_is_reported_when_reached_and_nothing_is_written(
+    db, tmp_path, monkeypatch
+):
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(40)))
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = max((n for n in parts if n.startswith("xl/worksheets/")), key=lambda n: len(parts[n]))  # nguoi
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]  # cut in the middle of its rows
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(zip_bytes(parts))
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    result = import_workbook(broken)
+    assert not result.ok
+    assert [e.render() for e in result.errors] == ["Trang 'nguoi': Tệp .xlsx bị hỏng, không đọc được."]
+    assert not Person.objects.unscoped().exists() and not Unit.objects.exists()
