@@ -133,8 +133,12 @@ def grouped_rows(
     # grouped by day first (at national scale, millions of groups).
     # The records are read first, on their own (their filters are the selective part), then hashed
     # against the placement table.
+    # By root (the targets: every descendant of hundreds of target units, 227,000 rows at national scale)
+    # the placement is left to the planner, which hashes it; materialised, it was sorted for a merge join
+    # (grassroots founded for 442 target units: 0.18 s, now 0.11 s). The rows are the same either way.
+    materialized = "" if by_root else "MATERIALIZED "
     query = (
-        f"WITH s AS MATERIALIZED ({sql}), p AS MATERIALIZED ({placement}) "
+        f"WITH s AS MATERIALIZED ({sql}), p AS {materialized}({placement}) "
         f"SELECT p.placed, {year} AS y{dims_sql}, SUM(s.n) FROM s CROSS JOIN p "
         f"WHERE p.u = s.u AND (p.f IS NULL OR (p.f <= {day} AND p.t > {day})) "
         f"GROUP BY p.placed, {year}{dims_sql}"
