@@ -254,6 +254,29 @@ def _read_xlsx(data: bytes, *, stream: bool = False) -> list[RawSheet]:
         raise SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được.")) from error
 
 
+class StreamedRows:
+    """The body rows of a sheet read from its source as they are iterated — (Excel row number, cells) —
+    never held all at once. Setting an item or clearing does nothing: the validator lets each row go once
+    parsed (validate._consumed), and here there is nothing to let go."""
+
+    def __init__(self, skip: int):
+        self.skip = skip
+
+    def _cells(self):
+        raise NotImplementedError
+
+    def __iter__(self):
+        for number, cells in enumerate(self._cells(), start=1):
+            if number > self.skip:
+                yield number, cells
+
+    def __setitem__(self, index, value) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
 class _LazySheet:
     """A sheet of a large .xlsx file read for the import: loaded by calamine only when the validator comes
     to it (its name and visibility are known before), and let go once its rows have been parsed, so that
@@ -320,27 +343,17 @@ def _rows_need_cleaning(sheet) -> bool:
     return False
 
 
-class XlsxRows:
-    """The body rows of a loaded .xlsx sheet — (Excel row number, cells) — converted as they are iterated,
-    once: the sheet (calamine's copy of its cells) is let go with the last row. Setting an item or
-    clearing does nothing, as for `CsvRows`."""
+class XlsxRows(StreamedRows):
+    """The body rows of a loaded .xlsx sheet, converted as they are iterated, once: the sheet (calamine's
+    copy of its cells) is let go with the last row."""
 
     def __init__(self, sheet, skip: int):
-        self._sheet, self.skip = sheet, skip
+        super().__init__(skip)
+        self._sheet = sheet
 
-    def __iter__(self):
+    def _cells(self):
         sheet, self._sheet = self._sheet, None
-        if sheet is None:
-            return
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            if number > self.skip:
-                yield number, cells
-
-    def __setitem__(self, index, value) -> None:
-        pass
-
-    def clear(self) -> None:
-        pass
+        return iter(()) if sheet is None else sheet.iter_rows()
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -492,25 +505,16 @@ def _csv_needs_cleaning(path: Path) -> bool:
                 return False
 
 
-class CsvRows:
-    """The body rows of a CSV file — (Excel row number, cells) — read from the file each time they are
-    iterated, never held. Setting an item or clearing does nothing: the validator lets each row go once
-    parsed (validate._consumed), and here there is nothing to let go."""
+class CsvRows(StreamedRows):
+    """The body rows of a CSV file, read from the file each time they are iterated."""
 
     def __init__(self, path: Path, skip: int):
-        self.path, self.skip = path, skip
+        super().__init__(skip)
+        self.path = path
 
-    def __iter__(self):
+    def _cells(self):
         with open(self.path, encoding="utf-8-sig", newline="") as f:
-            for number, cells in enumerate(csv.reader(f), start=1):
-                if number > self.skip:
-                    yield number, cells
-
-    def __setitem__(self, index, value) -> None:
-        pass
-
-    def clear(self) -> None:
-        pass
+            yield from csv.reader(f)
 
 
 def _streamed_csv(path: Path) -> RawSheet:

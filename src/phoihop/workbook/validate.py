@@ -23,7 +23,7 @@ from .lookups import UnitInfo, chunks, named_unit_codes, unit_kinds, units_above
 from .partial import fill_absent, keep_hidden_personal_data
 from .people_checks import check_people
 from .problems import Day, Problem
-from .reader import CsvRows, RawSheet, XlsxRows, paused_gc
+from .reader import RawSheet, StreamedRows, paused_gc
 from .rowstore import Row, SpilledRows, column_values, row_numbers
 from .sheets import BY_KEY, LISTS_SHEET, SHEET_NAMES, SHEETS, Column, Sheet, key_of
 
@@ -226,7 +226,7 @@ class Validator:
         # references and dates repeat, so each is read once and one object is kept for all the rows
         # that hold it — at a million people, 170 MB less; on small sheets the lookups cost more than
         # they save).
-        share = isinstance(raw.rows, CsvRows | XlsxRows)
+        share = isinstance(raw.rows, StreamedRows)
         plan = [
             (
                 i,

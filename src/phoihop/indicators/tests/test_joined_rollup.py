@@ -258,18 +258,21 @@ def _people(count: int, *, shift: int = 0) -> list[list]:
     return rows
 
 
+# Person N0003 moves between the two grassroots unions: their joining is placed by their timeline.
+TIMELINE = [
+    ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
+    ["N0003", "2010-01-01", "CS-2", "", "vào công đoàn"],
+    ["N0003", "2016-04-01", "CS-1", "DN-1", "chuyển sinh hoạt"],
+]
+
+
 def test_the_workbook_import_by_copy_and_row_by_row_keeps_it_equal(db, tmp_path):
-    timeline = [
-        ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
-        ["N0003", "2010-01-01", "CS-2", "", "vào công đoàn"],
-        ["N0003", "2016-04-01", "CS-1", "DN-1", "chuyển sinh hoạt"],
-    ]
-    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=timeline)))
+    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=TIMELINE)))
     assert first.ok, [e.render() for e in first.errors]
     assert Person.objects.unscoped().count() == 450
     assert_equal_to_fresh()
     # Again with every joining date moved (updates) and a few more people (a small batch: row by row).
-    again = import_workbook(write_csv(tmp_path / "b", base(nguoi=_people(460, shift=5), qua_trinh=timeline)))
+    again = import_workbook(write_csv(tmp_path / "b", base(nguoi=_people(460, shift=5), qua_trinh=TIMELINE)))
     assert again.ok, [e.render() for e in again.errors]
     assert again.summary["nguoi"]["created"] == 10
     assert_equal_to_fresh()
@@ -290,19 +293,14 @@ def test_a_load_that_doubles_the_people_counts_the_rollups_once_afterwards(db, t
         return original(enabled)
 
     monkeypatch.setattr(rollups, "counted_afterwards", spy)
-    timeline = [
-        ["ma_nguoi", "tu_ngay", "ma_cdcs", "ma_doanh_nghiep", "ly_do"],
-        ["N0003", "2010-01-01", "CS-2", "", "vào công đoàn"],
-        ["N0003", "2016-04-01", "CS-1", "DN-1", "chuyển sinh hoạt"],
-    ]
-    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=timeline)))
+    first = import_workbook(write_csv(tmp_path / "a", base(nguoi=_people(450), qua_trinh=TIMELINE)))
     assert first.ok, [e.render() for e in first.errors]
     assert entered == [True]
     assert assert_equal_to_fresh() > 0
     # 260 people into 450 (250 changed, 10 new): not a doubling, the triggers count as they go.
     people = _people(460, shift=5)
     again = import_workbook(
-        write_csv(tmp_path / "b", base(nguoi=[people[0], *people[201:]], qua_trinh=timeline))
+        write_csv(tmp_path / "b", base(nguoi=[people[0], *people[201:]], qua_trinh=TIMELINE))
     )
     assert again.ok, [e.render() for e in again.errors]
     assert again.summary["nguoi"]["created"] == 10

@@ -23,6 +23,7 @@ GUARD = "current_setting('phoihop.rollups', true) IS DISTINCT FROM 'deferred'"
 
 _joined = importlib.import_module("phoihop.records.migrations.0006_joined_rollup")
 _record = importlib.import_module("phoihop.records.migrations.0007_record_rollup")
+_on_postgresql = _joined._on_postgresql  # the rollup migrations' own runner: their SQL, on PostgreSQL only
 
 
 def _triggers() -> list[tuple[str, str, str, str, str]]:
@@ -58,15 +59,6 @@ def _recreate(guarded: bool) -> str:
             f"FOR EACH STATEMENT {when}EXECUTE FUNCTION {function}();",
         ]
     return "\n".join(out)
-
-
-def _on_postgresql(sql: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)  # several statements, no parameters
-
-    return run
 
 
 class Migration(migrations.Migration):
