@@ -6,7 +6,8 @@ saves and deletes through signals, and the bulk paths that bypass signals (the i
 executemany, the closure's COPY) call `bump()` themselves.
 
 `report_key(version, kwargs)` is the cache key of a report asked with `kwargs` at `version`: a cached
-report is never served after a write committed before it was asked for.
+report is never served after a write committed before it was asked for (the overview's one exception,
+an earlier version shown as such while a worker builds the current one, is reports.cache.overview_report).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def connect() -> None:
     m2m_changed.connect(_changed, dispatch_uid="phoihop-dataversion-m2m")
 
 
-def report_key(version: int, kwargs: dict) -> str:
+def args_digest(kwargs: dict) -> str:
+    """A report's arguments as a short digest: the part of its cache keys that names what was asked."""
     args = json.dumps(kwargs, sort_keys=True, default=str)
-    return f"phoihop:report:{version}:{hashlib.sha256(args.encode()).hexdigest()[:32]}"
+    return hashlib.sha256(args.encode()).hexdigest()[:32]
+
+
+def report_key(version: int, kwargs: dict) -> str:
+    return f"phoihop:report:{version}:{args_digest(kwargs)}"

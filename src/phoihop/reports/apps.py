@@ -11,7 +11,8 @@ class ReportsConfig(AppConfig):
         from phoihop.records.listing import register_printer
 
         register_printer(_render_list)
-        # A worker rebuilds the running programs' whole reports after each change (reports.warm).
+        # A worker rebuilds the running programs' whole reports after each change and forgets the overview's
+        # done refreshes (reports.warm).
         from phoihop.jobs.hooks import after_each_beat
 
         after_each_beat(_warm_reports)
@@ -24,6 +25,7 @@ def _render_list(**kwargs) -> bytes:
 
 
 def _warm_reports() -> None:
-    from .warm import warm_current_reports
+    from .warm import forget_done_refreshes, warm_current_reports
 
     warm_current_reports()
+    forget_done_refreshes()

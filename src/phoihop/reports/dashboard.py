@@ -17,7 +17,7 @@ from phoihop.indicators.selectors import MAIN_COLUMNS, unit_sort_key
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Program
 
-from .cache import cached_report
+from .cache import overview_report
 from .selectors import program_scope_code
 
 CARDS = (
@@ -177,6 +177,9 @@ class Dashboard:
     years: list[str]
     # The targets assigned to the scope's own unit (a district or grassroots union viewing its dashboard).
     own_targets: list[dict] = field(default_factory=list)
+    # False: the figures were computed before the latest change and the current ones are being computed
+    # (reports.cache.overview_report); the page says so.
+    current: bool = True
 
     @property
     def generated_at(self) -> datetime:
@@ -226,7 +229,7 @@ def pipeline(ind: dict, sides: set[str]) -> list[tuple[str, int | None, str]]:
 def build_dashboard(*, user, program: Program, ranking_year: int | None = None) -> Dashboard:
     """Everything the dashboard shows, from one report of the program for the user's scope."""
     scope_code = program_scope_code(user=user, program=program)
-    report = cached_report(program_code=program.code, scope_code=scope_code)
+    report, current = overview_report(program_code=program.code, scope_code=scope_code)
     ind = report["indicators"]
     sides = sides_in(report)
 
@@ -314,4 +317,5 @@ def build_dashboard(*, user, program: Program, ranking_year: int | None = None) 
         tables=tables,
         years=years,
         own_targets=own_targets,
+        current=current,
     )

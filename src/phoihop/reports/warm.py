@@ -9,20 +9,25 @@ cold. One worker at a time does it (a cache lock); nothing is done while the ver
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from phoihop.jobs.dataversion import current
 from phoihop.records.models import Program
 from phoihop.records.programs import default_program
 
-from .cache import cached_report
+from .cache import cached_report, refresh_report
 
 WARMED_KEY = "phoihop:reports-warmed"
 LOCK_KEY = "phoihop:reports-warming"
 LOCK_SECONDS = 300
+# A done refresh (reports.cache.refresh_report) leaves a row in the queue's table that nobody reads.
+DONE_REFRESHES_KEPT = timedelta(hours=1)
 
 
 def programs_to_warm() -> list[Program]:
@@ -57,3 +62,14 @@ def warm_current_reports() -> list[str]:
     finally:
         cache.delete(LOCK_KEY)
     return built
+
+
+def forget_done_refreshes() -> int:
+    """Delete the queue's rows of refreshes that ended well over DONE_REFRESHES_KEPT ago; how many. A
+    failed one is kept, for whoever looks into why."""
+    deleted, _ = (
+        DBTaskResult.objects.successful()
+        .filter(task_path=refresh_report.module_path, finished_at__lt=timezone.now() - DONE_REFRESHES_KEPT)
+        .delete()
+    )
+    return deleted
