@@ -41,6 +41,7 @@ from .placement_sql import (
     member_facts,
     other_days,
     own_members_rows,
+    placed_members_rows,
     record_rollup_rows,
     referred_admitted_facts,
     rollup_rows,
@@ -216,10 +217,13 @@ def _count_groups(
     """Count rows (or sum `amount`) grouped by unit and date, with people breakdowns when asked.
     keep(unit id, date): a condition on the group's unit and date checked in Python, when any;
     without one, the groups are placed under the scope's children in the database. `prefilter`: qs is
-    not limited to the scope's units yet — the Python path and a small scope's database path add the
-    id semi-join; a national scope's database path does without (the placement join is that filter,
-    and the semi-join's estimate misled the planner into nested loops over millions of records)."""
-    dims = PEOPLE_DIMS if people_prefix is not None else ()
+    not limited to the scope's units yet — the Python path and a small scope on PostgreSQL add the id
+    semi-join; a national scope on PostgreSQL does without (the placement join is that filter, and the
+    semi-join's estimate misled the planner into nested loops over millions of records), and so does
+    SQLite, whose placement rows seek their units' records."""
+    # Targets (by_root) read each unit's yearly figure only: the people breakdowns, and the timeline row
+    # that gives the workplace's ownership, are left out rather than grouped and summed away.
+    dims = PEOPLE_DIMS if people_prefix is not None and not ctx.by_root else ()
     values = {"u": F(unit_field), "d": F(date_field)} | (
         _people_values(people_prefix, date_field) if dims else {}
     )
@@ -227,15 +231,11 @@ def _count_groups(
     if dims:  # the person's workplace on the record's date (indicators.context)
         qs = at_date(qs, people_prefix, date_field)
     if keep is None and not _IN_PYTHON.get():
-        postgresql = connection.vendor == "postgresql"
-        if prefilter and (not postgresql or _small(ctx, tree)):
+        # One row per record, placed and grouped in one pass (placement_sql.grouped_rows). SQLite reads
+        # the records of each placement row's unit by their unit index: the placement is the filter.
+        if prefilter and connection.vendor == "postgresql" and _small(ctx, tree):
             qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
-        # PostgreSQL: one row per record, placed and grouped in one pass; SQLite: grouped by (unit,
-        # day, breakdowns) first, each group then probing the closure (placement_sql).
-        if postgresql:
-            inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
-        else:
-            inner = qs.values(**values).annotate(n=measure).order_by()
+        inner = qs.values(**values, n=F(amount) if amount else Value(1)).order_by()
         return _placed(ctx, tree, inner, people=bool(dims)).result()
     if prefilter:
         qs = qs.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
@@ -292,10 +292,13 @@ def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False,
         tally = Tally(ctx, tree)
         for row in inner.filter(**{f"{unit_field}__isnull": False}):
             tally.add(row["u"], year_end(row["d"]), row["n"] or 0)
-    else:
-        if prefilter and (connection.vendor != "postgresql" or _small(ctx, tree)):
+    elif connection.vendor == "postgresql":
+        if prefilter and _small(ctx, tree):
             inner = inner.filter(**{f"{unit_field}__in": _ids(ctx, tree)})
         tally = _placed(ctx, tree, inner, people=False, yearly=True)
+    else:  # SQLite: one row per record, as placement_sql.grouped_rows reads them there
+        rows = qs.values(u=F(unit_field), d=F("year"), n=F(amount) if amount else Value(1)).order_by()
+        tally = _placed(ctx, tree, rows, people=False, yearly=True)
     if unitless_ok:
         unitless = qs.filter(**{f"{unit_field}__isnull": True}).values(y=F("year")).annotate(n=measure)
         for row in unitless.order_by("y"):
@@ -339,6 +342,18 @@ def members_admitted(ctx: Context) -> Result:
     ).annotate(union_then=union_on("", "union_joined_on"))
     if _rollup_usable():
         return _members_from_rollup(ctx, qs)
+    if connection.vendor != "postgresql" and not _IN_PYTHON.get():
+        # SQLite: the placement rows seek the people by their union (placement_sql.placed_members_rows);
+        # targets read each unit's yearly figure only, so the breakdowns are not grouped for them.
+        rows = placed_members_rows(
+            roots=_roots(ctx, "U"),
+            start=ctx.date_from,
+            end=ctx.date_to,
+            by_root=ctx.by_root,
+            children=_links(ctx, "U"),
+            dims=not ctx.by_root,
+        )
+        return _tally_of(ctx, "U", rows, people=True).result()
     return _count_groups(ctx, "U", qs, "union_then", "union_joined_on", people_prefix="", prefilter=True)
 
 

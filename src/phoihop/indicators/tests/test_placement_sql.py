@@ -5,6 +5,7 @@ demo for every indicator at several scopes and periods."""
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from phoihop.demo.services import load_demo
 from phoihop.indicators.context import Context
@@ -12,7 +13,8 @@ from phoihop.indicators.definitions import placed_in_python
 from phoihop.indicators.registry import REGISTRY, NotPlacedInDatabase
 from phoihop.orgs import services
 from phoihop.orgs.models import Unit
-from phoihop.records.models import Person, Referral, WelfareContribution
+from phoihop.records import timeline
+from phoihop.records.models import Person, Referral, TimelineEntry, WelfareContribution
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,123 @@ def test_database_placement_equals_python_placement_on_the_demo():
         ctx = Context(start, end, unions, party, count_unitless=unitless)
         compared += _each_indicator_equals_the_python_placement(ctx)
     assert compared > 60  # the demo gives most indicators a figure: the comparison is not of zeros
+
+
+@pytest.fixture
+def timeline_world(moved_world):
+    """moved_world, with people whose union on the day they joined is not the union they are in now
+    (their timeline, `qua_trinh`), so that a placement reading their present union gives other figures."""
+    u, enterprises = moved_world.unit, moved_world.enterprises
+    for code, joined, now, rows in [
+        # Joined in Bắc Hà's union in 2019 (under Bắc Hà then), in Nam Sơn's since 2021.
+        (
+            "T-1",
+            date(2019, 4, 1),
+            "CDCS-NAM-1",
+            [(2018, "CDCS-BAC-1", "DN-BAC"), (2021, "CDCS-NAM-1", "DN-NAM")],
+        ),
+        # Joined in Nam Sơn's union in 2021, in Bắc Hà's since 2022.
+        (
+            "T-2",
+            date(2021, 3, 1),
+            "CDCS-BAC-1",
+            [(2020, "CDCS-NAM-1", "DN-NAM"), (2022, "CDCS-BAC-1", "DN-BAC")],
+        ),
+        # In no union on the day they joined (their row says so): counted nowhere.
+        ("T-3", date(2020, 7, 1), "CDCS-NAM-1", [(2020, None, None), (2021, "CDCS-NAM-1", "DN-NAM")]),
+        # In the outsider province's union that day: not under An Phú.
+        ("T-4", date(2019, 8, 1), "CDCS-BAC-1", [(2019, "CDCS-X-1", "DN-X"), (2020, "CDCS-BAC-1", "DN-BAC")]),
+    ]:
+        person = Person.objects.create(
+            code=code,
+            full_name=code,
+            grassroots_union=u(now),
+            enterprise=enterprises["DN-NAM"],
+            gender="nu",
+            union_joined_on=joined,
+        )
+        for year, union, enterprise in rows:
+            TimelineEntry.objects.create(
+                person=person,
+                starts_on=date(year, 1, 1),
+                grassroots_union=u(union) if union else None,
+                enterprise=enterprises[enterprise] if enterprise else None,
+            )
+        timeline.rebuild_intervals([person.pk])
+    # On the day Bắc Hà's union moved under Nam Sơn: counted under Nam Sơn (a placement row's first day).
+    Referral.objects.create(person=person, referred_on=date(2020, 1, 1), referring_unit=u("CDCS-BAC-1"))
+    return moved_world
+
+
+def test_members_are_placed_by_their_union_on_the_day_they_joined(timeline_world):
+    """SQLite seeks the members who joined from the placement rows (placement_sql.placed_members_rows),
+    PostgreSQL reads its rollup; both equal the Python placement over the timeline, and the hand count."""
+    u = timeline_world.unit
+    ctx = Context(date(2015, 1, 1), date(2022, 12, 31), [u("LDLD-A")], [u("DUK-A")])
+    spec = REGISTRY["union.members_admitted"]
+    members = spec.compute(ctx)
+    with placed_in_python():
+        assert _figures(spec.compute(ctx)) == _figures(members)
+    # Bắc Hà: P-BAC-1 (2015), Q-0 (2019), T-1 (2019, in Bắc Hà's union that day though in Nam Sơn's now);
+    # Nam Sơn: P-NAM-1 (2015), Q-1 (2021, its union moved under Nam Sơn in 2020), Q-2 and T-2 (2021).
+    assert members.by_unit["LDLD-A-BAC"] == 3 and members.by_unit["LDLD-A-NAM"] == 4
+    assert members.value == 7  # T-3 (no union that day) and T-4 (the outsider's union) are not counted
+    # T-1's workplace on the day (Bắc Hà's non-state company), not the state-owned one of now; the Q-*
+    # people have none.
+    assert members.breakdowns["by_ownership"] == {"khong_doanh_nghiep": 3, "nha_nuoc": 2, "ngoai_nha_nuoc": 2}
+    assert members.breakdowns["by_gender"] == {"?": 3, "nam": 1, "nu": 3}
+
+    referred = REGISTRY["union.outstanding_referred"].compute(ctx)
+    assert referred.by_unit["LDLD-A-NAM"] == 2 + 1 and referred.by_unit["LDLD-A-BAC"] == 1
+    assert _each_indicator_equals_the_python_placement(ctx) >= 3  # members, referrals, welfare
+
+    units = [u(c) for c in ("LDLD-A", "LDLD-A-BAC", "LDLD-A-NAM", "CDCS-BAC-1")]
+    together = Context(date(2015, 1, 1), date(2022, 12, 31), units, units, count_unitless=False, by_root=True)
+    placed = spec.compute(together).by_unit_year
+    for unit in units:
+        alone = spec.compute(
+            Context(date(2015, 1, 1), date(2022, 12, 31), [unit], [unit], count_unitless=False)
+        )
+        assert {y: n for (code, y), n in placed.items() if code == unit.code and n} == {
+            y: n for y, n in alone.by_year.items() if n
+        }, unit.code
+    # CDCS-BAC-1 (a target unit, its own members): P-BAC-1 in 2015, Q-0 and T-1 in 2019, Q-1 in 2021.
+    assert {y: n for (code, y), n in placed.items() if code == "CDCS-BAC-1" and n} == {
+        "2015": 1,
+        "2019": 2,
+        "2021": 1,
+    }
+
+
+def test_sqlite_reads_each_placement_rows_records_by_their_unit_index(moved_world):
+    """On SQLite the placement rows come first and each seeks its unit's records (placement_sql
+    .grouped_rows): the records' query is flattened into that join, never computed once per placement
+    row (a co-routine or a materialised table scanned for each of them)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan")
+    u = moved_world.unit
+    queries = []
+
+    def keep(execute, sql, params, many, context):
+        if sql.startswith("WITH p AS MATERIALIZED"):
+            queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    for by_root in (False, True):
+        roots = [u("LDLD-A"), u("DUK-A")]
+        ctx = Context(
+            date(2015, 1, 1), date(2022, 12, 31), roots, roots, count_unitless=False, by_root=by_root
+        )
+        with connection.execute_wrapper(keep):
+            for spec in REGISTRY.values():
+                try:
+                    spec.compute(ctx)
+                except NotPlacedInDatabase:
+                    pass
+    assert len(queries) > 20
+    for sql, params in queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = [row[3] for row in cursor.fetchall()]
+        assert not [step for step in plan if step in ("SCAN s", "CO-ROUTINE s", "MATERIALIZE s")], (sql, plan)
+        assert "SCAN p" in plan or any(step.startswith("SEARCH p USING") for step in plan), plan
