@@ -228,13 +228,9 @@ def build_report(
         indicators[code] = entry
     roots = ctx.roots("S")
     names = {u.code: u.name for u in roots}
-    names.update(
-        dict(
-            Unit.objects.filter(code__in=[c for i in indicators.values() for c in i["by_unit"]]).values_list(
-                "code", "name"
-            )
-        )
-    )
+    # Each code once: the 35 indicators list the same children (3,800 codes, each a parameter to prepare).
+    codes = list(dict.fromkeys(c for i in indicators.values() for c in i["by_unit"]))
+    names.update(dict(Unit.objects.filter(code__in=codes).values_list("code", "name")))
     report = {
         "program": program.code,
         "program_name": program.name,
