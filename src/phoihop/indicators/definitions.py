@@ -139,6 +139,7 @@ def _placed(ctx: Context, tree: str, inner, *, people: bool, yearly: bool = Fals
         yearly=yearly,
         by_root=ctx.by_root,
         children=_links(ctx, tree),
+        split=people,
     )
     return _tally_of(ctx, tree, rows, people=people)
 

@@ -72,21 +72,33 @@ def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None)
             FROM {CLOSURE} c WHERE c.ancestor_id IN ({marks})""",
             list(roots),
         )
-    # c1: a child (depth 1) of a root — read first, a few dozen rows written in as VALUES so that the
-    # planner knows how few they are and reads c2 (the units under each child) by the closure's
+    # c1: a child (depth 1) of a root — read first, on PostgreSQL a few dozen rows written in as VALUES so
+    # that the planner knows how few they are and reads c2 (the units under each child) by the closure's
     # ancestor index; c2: a unit under that child. Both must hold on the record's day, so the pair holds
     # on the intersection of their intervals. A root's own records count under the root on every day
     # (the "(trực tiếp)" line). A pair whose intervals do not meet gets f >= t and matches no day; it is
     # not filtered out here, so that PostgreSQL estimates this table's size from the closure's
     # statistics (a range condition on c2 made it guess a few hundred rows for 150,000, and then plan
     # nested loops over millions of records).
-    if children is None:
-        children = depth_one_links(roots)
     # Typed NULLs: alone (no children), the branch must still give f and t the closure's date type.
     own = (
         "SELECT u.id AS u, u.id AS placed, CAST(NULL AS date) AS f, CAST(NULL AS date) AS t"
         f" FROM {UNIT} u WHERE u.id IN ({marks})"
     )
+    pairs = f"""
+            SELECT c2.descendant_id AS u, c1.child AS placed,
+                CASE WHEN c1.vf > c2.valid_from THEN c1.vf ELSE c2.valid_from END AS f,
+                CASE WHEN c1.vt < c2.valid_to THEN c1.vt ELSE c2.valid_to END AS t
+            FROM c1 CROSS JOIN {CLOSURE} c2
+            WHERE c2.ancestor_id = c1.child"""
+    if connection.vendor != "postgresql":
+        # SQLite plans without estimates: c1 is read from the closure in the query itself. Written in, the
+        # 324 children of a province's two roots (a party bloc holds its cells directly) were 1,300
+        # parameters to bind and parse in each of a report's queries.
+        c1 = f"SELECT descendant_id, valid_from, valid_to FROM {CLOSURE} WHERE ancestor_id IN ({marks}) AND depth = 1"
+        return f"WITH c1 (child, vf, vt) AS ({c1}) {pairs} UNION ALL {own}", [*roots, *roots]
+    if children is None:
+        children = depth_one_links(roots)
     if not children:
         return own, list(roots)
     rows = ", ".join(["(%s, %s, %s)"] * len(children))
@@ -95,12 +107,7 @@ def _placement(roots: list[int], *, by_root: bool, children: list[tuple] | None)
     # estimates c2's rows from the closure's most-common ancestors (thousands per child) rather than
     # from the average (a handful), and hashes the placement table instead of looping over it.
     return (
-        f"""WITH c1 (child, vf, vt) AS (VALUES {rows})
-            SELECT c2.descendant_id AS u, c1.child AS placed,
-                CASE WHEN c1.vf > c2.valid_from THEN c1.vf ELSE c2.valid_from END AS f,
-                CASE WHEN c1.vt < c2.valid_to THEN c1.vt ELSE c2.valid_to END AS t
-            FROM c1 CROSS JOIN {CLOSURE} c2
-            WHERE c2.ancestor_id = c1.child AND c2.ancestor_id IN ({", ".join(["%s"] * len(ids))})
+        f"""WITH c1 (child, vf, vt) AS (VALUES {rows}){pairs} AND c2.ancestor_id IN ({", ".join(["%s"] * len(ids))})
             UNION ALL
             {own}""",
         [*(v for row in children for v in row), *ids, *roots],
@@ -115,12 +122,13 @@ def grouped_rows(
     yearly: bool = False,
     by_root: bool = False,
     children: list[tuple] | None = None,
+    split: bool = False,
 ) -> list[tuple]:
     """inner: a values() queryset (or SQL and parameters) with columns u (unit id), d (date; with
     `yearly` an integer year), the `dims` columns and n (the measure) — one row per record or per group
     of records, either sums the same (on SQLite one row per record: see below). `children`:
     depth_one_links(roots) when the caller has them already. Returns rows (placed unit id, year, *dims,
-    sum of n)."""
+    sum of n); with `split` (dims g, e, o of counted records), those rows summed by `_split`."""
     if not roots:
         return []
     sql, params = inner if isinstance(inner, tuple) else inner.query.sql_with_params()
@@ -145,9 +153,7 @@ def grouped_rows(
         # grouped by (unit, day, dims) and each group probed the closure twice (c2: its unit's ancestors;
         # c1: which of them a root's child): the referrals of a province's five years 0.041 s → 0.022 s.
         query = f"WITH p AS MATERIALIZED ({placement}) " + placed(f"p CROSS JOIN ({sql}) s")
-        with connection.cursor() as cursor:
-            cursor.execute(query, [*placement_params, *params])
-            return cursor.fetchall()
+        return _rows(query, [*placement_params, *params], split=split)
     # The records are joined with the placement rows of their unit (a hash join) and grouped by
     # (placed, year, dims) in the same pass: a few hundred rows come back, and the records are never
     # grouped by day first (at national scale, millions of groups).
@@ -158,8 +164,14 @@ def grouped_rows(
     # (grassroots founded for 442 target units: 0.18 s, now 0.11 s). The rows are the same either way.
     materialized = "" if by_root else "MATERIALIZED "
     query = f"WITH s AS MATERIALIZED ({sql}), p AS {materialized}({placement}) " + placed("s CROSS JOIN p")
+    return _rows(query, [*params, *placement_params], split=split)
+
+
+def _rows(query: str, params: list, *, split: bool) -> list[tuple]:
+    if split:
+        return _split(query, params, none=None)
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *placement_params])
+        cursor.execute(query, params)
         return cursor.fetchall()
 
 
@@ -314,13 +326,22 @@ def _split(query: str, params: list, *, none: str) -> list[tuple]:
     """The rows (placed, year, gender, ethnicity, ownership, n) of `query` summed as a report reads them:
     ('unit', placed, year, n) per child and year, and ('gender' | 'ethnicity' | 'ownership', value, n)
     per breakdown value (`none`: the stored value of "no workplace", given as None) — a few hundred rows
-    where the rows themselves are 12,000 for a national scope."""
-    wrapped = f"""
+    where the rows themselves are 12,000 for a national scope (3,200 for a province's members on SQLite,
+    each a Tally.add_placed in Python)."""
+    if connection.vendor == "postgresql":
+        wrapped = f"""
         SELECT CASE WHEN GROUPING(x.placed) = 0 THEN 'unit' WHEN GROUPING(x.g) = 0 THEN 'gender'
                 WHEN GROUPING(x.e) = 0 THEN 'ethnicity' ELSE 'ownership' END,
             x.placed, x.y, x.g, x.e, x.o, SUM(x.n)
         FROM ({query}) AS x (placed, y, g, e, o, n)
         GROUP BY GROUPING SETS ((x.placed, x.y), (x.g), (x.e), (x.o))"""
+    else:  # SQLite has no grouping sets: the rows, materialised, grouped four times
+        wrapped = f"""
+        WITH x (placed, y, g, e, o, n) AS MATERIALIZED ({query})
+        SELECT 'unit', x.placed, x.y, NULL, NULL, NULL, SUM(x.n) FROM x GROUP BY x.placed, x.y
+        UNION ALL SELECT 'gender', NULL, NULL, x.g, NULL, NULL, SUM(x.n) FROM x GROUP BY x.g
+        UNION ALL SELECT 'ethnicity', NULL, NULL, NULL, x.e, NULL, SUM(x.n) FROM x GROUP BY x.e
+        UNION ALL SELECT 'ownership', NULL, NULL, NULL, NULL, x.o, SUM(x.n) FROM x GROUP BY x.o"""
     with connection.cursor() as cursor:
         cursor.execute(wrapped, params)
         found = cursor.fetchall()
@@ -336,24 +357,33 @@ def _split(query: str, params: list, *, none: str) -> list[tuple]:
     return out
 
 
-def _joined_branches(*, lead: str, placed: tuple[str, str], match: tuple[str, str], days: str) -> str:
+def _joined_branches(
+    *, lead: str, placed: tuple[str, str], match: tuple[str, str], days: str, breakdowns: bool = True
+) -> str:
     """Rows (u, d, g, e, o, n) — `placed` (the union, or where the caller places it), the joining day,
     gender, ethnicity, workplace ownership on that day, 1 — of the people who joined on `days` (a
     condition on p.union_joined_on) in a union that `match` accepts: records.timeline's rule in two
     branches, people without a timeline row for that day by their own union column (`match[0]` on
     p.grassroots_union_id), the others by their timeline rows (`match[1]` on t.grassroots_union_id), each
-    read through its union index. `lead`: a table read first, whose rows the matches name."""
+    read through its union index. `lead`: a table read first, whose rows the matches name. Without
+    `breakdowns`, rows (u, d, n): the people's own row and their workplace are not read (SQLite reads the
+    people's ids and days from the union index alone)."""
+    people, row = (
+        ", p.gender AS g, p.ethnicity AS e, en.ownership AS o",
+        ", p.gender, p.ethnicity, en.ownership",
+    )
+    workplace = " LEFT JOIN orgs_enterprise en ON en.id = {}.enterprise_id"
+    if not breakdowns:
+        people = row = workplace = ""
     return f"""
-        SELECT {placed[0]} AS u, p.union_joined_on AS d, p.gender AS g, p.ethnicity AS e,
-            en.ownership AS o, 1 AS n
-        FROM {lead}records_person p LEFT JOIN orgs_enterprise en ON en.id = p.enterprise_id
+        SELECT {placed[0]} AS u, p.union_joined_on AS d{people}, 1 AS n
+        FROM {lead}records_person p{workplace.format("p")}
         WHERE {match[0]} AND ({days})
             AND NOT EXISTS (SELECT 1 FROM records_timelineentry t WHERE t.person_id = p.id
                 AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on)
         UNION ALL
-        SELECT {placed[1]}, p.union_joined_on, p.gender, p.ethnicity, en.ownership, 1
-        FROM {lead}records_timelineentry t JOIN records_person p ON p.id = t.person_id
-            LEFT JOIN orgs_enterprise en ON en.id = t.enterprise_id
+        SELECT {placed[1]}, p.union_joined_on{row}, 1
+        FROM {lead}records_timelineentry t JOIN records_person p ON p.id = t.person_id{workplace.format("t")}
         WHERE {match[1]} AND ({days})
             AND t.valid_from <= p.union_joined_on AND t.valid_to > p.union_joined_on"""
 
@@ -384,8 +414,8 @@ def placed_members_rows(
     children: list[tuple] | None = None,
     dims: bool = True,
 ) -> list[tuple]:
-    """SQLite: rows (placed, year, gender, ethnicity, ownership, n) — without the three breakdowns when
-    not `dims` — of the people who joined `start`..`end`, placed as `grouped_rows` places them. The
+    """SQLite: the people who joined `start`..`end`, placed as `grouped_rows` places them: `_split` rows,
+    or without `dims` rows (placed, year, n). The
     placement rows (u, placed, f, t) are read first and each seeks the people of union u who joined in
     the period through the people's (union, joining day) index and the timeline's union index
     (`_joined_branches`): about 1,300 seeks for a province, instead of every person who joined that
@@ -400,13 +430,12 @@ def placed_members_rows(
         placed=("pl.placed", "pl.placed"),
         match=("p.grassroots_union_id = pl.u", "t.grassroots_union_id = pl.u"),
         days=days,
+        breakdowns=dims,
     )
     columns = f"x.u, {_year('x.d')}" + (", x.g, x.e, x.o" if dims else "")
     query = f"""WITH pl AS MATERIALIZED ({placement})
         SELECT {columns}, SUM(x.n) FROM ({facts}) x GROUP BY {columns}"""
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*placement_params, start, end, start, end])
-        return cursor.fetchall()
+    return _rows(query, [*placement_params, start, end, start, end], split=dims)
 
 
 def own_members_rows(
