@@ -36,20 +36,34 @@ def children_on(parent: Unit | int, *, on: date) -> QuerySet[Unit]:
 def children_of_each_on(parent_ids: set[int], *, on: date) -> dict[int, list[Unit]]:
     """parent id → its children on `on` that exist that day, by code: `children_on` for many parents
     at once, in two queries (a report asks it for every reporting unit of a level)."""
-    if not parent_ids:
-        return {}
+    return children_of_each_on_days(parent_ids, days=[on])[on]
+
+
+def children_of_each_on_days(parent_ids: set[int], *, days: list[date]) -> dict[date, dict[int, list[Unit]]]:
+    """day → `children_of_each_on(parent_ids, on=day)`, for several days in the same two queries (a report
+    asks it for the last day of each of its periods): the links valid on some day between the first and
+    the last, then each day's by its interval (valid_from <= day < valid_to, as `closure_on`) and its
+    units' `Unit.exists_on` (as `existing_on`). A unit is one object on every day."""
+    days = sorted(set(days))
+    if not parent_ids or not days:
+        return {day: {} for day in days}
     links = set(
-        UnitClosure.objects.filter(closure_on(on), ancestor__in=parent_ids, depth=1).values_list(
-            "ancestor_id", "descendant_id"
-        )
+        UnitClosure.objects.filter(
+            ancestor__in=parent_ids, depth=1, valid_from__lte=days[-1], valid_to__gt=days[0]
+        ).values_list("ancestor_id", "descendant_id", "valid_from", "valid_to")
     )
-    units = Unit.objects.filter(existing_on(on), pk__in={child for _, child in links}).order_by("code")
+    units = Unit.objects.filter(pk__in={child for _, child, _f, _t in links}).order_by("code")
     rank = {unit.pk: (i, unit) for i, unit in enumerate(units)}
-    below: dict[int, list[tuple[int, Unit]]] = {}
-    for parent, child in links:
-        if child in rank:
-            below.setdefault(parent, []).append(rank[child])
-    return {parent: [unit for _, unit in sorted(kids, key=lambda k: k[0])] for parent, kids in below.items()}
+    out = {}
+    for day in days:
+        below: dict[int, list[tuple[int, Unit]]] = {}
+        for parent, child, start, end in links:
+            if start <= day < end and rank[child][1].exists_on(day):
+                below.setdefault(parent, []).append(rank[child])
+        out[day] = {
+            parent: [unit for _, unit in sorted(kids, key=lambda k: k[0])] for parent, kids in below.items()
+        }
+    return out
 
 
 def children_during(parent: Unit | int, *, start: date, end: date) -> QuerySet[Unit]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from phoihop.accounts.scope import scope_for
 from phoihop.orgs.models import Unit, UnitClosure
-from phoihop.orgs.selectors import children_of_each_on, parent_on
+from phoihop.orgs.selectors import children_of_each_on_days, parent_on
 from phoihop.records.models import Program
 
 from .models import PeriodReport, ReportAction, ReportVersion, Status
@@ -85,23 +85,34 @@ def reporting_units(program: Program, period: Period) -> list[Reporter]:
     Two queries a level, whatever the number of parents (`orgs.selectors.children_of_each_on`): asked one
     parent at a time (`children_on`), PostgreSQL hashed the whole unit table for each of them (about 30 ms
     each at national scale)."""
-    day = period.date_to
-    out: list[Reporter] = []
-    frontier = [(root, None) for root in (program.union_root, program.party_root)]
+    return reporting_units_of_periods(program, [period])[period.code]
+
+
+def reporting_units_of_periods(program: Program, periods: list[Period]) -> dict[str, list[Reporter]]:
+    """period code → `reporting_units(program, period)`, for every period in the same two queries a level
+    (`orgs.selectors.children_of_each_on_days`, for the periods' last days): a report over five yearly
+    periods made 1,500 unit objects in ten queries where 330 in two do."""
+    days = {period.code: period.date_to for period in periods}
+    out: dict[date, list[Reporter]] = {day: [] for day in days.values()}
+    frontiers = {day: [(root, None) for root in (program.union_root, program.party_root)] for day in out}
     for level in range(1, max(1, program.report_levels) + 1):
-        below = children_of_each_on({parent.pk for parent, _ in frontier}, on=day)
-        nxt = []
-        for parent, parent_reporter in frontier:
-            for child in below.get(parent.pk, ()):
-                reporter = Reporter(child, parent, level)
-                out.append(reporter)
-                if parent_reporter is not None:
-                    parent_reporter.children.append(child.pk)
-                nxt.append((child, reporter))
-        frontier = nxt
-        if not frontier:
+        parents = {parent.pk for frontier in frontiers.values() for parent, _ in frontier}
+        below = children_of_each_on_days(
+            parents, days=[day for day, frontier in frontiers.items() if frontier]
+        )
+        for day, frontier in frontiers.items():
+            nxt = []
+            for parent, parent_reporter in frontier:
+                for child in below.get(day, {}).get(parent.pk, ()):
+                    reporter = Reporter(child, parent, level)
+                    out[day].append(reporter)
+                    if parent_reporter is not None:
+                        parent_reporter.children.append(child.pk)
+                    nxt.append((child, reporter))
+            frontiers[day] = nxt
+        if not any(frontiers.values()):
             break
-    return out
+    return {code: out[day] for code, day in days.items()}
 
 
 def reports_to(program: Program, unit: Unit, day: date) -> Unit | None:

@@ -81,14 +81,25 @@ def test_a_grassroots_union_moved_up_at_the_reorganisation_is_placed_under_each_
 def test_the_children_of_many_parents_at_once_are_each_parents_children_on_the_day(generated):
     """`children_of_each_on` (the period reports' reporting units) gives, for every parent, exactly
     `children_on` of that parent, in code order — on the days the demo's units are founded, moved and
-    dissolved, and the days either side."""
+    dissolved, and the days either side; and so does `children_of_each_on_days` (a report's periods'
+    last days at once) for each of those days, asked together."""
     parents = set(Unit.objects.values_list("pk", flat=True))
     days = sorted({d for made in generated.values() for d in days_of(made)})
+    sampled = days[:: max(1, len(days) // 10)]
+    together = selectors.children_of_each_on_days(parents, days=sampled)
     with_children = 0
-    for day in days[:: max(1, len(days) // 10)]:
+    for day in sampled:
         many = selectors.children_of_each_on(parents, on=day)
         for parent in parents:
             expected = [u.code for u in selectors.children_on(parent, on=day).order_by("code")]
             assert [u.code for u in many.get(parent, [])] == expected, (parent, day)
+            assert [u.code for u in together[day].get(parent, [])] == expected, (parent, day)
             with_children += bool(expected)
     assert with_children > 50
+    # Every turning day, asked together, equals each day asked alone.
+    together = selectors.children_of_each_on_days(parents, days=days)
+    for day in days:
+        alone = selectors.children_of_each_on(parents, on=day)
+        assert {p: [u.code for u in kids] for p, kids in together[day].items()} == {
+            p: [u.code for u in kids] for p, kids in alone.items()
+        }, day
