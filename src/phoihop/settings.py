@@ -158,11 +158,16 @@ EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
 for _path in DATA_DIR.glob("*.sqlite3*"):  # a database created before the umask above was set
     _owner_only(_path, 0o600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the portal read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks.
+    # WAL lets the portal read while an import writes; IMMEDIATE avoids lock-upgrade deadlocks. A page
+    # cache of up to 64 MB (filled only as pages are read; the default is 2 MB): a report reads the people
+    # and the closure again and again, and with 2 MB each query fetched the pages from the OS anew (a
+    # province's 50,000-people report 0.39 -> 0.33 s of CPU).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Read replicas (PostgreSQL): reads go there unless they must see the latest writes (core.dbrouter).
