@@ -100,8 +100,9 @@ def _roots(ctx: Context, tree: str) -> list[int]:
 
 def _links(ctx: Context, tree: str) -> list[tuple] | None:
     """The depth-1 closure links below the tree's roots, read once per context (every indicator of a
-    report places its records under the same children). None in a by-root context (not needed)."""
-    if ctx.by_root:
+    report places its records under the same children). None in a by-root context and on SQLite, whose
+    placement reads them in its own query (not needed)."""
+    if ctx.by_root or connection.vendor != "postgresql":
         return None
     cache = ctx.__dict__.setdefault("_depth_one_links", {})
     if tree not in cache:
