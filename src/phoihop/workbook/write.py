@@ -247,8 +247,10 @@ def _plain(value):
 
 @contextmanager
 def _large_cache(kib: int = 65536):
-    """On SQLite, a page cache big enough for the indexes being filled (the default 2 MB spills pages
-    to the WAL mid-transaction), restored afterwards for the connection's next user."""
+    """On SQLite, a page cache big enough for the indexes being filled (SQLite's default 2 MB spills
+    pages to the WAL mid-transaction), restored afterwards for the connection's next user. The project's
+    connections already ask for 64 MB (settings.py, for reports); this holds an import to it whatever a
+    deployment sets there."""
     if connection.vendor != "sqlite":
         yield
         return
