@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
+
 from phoihop.orgs.models import Unit, UnitClosure
 from phoihop.orgs.selectors import children_during
 from phoihop.records import timeline
@@ -35,27 +37,29 @@ class Placement:
 
 
 def build_placement(root: Unit) -> Placement:
-    placement = Placement(root)
-    rows = UnitClosure.objects.filter(ancestor=root).values_list(
-        "descendant_id", "depth", "valid_from", "valid_to"
+    """One query: each closure row below a child of the root (the child's own row included), its
+    interval cut to the stretch the child stood under the root, with the child's code."""
+    closure, units = UnitClosure._meta.db_table, Unit._meta.db_table
+    # ISO dates on SQLite compare as text; its two-argument max/min are PostgreSQL's GREATEST/LEAST.
+    greatest, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    lo, hi = f"{greatest}(b.valid_from, c.valid_from)", f"{least}(b.valid_to, c.valid_to)"
+    # Only table and function names are formatted in; the root's id is a parameter.
+    sql = (
+        f"SELECT b.descendant_id, {lo}, {hi}, u.code FROM {closure} c"  # noqa: S608
+        f" JOIN {closure} b ON b.ancestor_id = c.descendant_id JOIN {units} u ON u.id = c.descendant_id"
+        f" WHERE c.ancestor_id = %s AND c.depth = 1 AND {lo} < {hi}"
     )
-    children = {}
-    for descendant, depth, start, end in rows:
-        if depth == 1:
-            children.setdefault(descendant, []).append((start, end))
-    codes = dict(Unit.objects.filter(pk__in=list(children) + [root.pk]).values_list("pk", "code"))
     intervals: dict[int, list] = defaultdict(list)
     intervals[root.pk].append((date.min, date.max, root.code))
-    below = UnitClosure.objects.filter(ancestor__in=list(children)).values_list(
-        "ancestor_id", "descendant_id", "valid_from", "valid_to"
-    )
-    for child, unit, start, end in below:
-        for c_start, c_end in children[child]:
-            lo, hi = max(start, c_start), min(end, c_end)
-            if lo < hi:
-                intervals[unit].append((lo, hi, codes[child]))
-    placement.intervals = {u: sorted(v) for u, v in intervals.items()}
-    return placement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [root.pk])
+        rows = cursor.fetchall()
+    if rows and isinstance(rows[0][1], str):  # SQLite hands the dates back as text
+        day = date.fromisoformat
+        rows = [(unit, day(start), day(end), code) for unit, start, end, code in rows]
+    for unit, start, end, code in rows:
+        intervals[unit].append((start, end, code))
+    return Placement(root, {u: sorted(v) for u, v in intervals.items()})
 
 
 @dataclass
