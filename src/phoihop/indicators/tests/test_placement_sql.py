@@ -233,3 +233,29 @@ def test_sqlite_reads_each_placement_rows_records_by_their_unit_index(moved_worl
             plan = [row[3] for row in cursor.fetchall()]
         assert not [step for step in plan if step in ("SCAN s", "CO-ROUTINE s", "MATERIALIZE s")], (sql, plan)
         assert "SCAN p" in plan or any(step.startswith("SEARCH p USING") for step in plan), plan
+
+
+def test_sqlite_reads_the_members_who_joined_from_the_unions_covering_index(moved_world):
+    """On SQLite the people who joined are read with their gender, ethnicity and workplace from the
+    union index alone (records migration 0011), never row by row from the people's table."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan")
+    roots = [moved_world.unit("LDLD-A"), moved_world.unit("DUK-A")]
+    ctx = Context(date(2015, 1, 1), date(2022, 12, 31), roots, roots, count_unitless=False)
+    queries = []
+
+    def keep(execute, sql, params, many, context):
+        if "records_person p" in sql:
+            queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        REGISTRY["union.members_admitted"].compute(ctx)
+    assert len(queries) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries[0][0], queries[0][1])
+        plan = [row[3] for row in cursor.fetchall()]
+    assert any(
+        step.startswith("SEARCH p USING COVERING INDEX records_person_joined_covering (grassroots_union_id=?")
+        for step in plan
+    ), plan
