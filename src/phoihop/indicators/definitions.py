@@ -483,14 +483,17 @@ def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
     if owners:
         qs = qs.filter(person__is_business_owner=True)
     stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for unit, start, end in UnitClosure.objects.filter(
-        ancestor__in=party_ids, ancestor__enterprise__isnull=False
-    ).values_list("descendant_id", "valid_from", "valid_to"):
+    below_enterprises = UnitClosure.objects.filter(ancestor__in=party_ids, ancestor__enterprise__isnull=False)
+    for unit, start, end in below_enterprises.values_list("descendant_id", "valid_from", "valid_to"):
         stretches[unit].append((start, end))
 
     def in_enterprise_then(unit_id: int, day: date) -> bool:
         return any(start <= day < end for start, end in stretches.get(unit_id, ()))
 
+    if connection.vendor == "sqlite":
+        # The admissions of units that never stood under an enterprise-holding unit, which the check
+        # drops (three in four of a province's), are not read at all.
+        qs = qs.filter(party_unit__in=below_enterprises.values("descendant_id"))
     return _count_groups(
         ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__", keep=in_enterprise_then
     )
