@@ -11,12 +11,14 @@ bloc with a cell in an enterprise, and an outsider province that nobody in the p
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from phoihop.accounts.models import User
 from phoihop.orgs.closure import rebuild_closure
 from phoihop.orgs.models import Enterprise, Unit
-from phoihop.records.models import Person
+from phoihop.records.models import Person, Program
 
 PASSWORD = "Mat-khau-thu-2025"  # noqa: S105 - a test fixture's password
 
@@ -30,6 +32,18 @@ class World:
 
     def unit(self, code: str) -> Unit:
         return self.units[code]
+
+    def program_running_today(self) -> Program:
+        """CT-A, the program of An Phú's two roots, running from 400 days ago to 400 days ahead."""
+        today = timezone.localdate()
+        return Program.objects.create(
+            code="CT-A",
+            name="Chương trình phối hợp An Phú",
+            starts_on=today - timedelta(days=400),
+            ends_on=today + timedelta(days=400),
+            union_root=self.unit("LDLD-A"),
+            party_root=self.unit("DUK-A"),
+        )
 
 
 def build_world() -> World:

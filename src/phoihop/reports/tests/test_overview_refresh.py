@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from phoihop.jobs.worker import run_worker
-from phoihop.records.models import Program, WelfareContribution
+from phoihop.records.models import WelfareContribution
 from phoihop.reports import cache as report_cache
 from phoihop.reports.dashboard import build_dashboard
 from phoihop.reports.warm import forget_done_refreshes
@@ -24,15 +24,7 @@ NOTICE = "trước thay đổi mới nhất"
 @pytest.fixture
 def running():
     world = build_world()
-    today = timezone.localdate()
-    program = Program.objects.create(
-        code="CT-A",
-        name="Chương trình phối hợp An Phú",
-        starts_on=today - timedelta(days=400),
-        ends_on=today + timedelta(days=400),
-        union_root=world.unit("LDLD-A"),
-        party_root=world.unit("DUK-A"),
-    )
+    program = world.program_running_today()
     cache.clear()
     return world, program
 

@@ -33,14 +33,7 @@ def test_each_change_is_followed_by_one_rebuild_of_the_running_programs_reports(
     settings.WARM_REPORTS = True  # a shared cache (Redis), as every several-server layout has
     world = build_world()
     today = timezone.localdate()
-    running = Program.objects.create(
-        code="CT-A",
-        name="Chương trình phối hợp An Phú",
-        starts_on=today - timedelta(days=400),
-        ends_on=today + timedelta(days=400),
-        union_root=world.unit("LDLD-A"),
-        party_root=world.unit("DUK-A"),
-    )
+    running = world.program_running_today()
     Program.objects.create(  # ended: nobody's overview opens on it
         code="CT-A-CU",
         name="Chương trình phối hợp An Phú giai đoạn trước",
