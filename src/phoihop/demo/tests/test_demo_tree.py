@@ -96,9 +96,9 @@ def test_the_children_of_many_parents_at_once_are_each_parents_children_on_the_d
             assert [u.code for u in together[day].get(parent, [])] == expected, (parent, day)
             with_children += bool(expected)
     assert with_children > 50
-    # Every turning day, asked together, equals each day asked alone.
+    # Every turning day asked together; thirty of them, spread over the years, equal each day asked alone.
     together = selectors.children_of_each_on_days(parents, days=days)
-    for day in days:
+    for day in days[:: max(1, len(days) // 30)]:
         alone = selectors.children_of_each_on(parents, on=day)
         assert {p: [u.code for u in kids] for p, kids in together[day].items()} == {
             p: [u.code for u in kids] for p, kids in alone.items()
