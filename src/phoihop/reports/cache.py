@@ -49,17 +49,20 @@ def _build_and_keep(kwargs: dict, asked: dict, version: int) -> dict:
     return report
 
 
+def _at_current(kwargs: dict) -> tuple[dict, int, dict | None]:
+    """(the arguments as keyed, the current data version, the report cached at it or None)."""
+    asked = _asked(kwargs)
+    version = current()
+    return asked, version, cache.get(report_key(version, asked))
+
+
 def cached_report(**kwargs) -> dict:
     if connection.in_atomic_block:
         # Inside a transaction the report may see the transaction's own uncommitted writes (and the
         # version is not bumped before the commit): neither read nor fill the cache.
         return build_report(**kwargs)
-    asked = _asked(kwargs)
-    version = current()
-    report = cache.get(report_key(version, asked))
-    if report is None:
-        report = _build_and_keep(kwargs, asked, version)
-    return report
+    asked, version, report = _at_current(kwargs)
+    return report if report is not None else _build_and_keep(kwargs, asked, version)
 
 
 def overview_report(**kwargs) -> tuple[dict, bool]:
@@ -67,9 +70,7 @@ def overview_report(**kwargs) -> tuple[dict, bool]:
     cache — the newest one built earlier, with False, while `refresh_report` builds the current one."""
     if connection.in_atomic_block or not settings.WARM_REPORTS:
         return cached_report(**kwargs), True
-    asked = _asked(kwargs)
-    version = current()
-    report = cache.get(report_key(version, asked))
+    asked, version, report = _at_current(kwargs)
     if report is not None:
         return report, True
     earlier = cache.get(_latest_key(asked))
