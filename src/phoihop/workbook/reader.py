@@ -39,6 +39,7 @@ from django.utils.translation import gettext_noop
 from phoihop.core import legacy_vn, runtime
 from phoihop.core.text import clean_text, fold
 
+from . import xlsx_pieces
 from .problems import Problem, in_language
 from .sheets import SHEET_NAMES, Sheet
 
@@ -238,7 +239,12 @@ def _read_xlsx(data: bytes, *, stream: bool = False) -> list[RawSheet]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
         if stream and unpacked > min(XLSX_STREAM_FROM, MAX_UNCOMPRESSED):
-            return [_LazySheet(book, name, name in hidden, unvalued.get(name)) for name in book.sheet_names]
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            paths = _sheet_paths(archive)
+            return [
+                _LazySheet(book, name, name in hidden, unvalued.get(name), archive, paths.get(name))
+                for name in book.sheet_names
+            ]
         sheets = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -285,23 +291,48 @@ class _LazySheet:
     (`XlsxRows`); a sheet with merged cells, formulas without values, text to convert or cells not from
     A1 is read whole as before, alone."""
 
-    def __init__(self, book, name: str, hidden: bool, unvalued: set | None):
+    def __init__(self, book, name: str, hidden: bool, unvalued: set | None, archive=None, path=None):
         self._book, self._source_name, self._unvalued = book, name, unvalued
+        self._archive, self._path = archive, path
         self.name, self.hidden = _sheet_name(name), hidden
         self._raw: RawSheet | None = None
 
     def _loaded(self) -> RawSheet:
         if self._raw is None:
             try:
-                self._raw = _load_sheet(self._book, self._source_name, self.hidden, self._unvalued)
+                self._raw = self._pieced() or _load_sheet(
+                    self._book, self._source_name, self.hidden, self._unvalued
+                )
             except SourceError:
                 raise
             except Exception as error:  # calamine raises its own error types for broken parts
                 broken = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
                 broken.sheet = self.name  # the problem is placed on this sheet
                 raise broken from error
-            self._book = None
+            self._book = self._archive = None
         return self._raw
+
+    def _pieced(self) -> RawSheet | None:
+        """A sheet of more than PIECE_BYTES of XML read a piece at a time (`xlsx_pieces`), when its pieces
+        say what the whole would (no merged cells, no formula without its value)."""
+        if self._path is None or self._unvalued:
+            return None
+        if self._archive.getinfo(self._path).file_size <= xlsx_pieces.PIECE_BYTES:
+            return None
+        pieces = xlsx_pieces.SheetPieces(self._archive, self._path, self._source_name)
+        if not pieces.usable():
+            return None
+        rows = pieces.rows()
+        head: list[list] = [[] for _ in range(HEADER_SEARCH)]
+        first_body = None
+        for number, cells in rows:
+            if number > HEADER_SEARCH:
+                first_body = (number, cells)
+                break
+            head[number - 1] = cells
+        raw = _raw_sheet(self._source_name, head, hidden=self.hidden)  # the head's text cleaned here
+        raw.rows = PieceRows(self.name, raw.rows, first_body, rows, raw.notes)
+        return raw
 
     @property
     def header(self) -> list:
@@ -356,6 +387,45 @@ class XlsxRows(StreamedRows):
         return iter(()) if sheet is None else sheet.iter_rows()
 
 
+class PieceRows(StreamedRows):
+    """The body rows of a sheet read a piece at a time: those among the first HEADER_SEARCH rows as
+    `_raw_sheet` read (and cleaned) them, then the rest as they come, their text cleaned a block at a time
+    when it needs it (the notes added to the sheet's, which the validator reads after the rows)."""
+
+    def __init__(self, sheet: str, head: list, first, rest, notes: list[Note]):
+        super().__init__(skip=0)
+        self._sheet, self._head, self._first, self._rest, self._notes = sheet, head, first, rest, notes
+
+    def __iter__(self):
+        head, self._head = self._head, []
+        yield from head
+        first, rest = self._first, self._rest
+        self._first = self._rest = None
+        if first is None:
+            return
+        cleaning = _Cleaning(self._notes)
+        block = [first]
+        try:
+            for item in rest:
+                block.append(item)
+                if len(block) >= CLEANING_BLOCK:
+                    yield from _cleaned(block, cleaning)
+                    block = []
+        except Exception as error:  # calamine's own error types for a broken piece
+            broken = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
+            broken.sheet = self._sheet
+            raise broken from error
+        yield from _cleaned(block, cleaning)
+        cleaning.finish()
+
+
+def _cleaned(block: list, cleaning: "_Cleaning") -> list:
+    if _needs_cleaning([cells for _, cells in block], None):
+        for number, cells in block:
+            cleaning.row(number, cells)
+    return block
+
+
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
@@ -378,16 +448,8 @@ def _formulas_without_values(data: bytes) -> dict[str, set[tuple[int, int]]]:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     if not _calculation_left_to_reader(archive, names, workbook):
         return {}
-    targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(_RELS)
-    }
     found: dict[str, set[tuple[int, int]]] = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(_REL_ID), "")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if path not in names:
-            continue
+    for name, path in _sheet_paths(archive, workbook).items():
         xml = archive.read(path)
         if not any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ")):
             continue  # the usual sheet: no formula at all (plain substring tests: fast on large sheets)
@@ -402,8 +464,28 @@ def _formulas_without_values(data: bytes) -> dict[str, set[tuple[int, int]]]:
                 if ref:
                     cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
         if cells:
-            found[sheet.get("name")] = cells
+            found[name] = cells
     return found
+
+
+def _sheet_paths(archive: zipfile.ZipFile, workbook=None) -> dict[str, str]:
+    """Sheet name → the path of its worksheet in the archive (the sheets whose part is there)."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    if workbook is None:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(_RELS)
+    }
+    paths = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if path in names:
+            paths[sheet.get("name")] = path
+    return paths
 
 
 def _calculation_left_to_reader(archive, names: set[str], workbook) -> bool:
@@ -616,14 +698,27 @@ def _clean_cells(rows: list[list], notes: list[Note], text: str | None = None) -
     is looked at as one string (C-speed checks): a 50,000-people import does not notice the work."""
     if not _needs_cleaning(rows, text):
         return
-    converted: dict[tuple[int, str], int] = defaultdict(int)
+    cleaning = _Cleaning(notes)
     for r, row in enumerate(rows):
+        cleaning.row(r + 1, row)
+    cleaning.finish()
+
+
+class _Cleaning:
+    """The cleaning of a sheet's rows, row by row (`row`, given its Excel number), the notes added to
+    `notes`: the first CONVERSIONS_SHOWN converted cells of a column shown, the rest counted (`finish`)."""
+
+    def __init__(self, notes: list[Note]):
+        self.notes = notes
+        self.converted: dict[tuple[int, str], int] = defaultdict(int)
+
+    def row(self, number: int, row: list) -> None:
         try:
             joined = _SEP.join(row)  # CSV: text cells only
         except TypeError:
             joined = _SEP.join(map(str, row))  # .xlsx: numbers and dates among them
         if joined.isascii():
-            continue
+            return
         if not is_normalized("NFC", joined):
             row[:] = [normalize("NFC", c) if type(c) is str else c for c in row]
             joined = _SEP.join(map(str, row))
@@ -638,9 +733,9 @@ def _clean_cells(rows: list[list], notes: list[Note], text: str | None = None) -
             if type(cell) is not str:
                 continue
             if reading.refused:
-                notes.append(
+                self.notes.append(
                     Note(
-                        r + 1,
+                        number,
                         c,
                         cell,
                         gettext_noop(
@@ -653,11 +748,11 @@ def _clean_cells(rows: list[list], notes: list[Note], text: str | None = None) -
                 continue
             if reading.converted:
                 key = (c, reading.encoding)
-                converted[key] += 1
-                if converted[key] <= CONVERSIONS_SHOWN:
-                    notes.append(
+                self.converted[key] += 1
+                if self.converted[key] <= CONVERSIONS_SHOWN:
+                    self.notes.append(
                         Note(
-                            r + 1,
+                            number,
                             c,
                             cell,
                             gettext_noop("đã chuyển từ %(encoding)s: %(text)s"),
@@ -666,18 +761,22 @@ def _clean_cells(rows: list[list], notes: list[Note], text: str | None = None) -
                         )
                     )
                 row[c] = clean_text(reading.text)
-    for (c, encoding), n in converted.items():
-        if n > CONVERSIONS_SHOWN:
-            notes.append(
-                Note(
-                    None,
-                    c,
-                    None,
-                    gettext_noop("và %(n)s ô khác của cột này cũng đã chuyển từ %(encoding)s sang Unicode"),
-                    {"n": n - CONVERSIONS_SHOWN, "encoding": encoding},
-                    warning=True,
+
+    def finish(self) -> None:
+        for (c, encoding), n in self.converted.items():
+            if n > CONVERSIONS_SHOWN:
+                self.notes.append(
+                    Note(
+                        None,
+                        c,
+                        None,
+                        gettext_noop(
+                            "và %(n)s ô khác của cột này cũng đã chuyển từ %(encoding)s sang Unicode"
+                        ),
+                        {"n": n - CONVERSIONS_SHOWN, "encoding": encoding},
+                        warning=True,
+                    )
                 )
-            )
 
 
 # ---- header ----------------------------------------------------------------------------------------

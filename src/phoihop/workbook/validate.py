@@ -212,11 +212,18 @@ class Validator:
         for column in sheet.columns:
             if column.required and column.key not in present:
                 self.error(sheet, head_row, column, None, gettext_noop("thiếu cột bắt buộc"))
-        # What the reader found (merged cells, formulas without values, legacy encodings, title rows).
+        # What the reader found (merged cells, formulas without values, legacy encodings, title rows) goes
+        # before the rows' own problems; it is asked for once the rows are read, as a sheet read a piece at
+        # a time finds text to convert as it goes (reader.PieceRows).
         labels = {i: c.label for i, c in positions}
+        errors_at, warnings_at = len(self.errors), len(self.warnings)
+        rows = self._parse_rows(sheet, raw, positions, present)
         errors, warnings = raw.problems(sheet.label, labels.get)
-        self.errors += errors
-        self.warnings += warnings
+        self.errors[errors_at:errors_at] = errors
+        self.warnings[warnings_at:warnings_at] = warnings
+        return rows
+
+    def _parse_rows(self, sheet: Sheet, raw: RawSheet, positions: list, present: set[str]):
         rows = []
         absent = [c for c in sheet.columns if c.key not in present]
         absent_lists = [c.key for c in absent if c.parse is p.code_list]

@@ -3,6 +3,7 @@ import of a streamed folder stores exactly what the import of the same folder re
 the file's problems are found before any row is parsed. `reader.STREAM_FROM` is lowered here so that
 these small files take the streamed path."""
 
+import threading
 import unicodedata
 import zipfile
 from datetime import date
@@ -13,7 +14,7 @@ import xlsxwriter
 from phoihop.core.legacy_vn import to_tcvn3
 from phoihop.orgs.models import Unit
 from phoihop.records.models import Person
-from phoihop.workbook import reader
+from phoihop.workbook import reader, xlsx_pieces
 from phoihop.workbook.services import import_workbook
 
 from .helpers import base, write_csv, write_xlsx, zip_bytes
@@ -193,3 +194,150 @@ def test_a_broken_sheet_of_a_large_xlsx_is_reported_when_reached_and_nothing_is_
     assert not result.ok
     assert [e.render() for e in result.errors] == ["Trang 'nguoi': Tệp .xlsx bị hỏng, không đọc được."]
     assert not Person.objects.unscoped().exists() and not Unit.objects.exists()
+
+
+# ---- a large .xlsx sheet: read a piece at a time -------------------------------------------------------
+
+
+def _trimmed(sheets: dict) -> dict:
+    """`_read`'s sheets with each row's trailing empty cells dropped and the notes in row order: a sheet read
+    in pieces has one width per piece, and finds its notes piece by piece."""
+
+    def trim(cells):
+        cells = list(cells)
+        while cells and cells[-1] == "":
+            cells.pop()
+        return cells
+
+    return {
+        name: (trim(header), [(no, trim(cells)) for no, cells in rows], sorted(notes))
+        for name, (header, rows, notes) in sheets.items()
+    }
+
+
+def _read_with_notes(path, **kw) -> dict:
+    return {
+        s.name: (
+            s.header,
+            list(s.rows),
+            [(n.row or 0, n.position or 0, n.msgid, str(n.value)) for n in s.notes],
+        )
+        for s in reader.read_source(path, **kw)
+    }
+
+
+def _varied_sheet(path, constant_memory: bool):
+    """A people sheet with a title row, dates, numbers, yes/no marks, blank rows, a run of rows whose first
+    cells are empty (a piece may start past column A), and old TCVN3 text far down."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet = book.add_worksheet("nguoi")
+    sheet.write_row(0, 0, ["Danh sách đoàn viên"])
+    sheet.write_row(1, 0, HEADER + ["la_dang_vien"])
+    r = 2
+    for i in range(1, 401):
+        if i % 97 == 0:
+            r += 1  # a blank row
+        name = to_tcvn3(f"Hoàng Văn Thụ {i}") if i in (350, 351, 390) else f"Lò Văn Dũng {i}"
+        cells = [f"N{i:03d}", name, None, "nam", "Tày", "DN-1", "CS-1", i % 2 == 0]
+        if 200 <= i < 240:
+            cells[0] = None  # rows 200-239 start at column B
+        for c, value in enumerate(cells):
+            if c == 2:
+                sheet.write_datetime(r, c, date(1970 + i % 30, 3, 1 + i % 9), day)
+            elif value is not None:
+                sheet.write(r, c, value)
+        sheet.write_number(r, 9, i * 1.5)
+        r += 1
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("constant_memory", [False, True], ids=["shared strings", "inline strings"])
+def test_a_large_xlsx_sheet_read_a_piece_at_a_time_gives_the_cells_and_notes_of_the_whole(
+    tmp_path, monkeypatch, constant_memory
+):
+    """Past PIECE_BYTES of XML (lowered here to a few rows' worth), a sheet is given to calamine a piece at
+    a time: the rows, their Excel numbers, the dates, numbers and marks, the converted old text and its
+    warnings are those of the sheet read whole."""
+    path = _varied_sheet(tmp_path / "so.xlsx", constant_memory)
+    whole = _read_with_notes(path)
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 3_000)
+    monkeypatch.setattr(xlsx_pieces, "BLOCK", 1_000)
+    pieces = []
+    real_workbook = xlsx_pieces._workbook
+    monkeypatch.setattr(xlsx_pieces, "_workbook", lambda *a: pieces.append(1) or real_workbook(*a))
+    sheets = {s.name: s for s in reader.read_source(path, stream=True)}
+    assert isinstance(sheets["nguoi"].rows, reader.PieceRows)
+    assert len(list(sheets["nguoi"].rows)) == 404  # read to the end: the thread parsing the pieces is done
+    assert _trimmed(_read_with_notes(path, stream=True)) == _trimmed(whole)
+    assert len(pieces) > 20  # read in many pieces, not whole
+    rows = {cells[1]: (no, cells) for no, cells in whole["nguoi"][1] if len(cells) > 1}
+    assert rows["Hoàng Văn Thụ 350"][0] == 355 and rows["Hoàng Văn Thụ 350"][1][2] == date(1990, 3, 9)
+    assert rows["Lò Văn Dũng 201"][1][0] == "" and rows["Lò Văn Dũng 201"][1][9] == 301.5
+    assert ("đã chuyển từ %(encoding)s: %(text)s") in {note[2] for note in whole["nguoi"][2]}
+
+
+def test_a_large_xlsx_sheet_with_merged_cells_is_read_whole(tmp_path, monkeypatch):
+    path = tmp_path / "gop.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("nguoi")
+    for r, row in enumerate(people(200)):
+        sheet.write_row(r, 0, row)
+    sheet.merge_range(150, 6, 151, 6, "CS-1")  # the ranges come after the rows in the file
+    book.close()
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 3_000)
+    sheets = {s.name: s for s in reader.read_source(path, stream=True)}
+    assert not isinstance(sheets["nguoi"].rows, reader.PieceRows)
+
+
+def test_a_large_xlsx_imported_in_pieces_stores_what_it_stores_read_whole(db, tmp_path, monkeypatch):
+    rows = people(300)
+    for row in rows[1:]:
+        row[2] = date.fromisoformat(row[2])
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=rows))
+    whole = import_workbook(path)
+    assert whole.ok, [e.render() for e in whole.errors]
+    expected = stored()
+    Person.objects.unscoped().all().delete()
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 4_000)
+    pieced = import_workbook(path)
+    assert pieced.ok, [e.render() for e in pieced.errors]
+    assert pieced.summary["nguoi"]["created"] == 300
+    assert stored() == expected
+
+
+def test_a_broken_row_far_down_a_large_xlsx_sheet_is_reported_and_nothing_is_written(
+    db, tmp_path, monkeypatch
+):
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(300)))
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = max((n for n in parts if n.startswith("xl/worksheets/")), key=lambda n: len(parts[n]))  # nguoi
+    parts[sheet] = parts[sheet].replace(b'<c r="B290"', b'<c r="2B90"')  # read by the last piece
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(zip_bytes(parts))
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 3_000)
+    result = import_workbook(broken)
+    assert not result.ok
+    assert [e.render() for e in result.errors] == ["Trang 'nguoi': Tệp .xlsx bị hỏng, không đọc được."]
+    assert not Person.objects.unscoped().exists() and not Unit.objects.exists()
+
+
+def test_rows_left_unread_stop_the_thread_that_parses_the_pieces(tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(300)))
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 1_000)
+    archive = zipfile.ZipFile(path)
+    pieces = xlsx_pieces.SheetPieces(archive, reader._sheet_paths(archive)["nguoi"], "nguoi")
+    before = set(threading.enumerate())
+    rows = pieces.rows()
+    assert next(rows)[0] == 1
+    loaders = [t for t in threading.enumerate() if t.name == xlsx_pieces.LOADER and t not in before]
+    assert len(loaders) == 1
+    rows.close()  # the validator stopped reading (an error, an import given up)
+    loaders[0].join(timeout=5)
+    assert not loaders[0].is_alive()

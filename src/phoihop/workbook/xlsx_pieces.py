@@ -1,0 +1,187 @@
+"""A large worksheet of an .xlsx file read a piece at a time (issue 13, item 5).
+
+calamine, the reader of every .xlsx file here, loads a worksheet whole: a million people's sheet (600 MB of
+XML) held 700 MB of cells and peaked near 1 GB. Here the sheet's XML is unpacked as a stream and cut at row
+ends into pieces of about PIECE_BYTES; each piece is given to calamine as a small workbook of its own — the
+file's styles, shared strings and workbook parts as they are, and the sheet holding the piece's rows with
+their own row numbers — and its rows are handed on before the next piece is cut. So every cell is still read
+by calamine (the same values, dates and text as the whole sheet would give), and memory is bounded by the
+piece, not by the sheet.
+
+A sheet is read whole instead, as before, when its pieces could not say what the whole says: merged cells
+(their ranges come after the rows), rows without a row number, or rows not written in the main namespace's
+plain form. `usable` tells, from one pass over the unpacked XML (one to two seconds per 600 MB).
+
+calamine parses the next piece in a thread of its own while the import parses the rows of this one: it
+lets go of Python's lock while it parses, so on a second core most of its time is off the import's."""
+
+import io
+import itertools
+import queue
+import re
+import threading
+import zipfile
+
+# Of a worksheet's XML per piece (about 27,000 people): calamine holds about 1.6 times as much, and the
+# piece's rows as Python about as much again. At 64 MB the million-people import peaked at 864 MB; at
+# 16 MB at about 560 MB while parsing (BENCHMARKS.md).
+PIECE_BYTES = 16 * 1024 * 1024
+BLOCK = 4 * 1024 * 1024  # bytes unpacked at a time
+
+_OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
+_ROW_END = b"</row>"
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")  # the whole sheet's extent: not the piece's
+_DONE = object()
+LOADER = "phoihop-xlsx-pieces"  # the loader thread's name
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
+
+
+class Broken(ValueError):
+    """The sheet's XML ends before its rows do, or has no rows element."""
+
+
+class SheetPieces:
+    """The worksheet `name`, at `path` in the .xlsx `archive` (a ZipFile), read a piece at a time."""
+
+    def __init__(self, archive: zipfile.ZipFile, path: str, name: str):
+        self.archive, self.path, self.name = archive, path, name
+
+    def _xml(self):
+        """(head, blocks, tail): the XML before the rows (with `<sheetData>`), the rows in blocks that each
+        end at a row end, then (once the blocks are exhausted) the XML after the rows in `tail[0]`."""
+        tail: list[bytes] = []
+
+        def blocks(f, rest: bytes):
+            with f:
+                while True:
+                    data = f.read(BLOCK)
+                    buf = rest + data
+                    end = buf.find(_CLOSE)
+                    if end >= 0:
+                        tail.append(buf[end:] + f.read())
+                        if end:
+                            yield buf[:end]
+                        return
+                    if not data:
+                        raise Broken("the rows do not end")
+                    cut = buf.rfind(_ROW_END) + len(_ROW_END)
+                    if cut >= len(_ROW_END):
+                        yield buf[:cut]
+                        rest = buf[cut:]
+                    else:
+                        rest = buf
+
+        f = self.archive.open(self.path)
+        head = b""
+        while (start := head.find(_OPEN)) < 0:
+            data = f.read(BLOCK)
+            if not data or len(head) > BLOCK:
+                f.close()
+                return None, iter(()), tail
+            head += data
+        start += len(_OPEN)
+        return head[:start], blocks(f, head[start:]), tail
+
+    def usable(self) -> bool:
+        """Whether the pieces give the sheet's rows as the whole sheet would: no merged cells, every row
+        numbered, the plain namespace form. One pass over the unpacked XML, nothing kept."""
+        head, blocks, tail = self._xml()
+        if head is None:
+            return False  # no rows, or a prefixed namespace (<x:sheetData>): the whole sheet is read
+        for block in blocks:
+            if block.count(b"<row") != block.count(b'<row r="'):
+                return False
+        return b"<mergeCell" not in tail[0]
+
+    def rows(self):
+        """(Excel row number, cells from column A) of every row, a piece at a time. The cells of a piece
+        are calamine's (one width per piece: the validator reads a missing cell as an empty one). The next
+        piece is parsed by the loader thread meanwhile; one piece waits ready at most, and the thread stops
+        when the rows are no longer read."""
+        head, blocks, _ = self._xml()
+        if head is None:
+            raise Broken("no rows element")
+        ready: queue.Queue = queue.Queue(maxsize=1)
+        stop = threading.Event()
+        loader = threading.Thread(
+            target=self._load, args=(_DIMENSION.sub(b"", head), blocks, ready, stop), name=LOADER, daemon=True
+        )
+        loader.start()
+        try:
+            while (sheet := ready.get()) is not _DONE:
+                if isinstance(sheet, BaseException):
+                    raise sheet
+                if sheet.start is None:
+                    continue  # rows without cells
+                top, left = sheet.start
+                # The piece's rows only (iter_rows would give every row above them too, empty).
+                rows = sheet.to_python(skip_empty_area=True)
+                del sheet
+                pad = [""] * left
+                for i, cells in enumerate(rows):
+                    rows[i] = None
+                    yield top + i + 1, pad + cells if left else cells
+                del rows
+        finally:
+            stop.set()
+
+    def _load(self, head: bytes, blocks, ready: queue.Queue, stop: threading.Event) -> None:
+        """The loader thread: each piece's calamine sheet (or the error met) put in `ready`, then _DONE."""
+        from python_calamine import CalamineWorkbook
+
+        def put(item) -> bool:
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            parts = self._other_parts()
+            piece: list[bytes] = []
+            size = 0
+            for block in itertools.chain(blocks, [None]):
+                if block is not None:
+                    piece.append(block)
+                    size += len(block)
+                    if size < PIECE_BYTES:
+                        continue
+                if not piece:
+                    break
+                book = _workbook(parts, self.path, [head, *piece, _CLOSE, b"</worksheet>"])
+                piece, size = [], 0
+                if not put(CalamineWorkbook.from_filelike(book).get_sheet_by_name(self.name)):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the reader of the rows, which raises it
+            put(error)
+
+    def _other_parts(self) -> dict[str, bytes]:
+        """Every part but worksheets (the piece's sheet stands for its own; the others are left empty) and
+        pictures: what calamine reads to open a workbook and type its cells."""
+        parts = {}
+        for info in self.archive.infolist():
+            name = info.filename
+            if name.startswith(("xl/media/", "xl/drawings/", "xl/worksheets/_rels/")):
+                continue
+            parts[name] = _EMPTY_SHEET if name.startswith("xl/worksheets/") else self.archive.read(info)
+        return parts
+
+
+def _workbook(parts: dict[str, bytes], path: str, xml: list[bytes]) -> io.BytesIO:
+    """A workbook of `parts` whose worksheet `path` is the pieces of `xml` joined, unpacked (stored)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, data in parts.items():
+            if name != path:
+                z.writestr(name, data)
+        with z.open(path, "w", force_zip64=True) as sheet:
+            for part in xml:
+                sheet.write(part)
+    out.seek(0)
+    return out
