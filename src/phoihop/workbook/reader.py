@@ -322,16 +322,17 @@ class _LazySheet:
         pieces = xlsx_pieces.SheetPieces(self._archive, self._path, self._source_name)
         if not pieces.usable():
             return None
-        rows = pieces.rows()
+        pieces = pieces.pieces()
         head: list[list] = [[] for _ in range(HEADER_SEARCH)]
-        first_body = None
-        for number, cells in rows:
-            if number > HEADER_SEARCH:
-                first_body = (number, cells)
+        body = None  # (Excel number, rows) of the first rows past the head
+        for first, rows in pieces:
+            within = min(max(HEADER_SEARCH - first + 1, 0), len(rows))
+            head[first - 1 : first - 1 + within] = rows[:within]
+            if within < len(rows):
+                body = (first + within, rows[within:])
                 break
-            head[number - 1] = cells
         raw = _raw_sheet(self._source_name, head, hidden=self.hidden)  # the head's text cleaned here
-        raw.rows = PieceRows(self.name, raw.rows, first_body, rows, raw.notes)
+        raw.rows = PieceRows(self.name, raw.rows, body, pieces, raw.notes)
         return raw
 
     @property
@@ -388,42 +389,40 @@ class XlsxRows(StreamedRows):
 
 
 class PieceRows(StreamedRows):
-    """The body rows of a sheet read a piece at a time: those among the first HEADER_SEARCH rows as
-    `_raw_sheet` read (and cleaned) them, then the rest as they come, their text cleaned a block at a time
-    when it needs it (the notes added to the sheet's, which the validator reads after the rows)."""
+    """The body rows of a sheet read a piece at a time (`xlsx_pieces`): those among the first HEADER_SEARCH
+    rows as `_raw_sheet` read (and cleaned) them, then the rest a piece at a time, each piece's text
+    cleaned when it needs it (the notes added to the sheet's, which the validator reads after the rows)."""
 
-    def __init__(self, sheet: str, head: list, first, rest, notes: list[Note]):
+    def __init__(self, sheet: str, head: list, body, pieces, notes: list[Note]):
         super().__init__(skip=0)
-        self._sheet, self._head, self._first, self._rest, self._notes = sheet, head, first, rest, notes
+        self._sheet, self._head, self._body, self._pieces, self._notes = sheet, head, body, pieces, notes
 
     def __iter__(self):
         head, self._head = self._head, []
         yield from head
-        first, rest = self._first, self._rest
-        self._first = self._rest = None
-        if first is None:
+        body, pieces = self._body, self._pieces
+        self._body = self._pieces = None
+        if body is None:
             return
         cleaning = _Cleaning(self._notes)
-        block = [first]
+        while body is not None:
+            first, rows = body
+            if _needs_cleaning(rows, None):
+                for i, cells in enumerate(rows, start=first):
+                    cleaning.row(i, cells)
+            for i in range(len(rows)):
+                cells, rows[i] = rows[i], None  # let go once parsed
+                yield first + i, cells
+            body = self._next(pieces)
+        cleaning.finish()
+
+    def _next(self, pieces):
         try:
-            for item in rest:
-                block.append(item)
-                if len(block) >= CLEANING_BLOCK:
-                    yield from _cleaned(block, cleaning)
-                    block = []
+            return next(pieces, None)
         except Exception as error:  # calamine's own error types for a broken piece
             broken = SourceError(gettext_noop("Tệp .xlsx bị hỏng, không đọc được."))
             broken.sheet = self._sheet
             raise broken from error
-        yield from _cleaned(block, cleaning)
-        cleaning.finish()
-
-
-def _cleaned(block: list, cleaning: "_Cleaning") -> list:
-    if _needs_cleaning([cells for _, cells in block], None):
-        for number, cells in block:
-            cleaning.row(number, cells)
-    return block
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")

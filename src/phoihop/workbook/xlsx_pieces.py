@@ -96,11 +96,11 @@ class SheetPieces:
                 return False
         return b"<mergeCell" not in tail[0]
 
-    def rows(self):
-        """(Excel row number, cells from column A) of every row, a piece at a time. The cells of a piece
-        are calamine's (one width per piece: the validator reads a missing cell as an empty one). The next
+    def pieces(self):
+        """(Excel number of the first row, its rows from column A) of every piece with cells. The cells are
+        calamine's, one width per piece (the validator reads a missing cell as an empty one). The next
         piece is parsed by the loader thread meanwhile; one piece waits ready at most, and the thread stops
-        when the rows are no longer read."""
+        when the pieces are no longer read."""
         head, blocks, _ = self._xml()
         if head is None:
             raise Broken("no rows element")
@@ -120,10 +120,10 @@ class SheetPieces:
                 # The piece's rows only (iter_rows would give every row above them too, empty).
                 rows = sheet.to_python(skip_empty_area=True)
                 del sheet
-                pad = [""] * left
-                for i, cells in enumerate(rows):
-                    rows[i] = None
-                    yield top + i + 1, pad + cells if left else cells
+                if left:
+                    pad = [""] * left
+                    rows = [pad + cells for cells in rows]
+                yield top + 1, rows
                 del rows
         finally:
             stop.set()

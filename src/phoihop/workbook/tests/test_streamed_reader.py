@@ -334,7 +334,7 @@ def test_rows_left_unread_stop_the_thread_that_parses_the_pieces(tmp_path, monke
     archive = zipfile.ZipFile(path)
     pieces = xlsx_pieces.SheetPieces(archive, reader._sheet_paths(archive)["nguoi"], "nguoi")
     before = set(threading.enumerate())
-    rows = pieces.rows()
+    rows = pieces.pieces()
     assert next(rows)[0] == 1
     loaders = [t for t in threading.enumerate() if t.name == xlsx_pieces.LOADER and t not in before]
     assert len(loaders) == 1
