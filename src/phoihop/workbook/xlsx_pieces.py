@@ -105,13 +105,18 @@ class SheetPieces:
         if head is None:
             raise Broken("no rows element")
         ready: queue.Queue = queue.Queue(maxsize=1)
+        taken = threading.Semaphore(1)  # the loader parses a piece once the one before is taken
         stop = threading.Event()
         loader = threading.Thread(
-            target=self._load, args=(_DIMENSION.sub(b"", head), blocks, ready, stop), name=LOADER, daemon=True
+            target=self._load,
+            args=(_DIMENSION.sub(b"", head), blocks, ready, taken, stop),
+            name=LOADER,
+            daemon=True,
         )
         loader.start()
         try:
             while (sheet := ready.get()) is not _DONE:
+                taken.release()
                 if isinstance(sheet, BaseException):
                     raise sheet
                 if sheet.start is None:
@@ -128,18 +133,24 @@ class SheetPieces:
         finally:
             stop.set()
 
-    def _load(self, head: bytes, blocks, ready: queue.Queue, stop: threading.Event) -> None:
-        """The loader thread: each piece's calamine sheet (or the error met) put in `ready`, then _DONE."""
+    def _load(self, head: bytes, blocks, ready: queue.Queue, taken, stop: threading.Event) -> None:
+        """The loader thread: each piece's calamine sheet (or the error met) put in `ready`, then _DONE.
+        A piece is parsed once the one before has been taken (`taken`): two pieces at most are held, the
+        one whose rows are being parsed and the next."""
         from python_calamine import CalamineWorkbook
 
-        def put(item) -> bool:
-            while not stop.is_set():
-                try:
-                    ready.put(item, timeout=0.2)
-                    return True
-                except queue.Full:
-                    continue
-            return False
+        held = False
+
+        def hold() -> bool:  # False: the pieces are no longer read
+            nonlocal held
+            while not held and not stop.is_set():
+                held = taken.acquire(timeout=0.2)
+            return held
+
+        def put(item) -> None:
+            nonlocal held
+            ready.put(item)
+            held = False
 
         try:
             parts = self._other_parts()
@@ -153,13 +164,18 @@ class SheetPieces:
                         continue
                 if not piece:
                     break
+                if not hold():
+                    return
                 book = _workbook(parts, self.path, [head, *piece, _CLOSE, b"</worksheet>"])
                 piece, size = [], 0
-                if not put(CalamineWorkbook.from_filelike(book).get_sheet_by_name(self.name)):
-                    return
-            put(_DONE)
-        except BaseException as error:  # handed to the reader of the rows, which raises it
-            put(error)
+                book = CalamineWorkbook.from_filelike(book)  # calamine keeps its own copy of the bytes
+                put(book.get_sheet_by_name(self.name))
+                del book
+            if hold():
+                put(_DONE)
+        except BaseException as error:  # handed to the reader of the pieces, which raises it
+            if hold():
+                put(error)
 
     def _other_parts(self) -> dict[str, bytes]:
         """Every part but worksheets (the piece's sheet stands for its own; the others are left empty) and
