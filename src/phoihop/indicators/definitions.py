@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_noop as _
 
 from phoihop.orgs.models import Unit, UnitClosure
@@ -43,6 +43,7 @@ from .placement_sql import (
     own_members_rows,
     placed_members_rows,
     record_rollup_rows,
+    referred_admitted_counts,
     referred_admitted_facts,
     rollup_rows,
     yearly_members,
@@ -308,6 +309,47 @@ def _yearly_groups(ctx, tree, qs, unit_field, *, amount=None, unitless_ok=False,
     return tally.result()
 
 
+def _yearly_together(
+    ctx: Context, code: str, name: str, qs, unit_field: str, figures: dict, *, unitless_ok: bool = False
+) -> Result:
+    """SQLite: `_yearly_groups` (tree S) of several figures over the same records `qs`, read in one pass:
+    `figures` maps each code to (a condition on the records or None, the amount field or None), and each
+    figure gets the groups holding at least one of its records, summed as its own query sums them. The
+    first figure asked reads them all (cached in the context under `name`), the others take theirs."""
+    cache = ctx.__dict__.setdefault("_yearly_together", {})
+    if name not in cache:
+        cases = {}
+        for i, (keep, amount) in enumerate(figures.values()):
+            measure = F(amount) if amount else Value(1)
+            cases[f"c{i}"] = Value(1) if keep is None else Case(When(keep, then=Value(1)), default=Value(0))
+            cases[f"s{i}"] = measure if keep is None else Case(When(keep, then=measure), default=None)
+        qs = qs.filter(year__in=ctx.years)
+        rows = grouped_rows(
+            qs.values(u=F(unit_field), d=F("year"), **cases).order_by(),
+            roots=_roots(ctx, "S"),
+            dims=(),
+            yearly=True,
+            children=_links(ctx, "S"),
+            sums=tuple(cases),
+        )
+        unitless = []
+        if unitless_ok:
+            found = qs.filter(**{f"{unit_field}__isnull": True}).values(y=F("year"))
+            found = found.annotate(**{c: Sum(e) for c, e in cases.items()}).order_by("y")
+            unitless = [(row["y"], *(row[c] for c in cases)) for row in found]
+        results = {}
+        for i, each in enumerate(figures):
+            # A figure's groups: those with records it keeps (c > 0), each with its sum.
+            mine = [(r[0], r[1], r[3 + 2 * i]) for r in rows if r[2 + 2 * i]]
+            tally = _tally_of(ctx, "S", mine, people=False)
+            for row in unitless:
+                if row[1 + 2 * i]:
+                    tally.add_placed(None, row[0], row[2 + 2 * i] or 0)
+            results[each] = tally.result()
+        cache[name] = results
+    return cache[name][code]
+
+
 def _period(field: str, ctx: Context) -> Q:
     return Q(**{f"{field}__gte": ctx.date_from, f"{field}__lte": ctx.date_to})
 
@@ -422,6 +464,10 @@ def referred_admitted(ctx: Context) -> Result:
         return _distinct_result(
             ctx, "U", distinct_counts(inner, roots=_roots(ctx, "U"), children=_links(ctx, "U"))
         )
+    if connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get():
+        # The same rows on SQLite, the placement rows leading (placement_sql.referred_admitted_counts).
+        rows = referred_admitted_counts(roots=_roots(ctx, "U"), start=ctx.date_from, end=ctx.date_to)
+        return _distinct_result(ctx, "U", rows)
     rows = qs.filter(referring_unit__in=_ids(ctx, "U")).values(
         "person_id",
         "referring_unit_id",
@@ -480,6 +526,11 @@ def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
             )
         rows = [(*row[:5], row[6]) for row in cache["rows"] if row[5] or not owners]
         return _tally_of(ctx, "B", rows, people=True).result()
+    if connection.vendor == "sqlite" and not ctx.by_root:
+        cache = ctx.__dict__.setdefault("_admissions_in_enterprises_sqlite", {})
+        if not cache:
+            cache.update(_admissions_in_enterprises_both(ctx, qs, party_ids))
+        return cache[owners]
     if owners:
         qs = qs.filter(person__is_business_owner=True)
     stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
@@ -497,6 +548,33 @@ def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
     return _count_groups(
         ctx, "B", qs, "party_unit", "admitted_on", people_prefix="person__", keep=in_enterprise_then
     )
+
+
+def _admissions_in_enterprises_both(ctx: Context, qs, party_ids) -> dict[bool, Result]:
+    """SQLite: both figures of `_admissions_in_enterprises` (owners False, True) from one read of the
+    admissions and of the enterprise-holding stretches: the groups carry the business-owner flag, every
+    kept group counts in the first figure and those of owners in the second too (the reference path
+    reads and checks them once per figure)."""
+    stretches: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    below_enterprises = UnitClosure.objects.filter(ancestor__in=party_ids, ancestor__enterprise__isnull=False)
+    for unit, start, end in below_enterprises.values_list("descendant_id", "valid_from", "valid_to"):
+        stretches[unit].append((start, end))
+    # The admissions of units that never stood under an enterprise-holding unit, which the check drops
+    # (three in four of a province's), are not read at all.
+    qs = at_date(
+        qs.filter(party_unit__in=below_enterprises.values("descendant_id")), "person__", "admitted_on"
+    )
+    values = {"u": F("party_unit"), "d": F("admitted_on")} | _people_values("person__", "admitted_on")
+    every, owners = Tally(ctx, "B", dims=PEOPLE_DIMS), Tally(ctx, "B", dims=PEOPLE_DIMS)
+    groups = qs.values(**values, b=F("person__is_business_owner")).annotate(n=Count("pk"))
+    for row in groups.order_by():
+        unit, day = row["u"], row["d"]
+        if any(start <= day < end for start, end in stretches.get(unit, ())):
+            dims = _dims(row)
+            every.add(unit, day, row["n"] or 0, dims=dims)
+            if row["b"]:
+                owners.add(unit, day, row["n"] or 0, dims=dims)
+    return {False: every.result(), True: owners.result()}
 
 
 @indicator(
@@ -560,6 +638,8 @@ def _count_trainees(ctx: Context, enrolments, workplace: str | None = None) -> R
             "training_class__starts_on",
             workplace=workplace,
         )
+    if connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get():
+        return _tally_of(ctx, "B", _trainees_kept(ctx)[workplace], people=True).result()
     return _count_groups(
         ctx,
         "B",
@@ -569,6 +649,26 @@ def _count_trainees(ctx: Context, enrolments, workplace: str | None = None) -> R
         people_prefix="person__",
         prefilter=True,
     )
+
+
+# The trainees each figure keeps, by their workplace's ownership on the class's first day (`o`, the
+# ownership of the workplace `workplace_on` gives: NULL exactly when there is none), as
+# placement_sql.OWNERSHIP_FILTERS keeps them in the rollup.
+TRAINEES_KEPT = {None: "1 = 1", "workplace": "x.o IS NOT NULL", "non_state": "x.o <> 'nha_nuoc'"}
+
+
+def _trainees_kept(ctx: Context) -> dict:
+    """SQLite: the `_split` rows of the three trainee figures (TRAINEES_KEPT), from one pass over the
+    period's enrolments placed as `_count_groups` places them, read once per context."""
+    cache = ctx.__dict__.setdefault("_trainees_kept", {})
+    if "rows" not in cache:
+        day = "training_class__starts_on"
+        values = {"u": F("training_class__organiser"), "d": F(day)} | _people_values("person__", day)
+        inner = at_date(_trainees(ctx), "person__", day).values(**values, n=Value(1)).order_by()
+        cache["rows"] = grouped_rows(
+            inner, roots=_roots(ctx, "B"), dims=("g", "e", "o"), children=_links(ctx, "B"), kept=TRAINEES_KEPT
+        )
+    return cache["rows"]
 
 
 @indicator("party.trainees", _("Số học viên"), area="party", tree="B")
@@ -613,8 +713,29 @@ def _initiatives(ctx: Context):
     return Initiative.objects.unscoped()
 
 
+def _together(ctx: Context) -> bool:
+    """Whether a family of yearly figures is read in one pass (`_yearly_together`): SQLite, the report's
+    own context (not targets', nor the Python placement's)."""
+    return connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get()
+
+
+INITIATIVES = {
+    "emulation.initiatives_applied": (None, None),
+    "emulation.initiatives_value_vnd": (None, "value_vnd"),
+    "emulation.initiatives_provincial": (Q(level="tinh"), None),
+}
+
+
+def _initiative_figure(ctx: Context, code: str) -> Result | None:
+    if not _together(ctx):
+        return None
+    return _yearly_together(ctx, code, "initiatives", _initiatives(ctx), "unit", INITIATIVES)
+
+
 @indicator("emulation.initiatives_applied", _("Số sáng kiến được áp dụng"), area="emulation")
 def initiatives_applied(ctx: Context) -> Result:
+    if (together := _initiative_figure(ctx, "emulation.initiatives_applied")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", prefilter=True)
 
 
@@ -625,6 +746,8 @@ def initiatives_applied(ctx: Context) -> Result:
     area="emulation",
 )
 def initiatives_value(ctx: Context) -> Result:
+    if (together := _initiative_figure(ctx, "emulation.initiatives_value_vnd")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _initiatives(ctx), "unit", amount="value_vnd", prefilter=True)
 
 
@@ -634,11 +757,31 @@ def initiatives_value(ctx: Context) -> Result:
     area="emulation",
 )
 def initiatives_provincial(ctx: Context) -> Result:
+    if (together := _initiative_figure(ctx, "emulation.initiatives_provincial")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _initiatives(ctx).filter(level="tinh"), "unit", prefilter=True)
 
 
 def _contest(ctx: Context, level: str, **extra):
     return ContestEntry.objects.unscoped().filter(_in_or_unitless("unit", ctx, "S"), level=level, **extra)
+
+
+CONTESTS = {
+    "emulation.provincial_contest_projects": (Q(level="tinh"), None),
+    "emulation.provincial_contest_authors": (Q(level="tinh"), "author_count"),
+    "emulation.national_contest_projects": (Q(level="toan_quoc"), None),
+    "emulation.national_second_prizes": (Q(level="toan_quoc", prize="nhi"), None),
+    "emulation.national_consolation_prizes": (Q(level="toan_quoc", prize="khuyen_khich"), None),
+}
+
+
+def _contest_figure(ctx: Context, code: str) -> Result | None:
+    if not _together(ctx):
+        return None
+    entries = ContestEntry.objects.unscoped().filter(
+        _in_or_unitless("unit", ctx, "S"), level__in=("tinh", "toan_quoc")
+    )
+    return _yearly_together(ctx, code, "contests", entries, "unit", CONTESTS, unitless_ok=True)
 
 
 @indicator(
@@ -647,6 +790,8 @@ def _contest(ctx: Context, level: str, **extra):
     area="emulation",
 )
 def provincial_contest_projects(ctx: Context) -> Result:
+    if (together := _contest_figure(ctx, "emulation.provincial_contest_projects")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _contest(ctx, "tinh"), "unit", unitless_ok=True)
 
 
@@ -656,6 +801,8 @@ def provincial_contest_projects(ctx: Context) -> Result:
     area="emulation",
 )
 def provincial_contest_authors(ctx: Context) -> Result:
+    if (together := _contest_figure(ctx, "emulation.provincial_contest_authors")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _contest(ctx, "tinh"), "unit", amount="author_count", unitless_ok=True)
 
 
@@ -665,11 +812,15 @@ def provincial_contest_authors(ctx: Context) -> Result:
     area="emulation",
 )
 def national_contest_projects(ctx: Context) -> Result:
+    if (together := _contest_figure(ctx, "emulation.national_contest_projects")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc"), "unit", unitless_ok=True)
 
 
 @indicator("emulation.national_second_prizes", _("Giải Nhì toàn quốc"), area="emulation")
 def national_second_prizes(ctx: Context) -> Result:
+    if (together := _contest_figure(ctx, "emulation.national_second_prizes")) is not None:
+        return together
     return _yearly_groups(ctx, "S", _contest(ctx, "toan_quoc", prize="nhi"), "unit", unitless_ok=True)
 
 
@@ -679,6 +830,8 @@ def national_second_prizes(ctx: Context) -> Result:
     area="emulation",
 )
 def national_consolation_prizes(ctx: Context) -> Result:
+    if (together := _contest_figure(ctx, "emulation.national_consolation_prizes")) is not None:
+        return together
     return _yearly_groups(
         ctx, "S", _contest(ctx, "toan_quoc", prize="khuyen_khich"), "unit", unitless_ok=True
     )

@@ -32,23 +32,27 @@ def _latest_versions(reports) -> dict[int, ReportVersion]:
 def apply_periods(report: dict, program, ctx, *, approved_only: bool = False) -> dict:
     periods = [p for p in periods_of(program) if p.date_from >= ctx.date_from and p.date_to <= ctx.date_to]
     reporters = reporting_units_of_periods(program, periods)
-    every = [(period, reporter) for period in periods for reporter in reporters[period.code]]
+    # Each pair with its unit's id, read once (`unit.id`: the primary key, without `pk`'s lookup of it,
+    # for each of 1,600 pairs of a province's five periods, three times).
+    every = [
+        (period, reporter, reporter.unit.id) for period in periods for reporter in reporters[period.code]
+    ]
     # In scope: the reporting units that stood under the scope's roots on some day, as ctx.unit_ids("S")
     # says, asked of these few units only (reading the whole set took 0.3 s at national scale).
     scope_ids = set(
         ever_under_ids([root.pk for root in ctx.roots("S")])
-        .filter(descendant_id__in={reporter.unit.pk for _, reporter in every})
+        .filter(descendant_id__in={unit_id for _, _, unit_id in every})
         .values_list("descendant_id", flat=True)
     )
-    rows = [(period, reporter) for period, reporter in every if reporter.unit.pk in scope_ids]  # in scope
+    rows = [(period, reporter, unit_id) for period, reporter, unit_id in every if unit_id in scope_ids]
     reports = {
         (r.period, r.unit_id): r
         for r in PeriodReport.objects.unscoped().filter(program=program, period__in=[p.code for p in periods])
     }
     not_approved: dict[str, list[str]] = defaultdict(list)
     approved = []
-    for period, reporter in rows:
-        found = reports.get((period.code, reporter.unit.pk))
+    for period, reporter, unit_id in rows:
+        found = reports.get((period.code, unit_id))
         if found is not None and found.status == Status.APPROVED:
             approved.append((period, reporter, found))
         else:
