@@ -319,10 +319,16 @@ class _LazySheet:
             return None
         if self._archive.getinfo(self._path).file_size <= xlsx_pieces.PIECE_BYTES:
             return None
-        pieces = xlsx_pieces.SheetPieces(self._archive, self._path, self._source_name)
-        if not pieces.usable():
+        sheet = xlsx_pieces.SheetPieces(self._archive, self._path, self._source_name)
+        pieces = sheet.pieces()  # the first pieces are parsed while the sheet is looked over
+        try:
+            usable = sheet.usable()
+        except BaseException:
+            pieces.close()
+            raise
+        if not usable:
+            pieces.close()
             return None
-        pieces = pieces.pieces()
         head: list[list] = [[] for _ in range(HEADER_SEARCH)]
         body = None  # (Excel number, rows) of the first rows past the head
         for first, rows in pieces:

@@ -96,42 +96,21 @@ class SheetPieces:
                 return False
         return b"<mergeCell" not in tail[0]
 
-    def pieces(self):
-        """(Excel number of the first row, its rows from column A) of every piece with cells. The cells are
-        calamine's, one width per piece (the validator reads a missing cell as an empty one). The next
-        piece is parsed by the loader thread meanwhile; one piece waits ready at most, and the thread stops
-        when the pieces are no longer read."""
+    def pieces(self) -> "Pieces":
+        """The pieces with cells, as (Excel number of the first row, its rows from column A). The loader
+        thread starts at once, so that `usable` may be asked meanwhile (`close` the pieces when not)."""
         head, blocks, _ = self._xml()
         if head is None:
             raise Broken("no rows element")
-        ready: queue.Queue = queue.Queue(maxsize=1)
-        taken = threading.Semaphore(1)  # the loader parses a piece once the one before is taken
-        stop = threading.Event()
+        pieces = Pieces()
         loader = threading.Thread(
             target=self._load,
-            args=(_DIMENSION.sub(b"", head), blocks, ready, taken, stop),
+            args=(_DIMENSION.sub(b"", head), blocks, pieces.ready, pieces.taken, pieces.stop),
             name=LOADER,
             daemon=True,
         )
         loader.start()
-        try:
-            while (sheet := ready.get()) is not _DONE:
-                taken.release()
-                if isinstance(sheet, BaseException):
-                    raise sheet
-                if sheet.start is None:
-                    continue  # rows without cells
-                top, left = sheet.start
-                # The piece's rows only (iter_rows would give every row above them too, empty).
-                rows = sheet.to_python(skip_empty_area=True)
-                del sheet
-                if left:
-                    pad = [""] * left
-                    rows = [pad + cells for cells in rows]
-                yield top + 1, rows
-                del rows
-        finally:
-            stop.set()
+        return pieces
 
     def _load(self, head: bytes, blocks, ready: queue.Queue, taken, stop: threading.Event) -> None:
         """The loader thread: each piece's calamine sheet (or the error met) put in `ready`, then _DONE.
@@ -187,6 +166,46 @@ class SheetPieces:
                 continue
             parts[name] = _EMPTY_SHEET if name.startswith("xl/worksheets/") else self.archive.read(info)
         return parts
+
+
+class Pieces:
+    """The pieces the loader thread parses, in order: each (Excel number of the first row, its rows from
+    column A); the cells are calamine's, one width per piece (the validator reads a missing cell as an
+    empty one). One piece waits ready at most; the loader stops once the pieces are closed, read to the
+    end or let go."""
+
+    def __init__(self):
+        self.ready: queue.Queue = queue.Queue(maxsize=1)
+        self.taken = threading.Semaphore(1)  # the loader parses a piece once the one before is taken
+        self.stop = threading.Event()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, list[list]]:
+        while not self.stop.is_set():
+            sheet = self.ready.get()
+            self.taken.release()
+            if sheet is _DONE or isinstance(sheet, BaseException):
+                self.close()
+                if sheet is _DONE:
+                    break
+                raise sheet
+            if sheet.start is None:
+                continue  # rows without cells
+            top, left = sheet.start
+            # The piece's rows only (iter_rows would give every row above them too, empty).
+            rows = sheet.to_python(skip_empty_area=True)
+            if left:
+                pad = [""] * left
+                rows = [pad + cells for cells in rows]
+            return top + 1, rows
+        raise StopIteration
+
+    def close(self) -> None:
+        self.stop.set()
+
+    __del__ = close
 
 
 def _workbook(parts: dict[str, bytes], path: str, xml: list[bytes]) -> io.BytesIO:

@@ -179,9 +179,12 @@ def test_a_large_xlsx_may_unpack_past_the_whole_file_limit_but_no_sheet_past_its
     assert "Một trang của tệp .xlsx quá lớn để đọc" in result.errors[0].render()
 
 
+@pytest.mark.parametrize("piece", [None, 2_000], ids=["sheet read whole", "sheet read in pieces"])
 def test_a_broken_sheet_of_a_large_xlsx_is_reported_when_reached_and_nothing_is_written(
-    db, tmp_path, monkeypatch
+    db, tmp_path, monkeypatch, piece
 ):
+    if piece:
+        monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", piece)
     path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(40)))
     with zipfile.ZipFile(path) as z:
         parts = {i.filename: z.read(i.filename) for i in z.infolist()}
