@@ -689,7 +689,10 @@ def _needs_cleaning(rows: list[list], text: str | None) -> bool:
     if text is not None:
         whole = text.replace(",", _SEP).replace("\n", _SEP).replace("\r", _SEP)
     else:
-        whole = _SEP.join(_SEP.join(map(str, row)) for row in rows)
+        try:
+            whole = _SEP.join(map(_SEP.join, rows))  # text cells only: twice as fast
+        except TypeError:
+            whole = _SEP.join(_SEP.join(map(str, row)) for row in rows)  # numbers and dates among them
     if whole.isascii():
         return False
     if not is_normalized("NFC", whole):
