@@ -18,7 +18,12 @@ import pytest
 from phoihop.testing.screens import shoot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+# A browser test: it drives Chromium against `phoihop up` on an embedded database of its own (DATABASE_URL
+# is taken out of the server's environment), so it proves the same on every leg and runs on the first only.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
 PASSWORD = "phoihop-demo-2025"  # noqa: S105 - the published demo password
 
 
