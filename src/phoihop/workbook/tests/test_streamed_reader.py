@@ -107,12 +107,10 @@ def test_a_streamed_file_that_is_not_utf8_is_refused_before_anything_is_parsed(d
 # ---- a large .xlsx file: read a sheet at a time ----------------------------------------------------------
 
 
-def test_a_large_xlsx_is_read_a_sheet_at_a_time_and_stores_what_it_stores_read_whole(
-    db, tmp_path, monkeypatch
-):
-    """Past XLSX_STREAM_FROM (lowered here to 0), the import loads each sheet only when it comes to it and
-    lets it go once parsed; the people stored are the same, with dates written as Excel dates."""
-    rows = people(150)
+def _imported_whole(tmp_path, n: int):
+    """An .xlsx of n people (birth dates as Excel dates) imported read whole: (its path, what it stored),
+    the people deleted again for the import to compare."""
+    rows = people(n)
     for row in rows[1:]:
         row[2] = date.fromisoformat(row[2])
     path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=rows))
@@ -120,6 +118,15 @@ def test_a_large_xlsx_is_read_a_sheet_at_a_time_and_stores_what_it_stores_read_w
     assert whole.ok, [e.render() for e in whole.errors]
     expected = stored()
     Person.objects.unscoped().all().delete()
+    return path, expected
+
+
+def test_a_large_xlsx_is_read_a_sheet_at_a_time_and_stores_what_it_stores_read_whole(
+    db, tmp_path, monkeypatch
+):
+    """Past XLSX_STREAM_FROM (lowered here to 0), the import loads each sheet only when it comes to it and
+    lets it go once parsed; the people stored are the same, with dates written as Excel dates."""
+    path, expected = _imported_whole(tmp_path, 150)
     monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
     sheets = {s.name: s for s in reader.read_source(path, stream=True)}
     assert all(s._raw is None for s in sheets.values())  # nothing loaded before the validator asks
@@ -297,14 +304,7 @@ def test_a_large_xlsx_sheet_with_merged_cells_is_read_whole(tmp_path, monkeypatc
 
 
 def test_a_large_xlsx_imported_in_pieces_stores_what_it_stores_read_whole(db, tmp_path, monkeypatch):
-    rows = people(300)
-    for row in rows[1:]:
-        row[2] = date.fromisoformat(row[2])
-    path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=rows))
-    whole = import_workbook(path)
-    assert whole.ok, [e.render() for e in whole.errors]
-    expected = stored()
-    Person.objects.unscoped().all().delete()
+    path, expected = _imported_whole(tmp_path, 300)
     monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
     monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 4_000)
     pieced = import_workbook(path)
