@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from phoihop.accounts.models import User
+from phoihop.workbook import reader, xlsx_pieces
 from phoihop.workbook.models import ImportJob
 from phoihop.workbook.sheets import BY_KEY, LISTS_SHEET, SHEETS
 
@@ -135,7 +136,7 @@ def _calc_missing() -> bool:
 )
 @pytest.mark.parametrize("username", ["batxat", "lanhdao"])
 def test_export_resaved_by_libreoffice_uploads_back_unchanged(
-    demo_province, client, username, tmp_path, django_capture_on_commit_callbacks
+    demo_province, client, username, tmp_path, django_capture_on_commit_callbacks, monkeypatch
 ):
     source = tmp_path / "in" / "xuat.xlsx"
     source.parent.mkdir()
@@ -167,6 +168,33 @@ def test_export_resaved_by_libreoffice_uploads_back_unchanged(
     founded = [c.value for c in units[1]].index("Ngày thành lập") + 1
     assert units.cell(2, founded).is_date
     assert_nothing_changed(upload(client, "xuat.xlsx", resaved, django_capture_on_commit_callbacks))
+    # Calc's file read a piece at a time, as a large workbook's sheets are (xlsx_pieces), gives the rows
+    # and notes it gives read whole.
+    whole = _read_back(out / "xuat.xlsx")
+    monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
+    monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 20_000)
+    pieced = _read_back(out / "xuat.xlsx", stream=True)
+    assert any(kind == "PieceRows" for *_, kind in pieced.values())
+    assert {name: sheet[:3] for name, sheet in pieced.items()} == {
+        name: sheet[:3] for name, sheet in whole.items()
+    }
+
+
+def _read_back(path, **kw) -> dict:
+    """Each sheet's (header, rows without their trailing empty cells, notes, the kind of its rows)."""
+
+    def trimmed(cells) -> list:
+        cells = list(cells)
+        while cells and cells[-1] == "":
+            cells.pop()
+        return cells
+
+    sheets = {}
+    for sheet in reader.read_source(path, **kw):
+        rows = [(number, trimmed(cells)) for number, cells in sheet.rows]
+        notes = sorted((n.row or 0, n.position or 0, n.msgid) for n in sheet.notes)
+        sheets[sheet.name] = (trimmed(sheet.header), rows, notes, type(sheet.rows).__name__)
+    return sheets
 
 
 def test_the_corrected_error_workbook_uploads_as_it_is(
