@@ -287,9 +287,11 @@ class _LazySheet:
     """A sheet of a large .xlsx file read for the import: loaded by calamine only when the validator comes
     to it (its name and visibility are known before), and let go once its rows have been parsed, so that
     one sheet is in memory at a time, never the whole workbook (issue 13, item 5: a million people in
-    .xlsx, 1.9 GB read whole). The usual sheet's rows are converted to Python as they are parsed
-    (`XlsxRows`); a sheet with merged cells, formulas without values, text to convert or cells not from
-    A1 is read whole as before, alone."""
+    .xlsx, 1.9 GB read whole). A sheet of more than xlsx_pieces.PIECE_BYTES of XML is read a piece at a
+    time (`_pieced`, `PieceRows`), so that not even the sheet is held whole; a smaller one is loaded and
+    its rows are converted to Python as they are parsed (`XlsxRows`). A sheet with merged cells or
+    formulas without values (and a smaller one with text to convert or cells not from A1) is read whole
+    as before, alone."""
 
     def __init__(self, book, name: str, hidden: bool, unvalued: set | None, archive=None, path=None):
         self._book, self._source_name, self._unvalued = book, name, unvalued
