@@ -83,6 +83,12 @@ def _rollup_usable() -> bool:
     return connection.vendor == "postgresql" and not _IN_PYTHON.get() and not _DIRECTLY.get()
 
 
+def _sqlite_own(ctx: Context) -> bool:
+    """SQLite, the report's own context (not the targets' by root, nor the Python reference placement's):
+    where SQLite places figures in SQL or reads a family of them in one pass."""
+    return connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get()
+
+
 GRASSROOTS_PARTY = ("chi_bo_co_so", "dang_bo_co_so")
 
 
@@ -464,7 +470,7 @@ def referred_admitted(ctx: Context) -> Result:
         return _distinct_result(
             ctx, "U", distinct_counts(inner, roots=_roots(ctx, "U"), children=_links(ctx, "U"))
         )
-    if connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get():
+    if _sqlite_own(ctx):
         # The same rows on SQLite, the placement rows leading (placement_sql.referred_admitted_counts).
         rows = referred_admitted_counts(roots=_roots(ctx, "U"), start=ctx.date_from, end=ctx.date_to)
         return _distinct_result(ctx, "U", rows)
@@ -526,7 +532,7 @@ def _admissions_in_enterprises(ctx: Context, *, owners: bool = False) -> Result:
             )
         rows = [(*row[:5], row[6]) for row in cache["rows"] if row[5] or not owners]
         return _tally_of(ctx, "B", rows, people=True).result()
-    if connection.vendor == "sqlite" and not ctx.by_root:
+    if _sqlite_own(ctx):
         cache = ctx.__dict__.setdefault("_admissions_in_enterprises_sqlite", {})
         if not cache:
             cache.update(_admissions_in_enterprises_both(ctx, qs, party_ids))
@@ -638,7 +644,7 @@ def _count_trainees(ctx: Context, enrolments, workplace: str | None = None) -> R
             "training_class__starts_on",
             workplace=workplace,
         )
-    if connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get():
+    if _sqlite_own(ctx):
         return _tally_of(ctx, "B", _trainees_kept(ctx)[workplace], people=True).result()
     return _count_groups(
         ctx,
@@ -713,12 +719,6 @@ def _initiatives(ctx: Context):
     return Initiative.objects.unscoped()
 
 
-def _together(ctx: Context) -> bool:
-    """Whether a family of yearly figures is read in one pass (`_yearly_together`): SQLite, the report's
-    own context (not targets', nor the Python placement's)."""
-    return connection.vendor == "sqlite" and not ctx.by_root and not _IN_PYTHON.get()
-
-
 INITIATIVES = {
     "emulation.initiatives_applied": (None, None),
     "emulation.initiatives_value_vnd": (None, "value_vnd"),
@@ -727,7 +727,7 @@ INITIATIVES = {
 
 
 def _initiative_figure(ctx: Context, code: str) -> Result | None:
-    if not _together(ctx):
+    if not _sqlite_own(ctx):
         return None
     return _yearly_together(ctx, code, "initiatives", _initiatives(ctx), "unit", INITIATIVES)
 
@@ -776,7 +776,7 @@ CONTESTS = {
 
 
 def _contest_figure(ctx: Context, code: str) -> Result | None:
-    if not _together(ctx):
+    if not _sqlite_own(ctx):
         return None
     entries = ContestEntry.objects.unscoped().filter(
         _in_or_unitless("unit", ctx, "S"), level__in=("tinh", "toan_quoc")
