@@ -7,6 +7,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from phoihop.workbook import reader
+
 BASE_UNITS = [
     ["ma_don_vi", "ten", "loai", "ma_cap_tren", "ma_doanh_nghiep", "ngay_thanh_lap"],
     ["T", "Liên đoàn Lao động tỉnh Thử", "ldld_tinh", "", "", "2000-01-01"],
@@ -56,3 +58,22 @@ def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> by
         for name, data in members.items():
             z.writestr(name, data)
     return buffer.getvalue()
+
+
+def read_back(path, **kw) -> dict:
+    """Each sheet as the reader gives it: (header, rows, notes, the kind of its rows), the header and rows
+    without trailing empty cells and the notes in order (a sheet read in pieces has one width per piece
+    and finds its notes piece by piece)."""
+
+    def trimmed(cells) -> list:
+        cells = list(cells)
+        while cells and cells[-1] == "":
+            cells.pop()
+        return cells
+
+    sheets = {}
+    for sheet in reader.read_source(path, **kw):
+        rows = [(number, trimmed(cells)) for number, cells in sheet.rows]
+        notes = sorted((n.row or 0, n.position or 0, n.msgid, str(n.value)) for n in sheet.notes)
+        sheets[sheet.name] = (trimmed(sheet.header), rows, notes, type(sheet.rows).__name__)
+    return sheets

@@ -18,6 +18,8 @@ from phoihop.workbook import reader, xlsx_pieces
 from phoihop.workbook.models import ImportJob
 from phoihop.workbook.sheets import BY_KEY, LISTS_SHEET, SHEETS
 
+from .helpers import read_back
+
 pytestmark = pytest.mark.django_db
 
 IMPORTERS = ["batxat", "lanhdao", "admin"]
@@ -170,31 +172,14 @@ def test_export_resaved_by_libreoffice_uploads_back_unchanged(
     assert_nothing_changed(upload(client, "xuat.xlsx", resaved, django_capture_on_commit_callbacks))
     # Calc's file read a piece at a time, as a large workbook's sheets are (xlsx_pieces), gives the rows
     # and notes it gives read whole.
-    whole = _read_back(out / "xuat.xlsx")
+    whole = read_back(out / "xuat.xlsx")
     monkeypatch.setattr(reader, "XLSX_STREAM_FROM", 0)
     monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 20_000)
-    pieced = _read_back(out / "xuat.xlsx", stream=True)
+    pieced = read_back(out / "xuat.xlsx", stream=True)
     assert any(kind == "PieceRows" for *_, kind in pieced.values())
     assert {name: sheet[:3] for name, sheet in pieced.items()} == {
         name: sheet[:3] for name, sheet in whole.items()
     }
-
-
-def _read_back(path, **kw) -> dict:
-    """Each sheet's (header, rows without their trailing empty cells, notes, the kind of its rows)."""
-
-    def trimmed(cells) -> list:
-        cells = list(cells)
-        while cells and cells[-1] == "":
-            cells.pop()
-        return cells
-
-    sheets = {}
-    for sheet in reader.read_source(path, **kw):
-        rows = [(number, trimmed(cells)) for number, cells in sheet.rows]
-        notes = sorted((n.row or 0, n.position or 0, n.msgid) for n in sheet.notes)
-        sheets[sheet.name] = (trimmed(sheet.header), rows, notes, type(sheet.rows).__name__)
-    return sheets
 
 
 def test_the_corrected_error_workbook_uploads_as_it_is(
