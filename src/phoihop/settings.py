@@ -300,6 +300,9 @@ PHOIHOP_MAX_UPLOAD_BYTES = int(os.environ.get("PHOIHOP_MAX_UPLOAD_BYTES", 100 * 
 # Parsed rows an import keeps in memory between its checks and its writing; past them, a sheet's rows wait
 # in a temporary file (workbook.rowstore). A province's usual workbook stays below it.
 PHOIHOP_IMPORT_ROWS_IN_MEMORY = int(os.environ.get("PHOIHOP_IMPORT_ROWS_IN_MEMORY", 200_000))
+# Past those rows, a second process parses every other block of a sheet's rows beside the importing one
+# (workbook.parse_process), on machines of more than one core. "0" parses every row in the one process.
+PHOIHOP_IMPORT_PARSE_PROCESS = os.environ.get("PHOIHOP_IMPORT_PARSE_PROCESS", "1") != "0"
 
 # E-mail (reminders of period reports, `phoihop remind`): printed to the console unless EMAIL_URL names an
 # SMTP server: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (SSL).

@@ -15,6 +15,7 @@ every row written is the same (the workbook tests run once more with every sheet
 
 from __future__ import annotations
 
+import io
 import pickle
 import tempfile
 from array import array
@@ -70,20 +71,28 @@ class SpilledRows:
     def _write_chunk(self, rows: list[Row]) -> None:
         if self._keys is None:
             self._keys = tuple(rows[0].values)  # every row of a sheet has the same keys, in one order
-        keys = self._keys
         f = self._file
         f.seek(0, 2)
-        where = {"": _write(f, list(map(_NUMBER, rows)))}
-        held = list(map(_VALUES, rows))
-        if all(map(keys.__eq__, map(tuple, held))):  # as always: one transposition at C speed
-            columns = zip(*map(dict.values, held), strict=True)
-        else:
-            columns = (list(map(methodcaller("get", k), held)) for k in keys)
-        for key, values in zip(keys, columns, strict=True):
-            where[key] = _write(f, values)
-        self._chunks.append(where)
+        self._chunks.append(_write_rows(f, self._keys, rows))
         self._sizes.append(len(rows))
         self._len += len(rows)
+
+    def add_encoded(self, chunk: EncodedChunk) -> None:
+        """A chunk encoded elsewhere (`encode`: another process parsed its rows), after the rows so far."""
+        if not chunk.size:
+            return
+        self._flush()
+        if self._keys is None:
+            self._keys = chunk.keys
+        elif chunk.keys != self._keys:
+            raise ValueError(f"chunk keys {chunk.keys} differ from the sheet's {self._keys}")
+        f = self._file
+        f.seek(0, 2)
+        start = f.tell()
+        f.write(chunk.data)
+        self._chunks.append({k: (start + offset, n, form) for k, (offset, n, form) in chunk.where.items()})
+        self._sizes.append(chunk.size)
+        self._len += chunk.size
 
     # ---- reading ------------------------------------------------------------------------------
     def _rows(self, where: dict) -> list[Row]:
@@ -134,6 +143,40 @@ class SpilledRows:
 
     def close(self) -> None:
         self._file.close()
+
+
+@dataclass(slots=True)
+class EncodedChunk:
+    """A chunk of a sheet's parsed rows as `SpilledRows` stores it: its columns' bytes, where each column
+    lies in them, the column keys and the number of rows. What a parsing process hands back."""
+
+    keys: tuple[str, ...]
+    data: bytes
+    where: dict[str, tuple[int, int, str]]
+    size: int
+
+
+def encode(rows: list[Row]) -> EncodedChunk:
+    """`rows` in the form a spilled sheet stores them (rows of one sheet: the same keys in one order)."""
+    if not rows:
+        return EncodedChunk((), b"", {}, 0)
+    keys = tuple(rows[0].values)
+    out = io.BytesIO()
+    where = _write_rows(out, keys, rows)
+    return EncodedChunk(keys, out.getvalue(), where, len(rows))
+
+
+def _write_rows(f, keys: tuple[str, ...], rows: list[Row]) -> dict[str, tuple[int, int, str]]:
+    """The rows' numbers and then each column at the end of `f`; where each lies."""
+    where = {"": _write(f, list(map(_NUMBER, rows)))}
+    held = list(map(_VALUES, rows))
+    if all(map(keys.__eq__, map(tuple, held))):  # as always: one transposition at C speed
+        columns = zip(*map(dict.values, held), strict=True)
+    else:
+        columns = (list(map(methodcaller("get", k), held)) for k in keys)
+    for key, values in zip(keys, columns, strict=True):
+        where[key] = _write(f, values)
+    return where
 
 
 _DATE_TYPES = {date, type(None)}

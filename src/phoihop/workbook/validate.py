@@ -1,8 +1,9 @@
 """Parsing and validating a workbook without writing anything: every error at once."""
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import date
-from itertools import compress, repeat
+from functools import partial
+from itertools import compress, islice, repeat, starmap
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
@@ -16,7 +17,7 @@ from phoihop.orgs.models import Enterprise, Transfer, Unit
 from phoihop.records import rules as record_rules
 from phoihop.records.models import Person, Referral, TimelineEntry, TrainingClass
 
-from . import rowstore
+from . import parse_process, rowstore
 from .error_workbook import LISTING as ERROR_LISTING
 from .gating import not_found
 from .lookups import UnitInfo, chunks, named_unit_codes, unit_kinds, units_above
@@ -224,7 +225,6 @@ class Validator:
         return rows
 
     def _parse_rows(self, sheet: Sheet, raw: RawSheet, positions: list, present: set[str]):
-        rows = []
         absent = [c for c in sheet.columns if c.key not in present]
         absent_lists = [c.key for c in absent if c.parse is p.code_list]
         absent_values = [(c.key, blank_value(c)) for c in absent if c.parse is not p.code_list]
@@ -248,15 +248,14 @@ class Validator:
         ]
         is_blank = p.is_blank
         new_values = _compact_values(sheet.key)
-        # Rows of this sheet kept as objects; past them, the rows go to a file a chunk at a time.
-        room = self._room
-        spilled = None
-        for no, cells in _consumed(raw.rows):
+
+        def parse_row(no, cells) -> Row | None:
+            """The row parsed (its problems added to self.errors), or None for a blank or notes row."""
             first = cells[0] if cells else ""
             if not (isinstance(first, str) and first.strip()) and all(is_blank(c) for c in cells):
-                continue
+                return None
             if isinstance(first, str) and first.startswith("#"):
-                continue  # a notes row (the template's second row)
+                return None  # a notes row (the template's second row)
             values = new_values()
             for key, blank in absent_values:
                 values[key] = blank
@@ -286,18 +285,74 @@ class Validator:
                     continue
                 if read is not None and type(cell) is str:
                     read[cell] = value
-            rows.append(Row(no, values))
+            return Row(no, values)
+
+        # Rows of this sheet kept as objects; past them, the rows go to a file a block at a time.
+        room = self._room
+        rows = []
+        source = _consumed(raw.rows)
+        for no, cells in source:
+            row = parse_row(no, cells)
+            if row is None:
+                continue
+            rows.append(row)
             if len(rows) > room:
-                if spilled is None:
-                    spilled = SpilledRows()
+                self._room = 0  # the sheets after this one spill from the start
+                spilled = SpilledRows()
                 spilled.extend(rows)
-                rows, room = [], rowstore.CHUNK
-        if spilled is not None:
-            self._room = 0  # the sheets after this one spill from the start
-            spilled.extend(rows)
-            return spilled.seal()
+                del rows
+                return self._parse_spilled(source, parse_row, spilled).seal()
         self._room -= len(rows)
         return rows
+
+    def _parse_block(self, parse_row, block: list) -> tuple[rowstore.EncodedChunk, list, list]:
+        """One block of (number, cells) parsed apart from the sheet's problems so far: its rows encoded
+        as a spilled sheet stores them, and the errors and warnings found in it, in order."""
+        errors, warnings = self.errors, self.warnings
+        self.errors, self.warnings = [], []
+        try:
+            rows = [row for row in starmap(parse_row, block) if row is not None]
+            return rowstore.encode(rows), self.errors, self.warnings
+        finally:
+            self.errors, self.warnings = errors, warnings
+
+    def _parse_spilled(self, source, parse_row, spilled: SpilledRows) -> SpilledRows:
+        """The rest of a sheet past the rows kept in memory, a block of rowstore.CHUNK rows at a time. On a
+        machine of several cores a second process parses the blocks this one does not (parse_process):
+        a block goes to it while it has fewer than two, else it is parsed here. Blocks are added to the
+        spilled rows, and their problems to the sheet's, in the sheet's order."""
+        worker = None
+        pending: deque = deque()  # ("here", result) or ("there", None), in the sheet's order
+
+        def take(wait: bool) -> None:
+            while pending:
+                where, result = pending[0]
+                if where == "there":
+                    if not (wait or worker.ready()):
+                        return
+                    result = worker.receive()
+                pending.popleft()
+                chunk, errors, warnings = result
+                spilled.add_encoded(chunk)
+                self.errors += errors
+                self.warnings += warnings
+
+        try:
+            while block := list(islice(source, rowstore.CHUNK)):
+                if worker is None and len(block) == rowstore.CHUNK and parse_process.available():
+                    worker = parse_process.BlockParser(partial(self._parse_block, parse_row))
+                if worker is not None and worker.in_flight < 2:
+                    worker.send(block)
+                    pending.append(("there", None))
+                else:
+                    pending.append(("here", self._parse_block(parse_row, block)))
+                del block
+                take(wait=len(pending) > 4)
+            take(wait=True)
+        finally:
+            if worker is not None:
+                worker.close()
+        return spilled
 
     # ---- checks -------------------------------------------------------------------------------
     def check(self) -> None:

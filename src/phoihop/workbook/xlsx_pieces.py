@@ -21,12 +21,14 @@ import queue
 import re
 import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 
 # Of a worksheet's XML per piece (about 27,000 people): calamine holds about 1.6 times as much, and the
 # piece's rows as Python about as much again. At 64 MB the million-people import peaked at 864 MB; at
 # 16 MB at about 560 MB while parsing (BENCHMARKS.md).
 PIECE_BYTES = 16 * 1024 * 1024
 BLOCK = 4 * 1024 * 1024  # bytes unpacked at a time
+PARSERS = 2  # pieces calamine parses at once (each on a thread of its own)
 
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
 _ROW_END = b"</row>"
@@ -113,11 +115,10 @@ class SheetPieces:
         return pieces
 
     def _load(self, head: bytes, blocks, ready: queue.Queue, taken, stop: threading.Event) -> None:
-        """The loader thread: each piece's calamine sheet (or the error met) put in `ready`, then _DONE.
-        A piece is parsed once the one before has been taken (`taken`): two pieces at most are held, the
-        one whose rows are being parsed and the next."""
-        from python_calamine import CalamineWorkbook
-
+        """The loader thread: each piece's calamine sheet (a future, or the error met) put in `ready`, then
+        _DONE. calamine parses the pieces on PARSERS threads of its own; a piece is cut once one of the
+        pieces before it has been taken (`taken`): PARSERS pieces at most wait, besides the one whose
+        rows are being parsed."""
         held = False
 
         def hold() -> bool:  # False: the pieces are no longer read
@@ -131,6 +132,7 @@ class SheetPieces:
             ready.put(item)
             held = False
 
+        parsers = ThreadPoolExecutor(PARSERS, thread_name_prefix=f"{LOADER}-calamine")
         try:
             parts = self._other_parts()
             piece: list[bytes] = []
@@ -147,14 +149,15 @@ class SheetPieces:
                     return
                 book = _workbook(parts, self.path, [head, *piece, _CLOSE, b"</worksheet>"])
                 piece, size = [], 0
-                book = CalamineWorkbook.from_filelike(book)  # calamine keeps its own copy of the bytes
-                put(book.get_sheet_by_name(self.name))
+                put(parsers.submit(_sheet_of, book, self.name))
                 del book
             if hold():
                 put(_DONE)
         except BaseException as error:  # handed to the reader of the pieces, which raises it
             if hold():
                 put(error)
+        finally:
+            parsers.shutdown(wait=stop.is_set(), cancel_futures=stop.is_set())  # the rest is still read
 
     def _other_parts(self) -> dict[str, bytes]:
         """Every part but worksheets (the piece's sheet stands for its own; the others are left empty) and
@@ -175,8 +178,8 @@ class Pieces:
     end or let go."""
 
     def __init__(self):
-        self.ready: queue.Queue = queue.Queue(maxsize=1)
-        self.taken = threading.Semaphore(1)  # the loader parses a piece once the one before is taken
+        self.ready: queue.Queue = queue.Queue(maxsize=PARSERS)
+        self.taken = threading.Semaphore(PARSERS)  # a piece is cut once one before it is taken
         self.stop = threading.Event()
 
     def __iter__(self):
@@ -186,6 +189,11 @@ class Pieces:
         while not self.stop.is_set():
             sheet = self.ready.get()
             self.taken.release()
+            if isinstance(sheet, Future):
+                try:
+                    sheet = sheet.result()
+                except BaseException as error:
+                    sheet = error
             if sheet is _DONE or isinstance(sheet, BaseException):
                 self.close()
                 if sheet is _DONE:
@@ -206,6 +214,14 @@ class Pieces:
         self.stop.set()
 
     __del__ = close
+
+
+def _sheet_of(book: io.BytesIO, name: str):
+    """The piece's sheet as calamine reads it (on one of the parsing threads: calamine lets go of
+    Python's lock while it parses, so two pieces are parsed at once on two cores)."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_filelike(book).get_sheet_by_name(name)  # calamine copies the bytes
 
 
 def _workbook(parts: dict[str, bytes], path: str, xml: list[bytes]) -> io.BytesIO:

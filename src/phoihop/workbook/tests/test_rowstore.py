@@ -1,15 +1,19 @@
 """A workbook past the rows an import keeps in memory: its sheets wait in temporary files (workbook.rowstore)
 and the import reports and writes exactly what it does with every row in memory."""
 
+import os
 from datetime import date
 
 import pytest
 from django.db import transaction
 
 from phoihop.demo.generator import build_demo_rows, write_csv_workbook
-from phoihop.workbook import rowstore
+from phoihop.orgs.models import Unit
+from phoihop.records.models import Person
+from phoihop.workbook import parse_process, rowstore
 from phoihop.workbook.rowstore import Row, SpilledRows, batches, column_values, edited, row_numbers
 from phoihop.workbook.services import export_workbook, import_workbook
+from phoihop.workbook.validate import Validator
 
 from .helpers import base, write_csv
 from .test_import import PEOPLE, WELFARE_WITH_ERRORS, messages
@@ -74,14 +78,19 @@ def test_what_a_pass_changes_in_spilled_rows_is_kept(small_chunks):
 def _spill_every_sheet(settings, monkeypatch, chunk: int) -> list:
     settings.PHOIHOP_IMPORT_ROWS_IN_MEMORY = 0
     monkeypatch.setattr(rowstore, "CHUNK", chunk)
-    written = []
-    write_chunk = SpilledRows._write_chunk
+    written = []  # rows of each chunk written to a spilled file (parsed here or by the parsing process)
+    write_chunk, add_encoded = SpilledRows._write_chunk, SpilledRows.add_encoded
 
     def counted(self, rows):
         written.append(len(rows))
         return write_chunk(self, rows)
 
+    def counted_encoded(self, chunk):
+        written.append(chunk.size)
+        return add_encoded(self, chunk)
+
     monkeypatch.setattr(SpilledRows, "_write_chunk", counted)
+    monkeypatch.setattr(SpilledRows, "add_encoded", counted_encoded)
     return written
 
 
@@ -117,3 +126,84 @@ def test_the_demo_imported_with_every_sheet_spilled_is_the_same_demo(db, tmp_pat
     assert len(sheets) > 10
     for sheet in sheets:
         assert sheet.read_bytes() == (tmp_path / "spilled" / sheet.name).read_bytes(), sheet.name
+
+
+def _many_people(count: int) -> list[list]:
+    """PEOPLE's header and rows, then `count` more; every 7th has a birth date that does not exist and
+    every 11th a union code that does not, so problems fall in many blocks."""
+    rows = [list(r) for r in PEOPLE]
+    for n in range(count):
+        born = "1990-02-30" if n % 7 == 3 else f"1990-01-{n % 28 + 1:02d}"
+        union = "CS-404" if n % 11 == 5 else "CS-1"
+        rows.append([f"NP{n:04d}", f"Người Thứ {n}", born, "nữ", "Kinh", "DN-1", "", union, "2019-01-01"])
+    return rows
+
+
+def _parsed_by_two_processes(monkeypatch) -> list:
+    """Blocks sent to the parsing process (the machine taken to have two cores)."""
+    monkeypatch.setattr(parse_process.os, "cpu_count", lambda: 2)
+    sent = []
+    send = parse_process.BlockParser.send
+
+    def counted(self, block):
+        sent.append(len(block))
+        return send(self, block)
+
+    monkeypatch.setattr(parse_process.BlockParser, "send", counted)
+    return sent
+
+
+def test_a_sheet_parsed_by_two_processes_gives_every_message_in_the_order_of_one(
+    db, tmp_path, settings, monkeypatch
+):
+    folder = write_csv(tmp_path / "wb", base(nguoi=_many_people(400)))
+    _spill_every_sheet(settings, monkeypatch, chunk=10)
+    settings.PHOIHOP_IMPORT_PARSE_PROCESS = False
+    one = messages(import_workbook(folder))
+    settings.PHOIHOP_IMPORT_PARSE_PROCESS = True
+    sent = _parsed_by_two_processes(monkeypatch)
+    two = messages(import_workbook(folder))
+    assert sum(sent) > 100  # a good part of the people went through the other process
+    assert len(one) > 90 and two == one
+    assert not Person.objects.unscoped().exists()
+
+
+def test_the_demo_parsed_by_two_processes_is_the_same_demo(db, tmp_path, settings, monkeypatch):
+    folder = write_csv_workbook(build_demo_rows(), tmp_path / "demo")
+    _spill_every_sheet(settings, monkeypatch, chunk=97)
+    settings.PHOIHOP_IMPORT_PARSE_PROCESS = False
+    with transaction.atomic():
+        one = import_workbook(folder)
+        export_workbook(tmp_path / "one")
+        transaction.set_rollback(True)
+    settings.PHOIHOP_IMPORT_PARSE_PROCESS = True
+    sent = _parsed_by_two_processes(monkeypatch)
+    two = import_workbook(folder)
+    export_workbook(tmp_path / "two")
+    assert one.ok and two.ok and sum(sent) > 5_000
+    assert two.summary == one.summary
+    assert [w.render() for w in two.warnings] == [w.render() for w in one.warnings]
+    sheets = sorted((tmp_path / "one").glob("*.csv"))
+    assert len(sheets) > 10
+    for sheet in sheets:
+        assert sheet.read_bytes() == (tmp_path / "two" / sheet.name).read_bytes(), sheet.name
+
+
+def test_a_parsing_process_that_dies_fails_the_import_and_nothing_is_written(
+    db, tmp_path, settings, monkeypatch
+):
+    folder = write_csv(tmp_path / "wb", base(nguoi=_many_people(60)))
+    _spill_every_sheet(settings, monkeypatch, chunk=10)
+    _parsed_by_two_processes(monkeypatch)
+    importer = os.getpid()
+    parse_block = Validator._parse_block
+
+    def dies_there(self, parse_row, block):
+        if os.getpid() != importer:
+            os._exit(3)  # killed, out of memory, …
+        return parse_block(self, parse_row, block)
+
+    monkeypatch.setattr(Validator, "_parse_block", dies_there)
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        import_workbook(folder)
+    assert not Person.objects.unscoped().exists() and not Unit.objects.exists()

@@ -310,6 +310,7 @@ def test_a_broken_row_far_down_a_large_xlsx_sheet_is_reported_and_nothing_is_wri
 def test_rows_left_unread_stop_the_thread_that_parses_the_pieces(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "so.xlsx", base(nguoi=people(300)))
     monkeypatch.setattr(xlsx_pieces, "PIECE_BYTES", 1_000)
+    monkeypatch.setattr(xlsx_pieces, "BLOCK", 1_000)  # many pieces: the loader waits for them to be taken
     archive = zipfile.ZipFile(path)
     pieces = xlsx_pieces.SheetPieces(archive, reader._sheet_paths(archive)["nguoi"], "nguoi")
     before = set(threading.enumerate())
