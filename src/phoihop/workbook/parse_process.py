@@ -1,4 +1,5 @@
-"""A second process that parses blocks of a large sheet's rows beside the importing one (issue 13).
+"""A second process that parses blocks of a large sheet's rows, and checks its rows against the record
+rules, beside the importing one (issue 13).
 
 Past the rows a workbook keeps in memory (`rowstore`), a sheet's rows are parsed block by block and
 written to its spilled file. Parsing is Python work per cell that holds the interpreter, so one process
@@ -14,13 +15,19 @@ never touches the database connection it inherits (and leaves with `os._exit`, a
 forked children do, so that connection is not closed under the importing process). A child that fails
 or dies makes the import fail with a message; nothing is written by then (parsing comes before any
 write). Where fork is missing (not Linux) or the machine has one core, the importing process parses
-every block itself, as it does for the rows kept in memory."""
+every block itself, as it does for the rows kept in memory.
+
+The same child, forked once the rows are parsed, checks every row against the record rules (`Beside`)
+while the importing process checks keys and references; its messages go where they would have gone.
+Both read the spilled files by position (`rowstore._read`), never moving the position they share."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
+import signal
 import traceback
 from collections.abc import Callable
 
@@ -90,7 +97,32 @@ class BlockParser:
         self._results.close()
 
 
+class Beside:
+    """`call()` worked out in a forked child while this process goes on with other checks; `result()`
+    gives what it returned. Without a child (`available`), `result()` calls it here and then."""
+
+    def __init__(self, call: Callable[[], object]):
+        self._call = call
+        self._child = BlockParser(lambda _: call()) if available() else None
+        if self._child is not None:
+            self._child.send([])  # nothing to send: the child has what it checks
+
+    def result(self):
+        if self._child is None:
+            return self._call()
+        try:
+            return self._child.receive()
+        finally:
+            self._child.close()
+
+
 def _serve(blocks, results, parse_block) -> None:
+    # Forked from whatever process imports (the command line, a worker, `phoihop serve`'s worker
+    # thread): that process's signal handlers are its server's, not this child's. Stopped or
+    # interrupted, the child just ends; the importing process sees it and fails the import.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, signal.SIG_DFL)
     while (block := blocks.get()) is not None:
         try:
             answer = ("ok", parse_block(block))

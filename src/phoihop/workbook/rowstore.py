@@ -16,6 +16,7 @@ every row written is the same (the workbook tests run once more with every sheet
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import tempfile
 from array import array
@@ -74,6 +75,7 @@ class SpilledRows:
         f = self._file
         f.seek(0, 2)
         self._chunks.append(_write_rows(f, self._keys, rows))
+        f.flush()  # read back by position (`_read`), past the file object's buffer
         self._sizes.append(len(rows))
         self._len += len(rows)
 
@@ -90,6 +92,7 @@ class SpilledRows:
         f.seek(0, 2)
         start = f.tell()
         f.write(chunk.data)
+        f.flush()
         self._chunks.append({k: (start + offset, n, form) for k, (offset, n, form) in chunk.where.items()})
         self._sizes.append(chunk.size)
         self._len += chunk.size
@@ -207,8 +210,9 @@ def _whole_numbers(values: list[int]) -> bytes | None:
 
 def _read(file, where: tuple[int, int, str]) -> list:
     offset, size, form = where
-    file.seek(offset)
-    data = file.read(size)
+    # At its place, leaving the file's position alone: a checking process forked from the importing one
+    # reads the same files at the same time (parse_process.Beside), through the one open file they share.
+    data = os.pread(file.fileno(), size, offset)
     if form == "ints":
         return array("q", data).tolist()
     if form == "days":

@@ -362,10 +362,17 @@ class Validator:
     def _check(self) -> None:
         fill_absent(self)
         keep_hidden_personal_data(self)
+        # Every row against its record rules: pure functions over the rows, so for a workbook past the
+        # rows kept in memory, in a second process while this one checks keys and references; the
+        # messages go where they come in a check made here.
+        timeline = self._people_with_timeline() if self.rows.get("nguoi") else set()
+        record_rules_of = partial(self._record_rule_errors, timeline)
+        spilled = any(isinstance(rows, SpilledRows) for rows in self.rows.values())
+        record_rules = parse_process.Beside(record_rules_of) if spilled else None
         self._check_duplicates()
         self._check_references()
         self._check_units()
-        self._check_rules()
+        self._check_rules(record_rules.result if record_rules else record_rules_of)
         # Scope and roles are decided per row by the write gate while writing (workbook.write), where
         # each row's record is known as it is now and as it would be.
 
@@ -631,7 +638,7 @@ class Validator:
                 )
             )
 
-    def _check_rules(self) -> None:
+    def _check_rules(self, record_rule_errors) -> None:
         units = self.unit_info()
         # The unit kinds a reference column may name: records.rules.UNIT_KINDS, by the column's field
         # (the rule and message the record forms, hence the API, apply).
@@ -659,7 +666,7 @@ class Validator:
                     if broken is not None:
                         self.error(sheet, row.no, column, code, broken.msgid, **broken.params)
         units = self.unit_info()
-        self._check_record_rules()
+        self.errors += record_rule_errors()
         if self.indicator_codes is not None:
             sheet = BY_KEY["chi_tieu"]
             for row in self.rows.get("chi_tieu", []):
@@ -678,9 +685,18 @@ class Validator:
                 sheet.check(self)  # a registered sheet's own checks (periods: the rows of so_lieu_bao_cao)
         self._warnings(units)
 
-    def _check_record_rules(self) -> None:
+    def _record_rule_errors(self, timeline: set[str]) -> list[Problem]:
         """Each row of a record sheet against its kind's rules (records.rules), the ones the staff forms
-        and the API apply, with the same messages: pure functions over the row's values, no queries."""
+        and the API apply, with the same messages: pure functions over the row's values, no queries (the
+        people with a timeline, `_people_with_timeline`, asked beforehand)."""
+        errors, self.errors = self.errors, []
+        try:
+            self._check_record_rules(timeline)
+            return self.errors
+        finally:
+            self.errors = errors
+
+    def _check_record_rules(self, timeline: set[str]) -> None:
         on = today()
         for key, rows in self.rows.items():
             sheet = BY_KEY[key]
@@ -696,11 +712,11 @@ class Validator:
             # Only those columns are read, with the rows' numbers: from a spilled sheet, a few columns of
             # each chunk instead of whole rows. A rule names only fields it reads (`reads`).
             columns = [column_values(rows, by_field[f].key) for f in fields]
-            timeline = self._people_with_timeline() if key == "nguoi" else None
-            people = column_values(rows, "ma_nguoi") if timeline is not None else repeat(None)
+            of_people = key == "nguoi"
+            people = column_values(rows, "ma_nguoi") if of_people else repeat(None)
             for no, person, *cells in zip(row_numbers(rows), people, *columns, strict=False):
                 values = dict(zip(fields, cells, strict=True))
-                facts = {} if timeline is None else {"has_timeline": person in timeline}
+                facts = {"has_timeline": person in timeline} if of_people else {}
                 for broken in rule(values, on=on, **facts):
                     column = by_field.get(broken.field)
                     value = values.get(broken.field) if column else None

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 # Of a worksheet's XML per piece (about 27,000 people): calamine holds about 1.6 times as much, and the
 # piece's rows as Python about as much again. At 64 MB the million-people import peaked at 864 MB; at
 # 16 MB at about 560 MB while parsing (BENCHMARKS.md).
-PIECE_BYTES = 16 * 1024 * 1024
+PIECE_BYTES = 8 * 1024 * 1024
 BLOCK = 4 * 1024 * 1024  # bytes unpacked at a time
 PARSERS = 2  # pieces calamine parses at once (each on a thread of its own)
 

@@ -2,7 +2,8 @@
 page views counted exactly across both, an upload queued on one server followed on the other and run
 by the worker, and the report cache (in Redis) retired by a write made through the other server.
 
-PostgreSQL and Redis only (skipped otherwise). Ports 8170/8171 (PHOIHOP_TEST_PORTS to change them)."""
+PostgreSQL and Redis only (skipped otherwise). Two free ports chosen by the system (PHOIHOP_TEST_PORTS=a,b
+to name them)."""
 
 import http.cookiejar
 import io
@@ -22,7 +23,24 @@ from django.db import connection
 from django.utils import timezone
 
 REDIS_URL = os.environ.get("PHOIHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-PORTS = [int(p) for p in os.environ.get("PHOIHOP_TEST_PORTS", "8170,8171").split(",")]
+
+
+def _free_ports(count: int) -> list[int]:
+    """Ports nothing listens on now (the system's choice), so that two checkouts testing at once do not
+    meet on fixed ports."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _ports() -> list[int]:
+    given = os.environ.get("PHOIHOP_TEST_PORTS")
+    return [int(p) for p in given.split(",")] if given else _free_ports(2)
 
 
 def _redis_up() -> bool:
@@ -51,14 +69,15 @@ def cluster(transactional_db, tmp_path):
     }
     code = "from phoihop.cli import main; main()"
     processes = []
-    for port in PORTS:
+    ports = _ports()
+    for port in ports:
         cmd = [sys.executable, "-c", code, "serve", "--port", str(port), "--workers", "2", "--threads", "2"]
         processes.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # noqa: S603
     worker = subprocess.Popen([sys.executable, "-c", code, "worker", "--interval", "0.2"], env=env)  # noqa: S603
     try:
-        for port in PORTS:
+        for port in ports:
             _wait_for(port)
-        yield [f"http://127.0.0.1:{port}" for port in PORTS]
+        yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for process in [*processes, worker]:
             process.terminate()
