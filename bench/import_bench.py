@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -68,8 +69,43 @@ CPU: list[float] = []  # CPU seconds (user + system) of each timed process, in o
 RSS: list[float] = []  # peak resident memory (MB) of each timed process, in order
 
 
+PSS: list[float] = []  # peak of the summed proportional set size (MB) of each timed process and its children
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def _summed_pss(pid: int) -> int:
+    """KB of the proportional set size of `pid` and its descendants: shared pages counted once in all,
+    which summing their RSS would not (an import's parsing child shares the importer's pages)."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            with open(f"/proc/{member}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
+class _PssWatch(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak = max(self.peak, _summed_pss(self.pid))
+
+
 def timed(cmd: list[str], env: dict | None = None, *, check_output: str | None = None) -> float:
-    """Wall-clock seconds of the whole process; its CPU seconds go to CPU and its peak RSS to RSS."""
+    """Wall-clock seconds of the whole process; its CPU seconds go to CPU, its peak RSS to RSS and the
+    peak of its and its children's summed proportional set size to PSS (sampled every 0.2 s)."""
     # The peak is taken by GNU time where there is one: wait4's own figure starts from this process's
     # peak (Linux records the memory a child shares with its parent until exec), so it reads 900 MB for
     # a 300 MB import once this benchmark has held a workbook.
@@ -77,8 +113,13 @@ def timed(cmd: list[str], env: dict | None = None, *, check_output: str | None =
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         process = subprocess.Popen(measured, env=env, stdout=out, stderr=err, text=True)
+        watch = _PssWatch(process.pid)
+        watch.start()
         _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage, not all children's
         elapsed = time.perf_counter() - start
+        watch.done.set()
+        watch.join()
+        PSS.append(watch.peak / 1024)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -111,7 +152,10 @@ def recreate(url: str) -> None:
 
 
 def _figures(label: str, wall: float) -> str:
-    return f"{label}: {wall:6.2f} s wall, {CPU[-1]:6.2f} s CPU, peak RSS {RSS[-1]:7.0f} MB"
+    return (
+        f"{label}: {wall:6.2f} s wall, {CPU[-1]:6.2f} s CPU, peak RSS {RSS[-1]:7.0f} MB, "
+        f"summed PSS {PSS[-1]:7.0f} MB"
+    )
 
 
 def postgres_runs(url: str, folder: Path, counts: dict, runs: int, xlsx: Path | None = None) -> None:

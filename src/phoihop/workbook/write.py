@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 
 from django.db import connection, models, transaction
@@ -143,10 +144,47 @@ def _by_copy(rows: list) -> bool:
 
 def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
     """COPY rows into `table` (PostgreSQL, psycopg 3): one stream instead of a statement per row."""
-    # Django's cursor wraps psycopg's; COPY is psycopg's own API. Names are quoted model metadata.
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608
+    with _copying(cursor, table, columns) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _copying(cursor, table: str, columns: list[str]):
+    """psycopg's COPY of `columns` into `table`, its data sent by a thread of psycopg's own while this one
+    makes the next rows (the server takes them meanwhile) instead of waiting on each send."""
+    from psycopg.copy import QueuedLibpqWriter  # PostgreSQL's driver: imported where it is used
+
+    # Django's cursor wraps psycopg's; COPY is psycopg's own API. Names are quoted model metadata.
+    raw = cursor.cursor
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608
+    return raw.copy(sql, writer=QueuedLibpqWriter(raw))
+
+
+def _insert_fields(model) -> list:
+    """The fields a row of `model` is inserted with: every concrete one but an automatic primary key."""
+    return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+
+
+@contextmanager
+def _one_stream(model):
+    """A function inserting tuples of `model`'s `_insert_fields` (already adapted) that the caller calls
+    batch after batch: on PostgreSQL they all go into one COPY, which the server ingests while the next
+    batches are made (a COPY per batch would wait for the server at the end of each); elsewhere each batch
+    is inserted as `insert_bound` does. Nothing else may use the connection until the block ends."""
+    fields = _insert_fields(model)
+    if connection.vendor != "postgresql":
+        yield partial(insert_bound, model, fields)
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        with _copying(cursor, quote(model._meta.db_table), [quote(f.column) for f in fields]) as copy:
+            write = copy.write_row
+
+            def insert(bound: list[tuple]) -> None:
+                for row in bound:
+                    write(row)
+
+            yield insert
 
 
 def insert_rows(model, rows: list[dict]) -> None:
@@ -493,8 +531,9 @@ class Writer:
                 # New rows of a spilled sheet, every reference resolved: read a chunk's columns straight
                 # into the value lists `_create_batch` takes (no row objects in between).
                 ids = {ref: self._codes[ref] for ref in covered}
-                for records in rows.value_lists([key for key, _, _ in fields]):
-                    self._create_batch(sheet, records, shape, counts, ids)
+                with _one_stream(model) as insert:
+                    for records in rows.value_lists([key for key, _, _ in fields]):
+                        self._create_batch(sheet, records, shape, counts, ids, insert=insert)
             else:
                 for batch in batches(rows, BATCH):
                     self._write_batch(sheet, batch, shape, counts, look_up=not was_empty, covered=covered)
@@ -580,15 +619,16 @@ class Writer:
             else:
                 self.audit += audit
 
-    def _create_batch(self, sheet: Sheet, records: list[list], shape, counts: dict, ids: dict) -> None:
+    def _create_batch(
+        self, sheet: Sheet, records: list[list], shape, counts: dict, ids: dict, *, insert=None
+    ) -> None:
         """Every row of the batch is new (its table was empty before the sheet) and no gate asks about
         it (the system's import): each row — `records`, its values in the order of the sheet's written
         columns, a list of its own — goes straight to the tuple the database takes: the values
         `_write_batch` would store, without a dict per row in between."""
         fields, _, _, search, defaults = shape
         model = sheet.model
-        meta = model._meta
-        columns = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+        columns = _insert_fields(model)
         given = {attname: i for i, (_, attname, _) in enumerate(fields)}
         keys = [key for key, _, _ in fields]
         position = dict(given)
@@ -618,7 +658,10 @@ class Writer:
             for j, adapt in adapters:
                 out[j] = adapt(out[j])
             bound.append(tuple(out))
-        insert_bound(model, columns, bound)
+        if insert is not None:  # `_one_stream`'s, in `_insert_fields` order as `columns` is
+            insert(bound)
+        else:
+            insert_bound(model, columns, bound)
         counts["created"] += len(bound)
         if model is Unit:
             at = keys.index("ma_don_vi")
