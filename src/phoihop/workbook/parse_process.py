@@ -82,24 +82,34 @@ class BlockParser:
             raise RuntimeError(f"the parsing process failed:\n{payload}")
         return payload
 
-    def close(self) -> None:
-        """The child told to stop and waited for (killed if it does not stop)."""
-        try:
-            self._blocks.put(None)
-            self._blocks.close()
-            self._blocks.join_thread()
-        except (OSError, ValueError):
-            pass
+    def close(self, *, abandon: bool = False) -> None:
+        """The child told to stop once its work is taken and waited for (killed if it does not stop);
+        with `abandon` (the import failed meanwhile, its answers no longer wanted), killed at once."""
+        if self._process.pid is None:
+            return
+        if abandon:
+            self._process.kill()
+            self._blocks.cancel_join_thread()  # what the dead child did not read is dropped
+        else:
+            try:
+                self._blocks.put(None)
+                self._blocks.close()
+                self._blocks.join_thread()
+            except (OSError, ValueError):
+                pass
         self._process.join(timeout=10)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+        self._blocks.close()
         self._results.close()
+        self._results.cancel_join_thread()
 
 
 class Beside:
     """`call()` worked out in a forked child while this process goes on with other checks; `result()`
-    gives what it returned. Without a child (`available`), `result()` calls it here and then."""
+    gives what it returned. Without a child (`available`), `result()` calls it here and then. `close`
+    ends the child if its result is not wanted (the caller failed meanwhile)."""
 
     def __init__(self, call: Callable[[], object]):
         self._call = call
@@ -110,10 +120,16 @@ class Beside:
     def result(self):
         if self._child is None:
             return self._call()
+        child, self._child = self._child, None
         try:
-            return self._child.receive()
+            return child.receive()
         finally:
-            self._child.close()
+            child.close()
+
+    def close(self) -> None:
+        if self._child is not None:
+            child, self._child = self._child, None
+            child.close(abandon=True)
 
 
 def _serve(blocks, results, parse_block) -> None:

@@ -349,9 +349,12 @@ class Validator:
                 del block
                 take(wait=len(pending) > 4)
             take(wait=True)
-        finally:
+        except BaseException:
             if worker is not None:
-                worker.close()
+                worker.close(abandon=True)
+            raise
+        if worker is not None:
+            worker.close()
         return spilled
 
     # ---- checks -------------------------------------------------------------------------------
@@ -369,10 +372,14 @@ class Validator:
         record_rules_of = partial(self._record_rule_errors, timeline)
         spilled = any(isinstance(rows, SpilledRows) for rows in self.rows.values())
         record_rules = parse_process.Beside(record_rules_of) if spilled else None
-        self._check_duplicates()
-        self._check_references()
-        self._check_units()
-        self._check_rules(record_rules.result if record_rules else record_rules_of)
+        try:
+            self._check_duplicates()
+            self._check_references()
+            self._check_units()
+            self._check_rules(record_rules.result if record_rules else record_rules_of)
+        finally:
+            if record_rules is not None:
+                record_rules.close()  # a check failed before the answer was taken: the child ends
         # Scope and roles are decided per row by the write gate while writing (workbook.write), where
         # each row's record is known as it is now and as it would be.
 

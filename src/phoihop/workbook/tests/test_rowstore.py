@@ -1,6 +1,7 @@
 """A workbook past the rows an import keeps in memory: its sheets wait in temporary files (workbook.rowstore)
 and the import reports and writes exactly what it does with every row in memory."""
 
+import multiprocessing
 import os
 from datetime import date
 
@@ -206,4 +207,30 @@ def test_a_parsing_process_that_dies_fails_the_import_and_nothing_is_written(
     monkeypatch.setattr(Validator, "_parse_block", dies_there)
     with pytest.raises(RuntimeError, match="exit code 3"):
         import_workbook(folder)
+    assert not [p for p in multiprocessing.active_children() if p.name == parse_process.NAME]
     assert not Person.objects.unscoped().exists() and not Unit.objects.exists()
+
+
+def test_a_check_that_fails_beside_the_checking_process_leaves_no_process_behind(
+    db, tmp_path, settings, monkeypatch
+):
+    folder = write_csv(tmp_path / "wb", base(nguoi=_many_people(60)))
+    _spill_every_sheet(settings, monkeypatch, chunk=10)
+    _parsed_by_two_processes(monkeypatch)
+    started = []
+    beside = parse_process.Beside.__init__
+
+    def counted(self, call):
+        beside(self, call)
+        started.append(self._child is not None)
+
+    def fails(self):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(parse_process.Beside, "__init__", counted)
+    monkeypatch.setattr(Validator, "_check_units", fails)
+    with pytest.raises(RuntimeError, match="went away"):
+        import_workbook(folder)
+    assert started == [True]  # the record rules were being checked in a child
+    assert not [p for p in multiprocessing.active_children() if p.name == parse_process.NAME]
+    assert not Person.objects.unscoped().exists()
