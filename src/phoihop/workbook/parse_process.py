@@ -85,8 +85,6 @@ class BlockParser:
     def close(self, *, abandon: bool = False) -> None:
         """The child told to stop once its work is taken and waited for (killed if it does not stop);
         with `abandon` (the import failed meanwhile, its answers no longer wanted), killed at once."""
-        if self._process.pid is None:
-            return
         if abandon:
             self._process.kill()
             self._blocks.cancel_join_thread()  # what the dead child did not read is dropped

@@ -72,18 +72,15 @@ class SpilledRows:
     def _write_chunk(self, rows: list[Row]) -> None:
         if self._keys is None:
             self._keys = tuple(rows[0].values)  # every row of a sheet has the same keys, in one order
-        f = self._file
-        f.seek(0, 2)
-        self._chunks.append(_write_rows(f, self._keys, rows))
-        f.flush()  # read back by position (`_read`), past the file object's buffer
-        self._sizes.append(len(rows))
-        self._len += len(rows)
+        self._append(encode(rows, self._keys))
 
     def add_encoded(self, chunk: EncodedChunk) -> None:
         """A chunk encoded elsewhere (`encode`: another process parsed its rows), after the rows so far."""
-        if not chunk.size:
-            return
-        self._flush()
+        if chunk.size:
+            self._flush()
+            self._append(chunk)
+
+    def _append(self, chunk: EncodedChunk) -> None:
         if self._keys is None:
             self._keys = chunk.keys
         elif chunk.keys != self._keys:
@@ -92,7 +89,7 @@ class SpilledRows:
         f.seek(0, 2)
         start = f.tell()
         f.write(chunk.data)
-        f.flush()
+        f.flush()  # read back by position (`_read`), past the file object's buffer
         self._chunks.append({k: (start + offset, n, form) for k, (offset, n, form) in chunk.where.items()})
         self._sizes.append(chunk.size)
         self._len += chunk.size
@@ -159,18 +156,19 @@ class EncodedChunk:
     size: int
 
 
-def encode(rows: list[Row]) -> EncodedChunk:
-    """`rows` in the form a spilled sheet stores them (rows of one sheet: the same keys in one order)."""
+def encode(rows: list[Row], keys: tuple[str, ...] | None = None) -> EncodedChunk:
+    """`rows` in the form a spilled sheet stores them, by `keys` (by default the first row's: the rows of
+    one sheet have the same keys in one order)."""
     if not rows:
         return EncodedChunk((), b"", {}, 0)
-    keys = tuple(rows[0].values)
+    keys = tuple(rows[0].values) if keys is None else keys
     out = io.BytesIO()
     where = _write_rows(out, keys, rows)
     return EncodedChunk(keys, out.getvalue(), where, len(rows))
 
 
 def _write_rows(f, keys: tuple[str, ...], rows: list[Row]) -> dict[str, tuple[int, int, str]]:
-    """The rows' numbers and then each column at the end of `f`; where each lies."""
+    """The rows' numbers and then each column written to `f`; where each lies in it."""
     where = {"": _write(f, list(map(_NUMBER, rows)))}
     held = list(map(_VALUES, rows))
     if all(map(keys.__eq__, map(tuple, held))):  # as always: one transposition at C speed

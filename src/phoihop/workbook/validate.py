@@ -1,6 +1,7 @@
 """Parsing and validating a workbook without writing anything: every error at once."""
 
 from collections import defaultdict, deque
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from itertools import compress, islice, repeat, starmap
@@ -308,13 +309,21 @@ class Validator:
     def _parse_block(self, parse_row, block: list) -> tuple[rowstore.EncodedChunk, list, list]:
         """One block of (number, cells) parsed apart from the sheet's problems so far: its rows encoded
         as a spilled sheet stores them, and the errors and warnings found in it, in order."""
-        errors, warnings = self.errors, self.warnings
+        with self._problems_apart() as (errors, warnings):
+            rows = [row for row in starmap(parse_row, block) if row is not None]
+        return rowstore.encode(rows), errors, warnings
+
+    @contextmanager
+    def _problems_apart(self):
+        """The problems found inside the block collected in lists of their own (yielded), apart from
+        those found before, which are back in place afterwards: for a part of the work done in a
+        second process, whose problems are put in their place in the order afterwards."""
+        kept = self.errors, self.warnings
         self.errors, self.warnings = [], []
         try:
-            rows = [row for row in starmap(parse_row, block) if row is not None]
-            return rowstore.encode(rows), self.errors, self.warnings
+            yield self.errors, self.warnings
         finally:
-            self.errors, self.warnings = errors, warnings
+            self.errors, self.warnings = kept
 
     def _parse_spilled(self, source, parse_row, spilled: SpilledRows) -> SpilledRows:
         """The rest of a sheet past the rows kept in memory, a block of rowstore.CHUNK rows at a time. On a
@@ -696,12 +705,9 @@ class Validator:
         """Each row of a record sheet against its kind's rules (records.rules), the ones the staff forms
         and the API apply, with the same messages: pure functions over the row's values, no queries (the
         people with a timeline, `_people_with_timeline`, asked beforehand)."""
-        errors, self.errors = self.errors, []
-        try:
+        with self._problems_apart() as (errors, _):  # the rules find errors only
             self._check_record_rules(timeline)
-            return self.errors
-        finally:
-            self.errors = errors
+        return errors
 
     def _check_record_rules(self, timeline: set[str]) -> None:
         on = today()

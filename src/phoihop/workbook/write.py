@@ -192,18 +192,10 @@ def insert_rows(model, rows: list[dict]) -> None:
     executemany); fields a row does not name get the field's default, as a fresh model instance would."""
     if not rows:
         return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
-    for f in fields:
-        if (
-            f.has_default()
-            and callable(f.default)
-            or getattr(f, "auto_now", False)
-            or getattr(f, "auto_now_add", False)
-        ):
-            # A default computed per row (a timestamp): let Django build the instances.
-            model.objects.bulk_create([model(**r) for r in rows], batch_size=1000)
-            return
+    if _computed_defaults(model):  # a default computed per row (a timestamp): Django builds the instances
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=1000)
+        return
+    fields = _insert_fields(model)
     defaults = {f.attname: f.get_default() for f in fields}
     columns = [f.attname for f in fields]
     full = rows if set(rows[0]) == set(columns) else [defaults | row for row in rows]
@@ -217,8 +209,7 @@ def _computed_defaults(model) -> bool:
         and callable(f.default)
         or getattr(f, "auto_now", False)
         or getattr(f, "auto_now_add", False)
-        for f in model._meta.concrete_fields
-        if not (f.primary_key and isinstance(f, models.AutoField))
+        for f in _insert_fields(model)
     )
 
 
@@ -625,10 +616,12 @@ class Writer:
         """Every row of the batch is new (its table was empty before the sheet) and no gate asks about
         it (the system's import): each row — `records`, its values in the order of the sheet's written
         columns, a list of its own — goes straight to the tuple the database takes: the values
-        `_write_batch` would store, without a dict per row in between."""
+        `_write_batch` would store, without a dict per row in between. `insert` takes the tuples (a
+        `_one_stream`'s, for batch after batch of one sheet); by default, `insert_bound`."""
         fields, _, _, search, defaults = shape
         model = sheet.model
         columns = _insert_fields(model)
+        insert = insert or partial(insert_bound, model, columns)
         given = {attname: i for i, (_, attname, _) in enumerate(fields)}
         keys = [key for key, _, _ in fields]
         position = dict(given)
@@ -658,10 +651,7 @@ class Writer:
             for j, adapt in adapters:
                 out[j] = adapt(out[j])
             bound.append(tuple(out))
-        if insert is not None:  # `_one_stream`'s, in `_insert_fields` order as `columns` is
-            insert(bound)
-        else:
-            insert_bound(model, columns, bound)
+        insert(bound)
         counts["created"] += len(bound)
         if model is Unit:
             at = keys.index("ma_don_vi")
